@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cmscerts",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cmscerts", targets: ["cmscerts"]),
+        .library(name: "PKI", targets: ["PKI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenSSL 3 (libssl-dev): the only module that sees it is PKI.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // The PKI engine: keys, CSRs, the built-in CA, inspect, match, verify, bundles, file store.
+        .target(name: "PKI", dependencies: ["COpenSSL"]),
+        // The executable: argument parsing only; the work is in the libraries.
+        .executableTarget(
+            name: "cmscerts",
+            dependencies: [
+                "PKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
