@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// `cmscerts`: the command line of the engine. Each subcommand parses its arguments and
+/// calls the libraries; the work is never done here.
+@main
+struct CMSCerts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cmscerts",
+        abstract: "Certificates for Cisco Meeting Server: CSRs, the built-in CA, bundles, plans and the lab.",
+        subcommands: [
+        ]
+    )
+
+    /// Exit codes: 0 ok, 1 a check failed, 2 bad input or usage (never ArgumentParser's 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            Self.exitWithCode(for: error)
+        }
+    }
+
+    static func exitWithCode(for error: Error) -> Never {
+        if let failure = error as? CLIFailure {
+            if !failure.message.isEmpty { FileHandle.standardError.write(Data((failure.message + "\n").utf8)) }
+            Foundation.exit(failure.code)
+        }
+        let code = Self.exitCode(for: error)
+        if code == .success {
+            Self.exit(withError: error)
+        }
+        FileHandle.standardError.write(Data((Self.fullMessage(for: error) + "\n").utf8))
+        if error is ValidationError || code == .validationFailure {
+            Foundation.exit(2)
+        }
+        Foundation.exit(code.rawValue == 1 ? 1 : 2)
+    }
+}
+
+/// A failure the command already worded: its message and exit code.
+struct CLIFailure: Error {
+    var code: Int32
+    var message: String
+}
