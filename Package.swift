@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "cmscerts", targets: ["cmscerts"]),
         .library(name: "PKI", targets: ["PKI"]),
+        .library(name: "Orchestration", targets: ["Orchestration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +21,8 @@ let package = Package(
         ),
         // The PKI engine: keys, CSRs, the built-in CA, inspect, match, verify, bundles, file store.
         .target(name: "PKI", dependencies: ["COpenSSL"]),
+        // Runs a Plan: transports, executor, journal.
+        .target(name: "Orchestration"),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",

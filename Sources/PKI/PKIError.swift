@@ -24,7 +24,8 @@ public struct PKIError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String { message }
 
-    static func input(_ message: String, field: String? = nil) -> PKIError {
+    /// A bad-input error (exit code 2).
+    public static func input(_ message: String, field: String? = nil) -> PKIError {
         PKIError(.badInput, field: field, message)
     }
 }

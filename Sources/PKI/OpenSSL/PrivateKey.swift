@@ -18,6 +18,14 @@ public enum KeyType: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Reads a key type as the command line and the deployment file write it (`rsa2048`, `p256`, ...).
+    public static func parse(_ text: String) throws -> KeyType {
+        guard let type = KeyType(rawValue: text.lowercased()) else {
+            throw PKIError.input("unknown key type '\(text)': use one of \(allCases.map(\.rawValue).joined(separator: ", "))", field: "key")
+        }
+        return type
+    }
+
     var isRSA: Bool { self == .rsa2048 || self == .rsa3072 || self == .rsa4096 }
 }
 

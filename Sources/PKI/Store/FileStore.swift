@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A file that an operation will write, as the review screen lists it.
+public struct PlannedWrite: Codable, Sendable, Equatable {
+    public var path: String
+    /// What the file is: "private key (RSA 2048)", "CSR", "certificate", "bundle".
+    public var what: String
+    /// The permission bits, 0o600 for private keys.
+    public var mode: UInt16
+    /// True when a file of that name is there now and will be replaced (keys: only with
+    /// an explicit replace, which keeps a backup).
+    public var replaces: Bool
+
+    public var modeText: String { String(mode, radix: 8) }
+}
+
+/// Every write of cmscerts goes through here: atomic (temp file, fsync, rename, fsync of
+/// the folder), private keys 0600, and never over an existing key unless the caller
+/// says replace, in which case the old key is kept as a backup.
+public struct FileStore: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public static let keyMode: UInt16 = 0o600
+    public static let publicMode: UInt16 = 0o644
+
+    /// The full path of a name in the store (a name with a '/' is taken as it is).
+    public func path(_ name: String) -> String {
+        name.hasPrefix("/") ? name : (directory as NSString).appendingPathComponent(name)
+    }
+
+    public func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
+
+    /// What writing `name` would do, for the review screen.
+    public func plan(_ name: String, what: String, isPrivateKey: Bool) -> PlannedWrite {
+        PlannedWrite(path: path(name), what: what, mode: isPrivateKey ? Self.keyMode : Self.publicMode, replaces: exists(name))
+    }
+
+    /// Refuses early (before any key is generated) when `name` is an existing key.
+    public func checkKeyIsFree(_ name: String, replace: Bool) throws {
+        if exists(name) && !replace {
+            throw PKIError.input("\(path(name)) exists: cmscerts never overwrites a private key (a service may be using it, and pki csr over a live key breaks that service at once). Choose a new basename, or pass --replace to keep the old key as a backup", field: name)
+        }
+    }
+
+    /// Writes `data` to `name` atomically and returns the backup's path when a key was replaced.
+    @discardableResult
+    public func write(_ data: Data, to name: String, isPrivateKey: Bool, replace: Bool = false) throws -> String? {
+        let target = path(name)
+        let folder = (target as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            } catch {
+                throw PKIError.input("cannot create the folder \(folder): \(error.localizedDescription)", field: folder)
+            }
+        } else if !isDirectory.boolValue {
+            throw PKIError.input("\(folder) is not a folder", field: folder)
+        }
+        if isPrivateKey { try checkKeyIsFree(name, replace: replace) }
+        if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw PKIError.input("\(target) is a directory: cannot write a file there", field: target)
+        }
+
+        let mode = isPrivateKey ? Self.keyMode : Self.publicMode
+        let temporary = folder + "/.\((target as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else {
+            throw PKIError.input("cannot write in \(folder): \(String(cString: strerror(errno))); check the folder's permissions", field: folder)
+        }
+        var written = 0
+        let writeError: Int32? = data.withUnsafeBytes { raw -> Int32? in
+            guard let base = raw.baseAddress else { return nil }
+            while written < raw.count {
+                let n = Glibc.write(fd, base + written, raw.count - written)
+                if n < 0 { if errno == EINTR { continue }; return errno }
+                written += n
+            }
+            return nil
+        }
+        // The umask may have taken bits away (or, for keys, must never add any): set them exactly.
+        let chmodFailed = fchmod(fd, mode_t(mode)) != 0
+        let syncFailed = fsync(fd) != 0
+        close(fd)
+        if writeError != nil || chmodFailed || syncFailed {
+            let reason = String(cString: strerror(writeError ?? errno))
+            unlink(temporary)
+            throw PKIError.input("could not write \(target): \(reason)", field: target)
+        }
+
+        var backup: String? = nil
+        if isPrivateKey {
+            if FileManager.default.fileExists(atPath: target) {
+                // replace == true here (checked above): keep the old key beside it.
+                let stamp = Int(Date().timeIntervalSince1970)
+                let candidate = "\(target).bak-\(stamp)"
+                guard link(target, candidate) == 0 else {
+                    unlink(temporary)
+                    throw PKIError.input("could not keep a backup of \(target) (\(String(cString: strerror(errno)))): the key was not replaced", field: target)
+                }
+                backup = candidate
+                guard rename(temporary, target) == 0 else {
+                    unlink(temporary)
+                    throw PKIError.input("could not replace \(target): \(String(cString: strerror(errno)))", field: target)
+                }
+            } else {
+                // link() fails if the name appeared meanwhile: a key is never overwritten, even in a race.
+                guard link(temporary, target) == 0 else {
+                    let reason = errno == EEXIST ? "a file of that name appeared meanwhile" : String(cString: strerror(errno))
+                    unlink(temporary)
+                    throw PKIError.input("could not write \(target): \(reason); nothing was overwritten", field: target)
+                }
+                unlink(temporary)
+            }
+        } else {
+            guard rename(temporary, target) == 0 else {
+                unlink(temporary)
+                throw PKIError.input("could not write \(target): \(String(cString: strerror(errno)))", field: target)
+            }
+        }
+        syncDirectory(folder)
+        return backup
+    }
+
+    private func syncDirectory(_ folder: String) {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+}

@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import PKI
+
+/// `cmscerts pki ...`: the MMP's `pki` commands, on a folder here.
+struct PKICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pki",
+        abstract: "Keys, CSRs and the built-in CA, with the MMP's own syntax.",
+        subcommands: [CSR.self, SelfSigned.self, Sign.self, Inspect.self, Match.self, Verify.self, List.self]
+    )
+
+    struct FolderOption: ParsableArguments {
+        @Option(name: .long, help: "The folder to work in (the MMP's root folder).")
+        var dir: String = "."
+    }
+
+    /// Shows what an operation will write, then does it (unless --dry-run).
+    static func run(_ operation: PreparedOperation, dryRun: Bool) throws {
+        for note in operation.notes { Console.out("Note: \(note)") }
+        if dryRun {
+            Console.out("Would run: \(operation.command)")
+            for write in operation.writes {
+                Console.out("Would write \(write.path) (\(write.what), mode \(write.modeText)\(write.replaces ? ", replacing the file there" : ""))")
+            }
+            return
+        }
+        let result = try operation.perform()
+        for line in result.messages { Console.out(line) }
+        for backup in result.backups { Console.out("The old key was kept as \(backup)") }
+        for note in result.notes where !operation.notes.contains(note) { Console.out("Note: \(note)") }
+    }
+
+    struct CSR: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "csr",
+            abstract: "Make a key and a CSR: pki csr <basename> CN:<fqdn> [OU:] [O:] [ST:] [L:] [C:] [subjectAltName:a,b]",
+            discussion: "Values with spaces go in double quotes: O:\"Example Inc.\". When SANs are given the CN is added to them.")
+
+        @Argument(help: "<basename> then the fields, as in the MMP.")
+        var fields: [String] = []
+        @Option(name: .long, help: "Key type: rsa2048 (default), rsa3072, rsa4096, p256, p384.")
+        var key: String = KeyType.default.rawValue
+        @OptionGroup var folder: FolderOption
+        @Flag(help: "Replace an existing <basename>.key, keeping the old one as a backup.")
+        var replace = false
+        @Flag(name: .customLong("dry-run"), help: "Show what would be written, write nothing.")
+        var dryRun = false
+
+        func run() throws {
+            do {
+                let spec = try CSRSpec.parse(arguments: fields)
+                let keyType = try KeyType.parse(key)
+                try PKICommand.run(Workspace(directory: folder.dir).prepareCSR(spec, keyType: keyType, replace: replace), dryRun: dryRun)
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct SelfSigned: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "selfsigned",
+            abstract: "Make the built-in CA: a key and a self-signed CA certificate (pki selfsigned dbca CN:example.com).")
+
+        @Argument(help: "<basename> then the fields, as in the MMP.")
+        var fields: [String] = []
+        @Option(help: "Validity in days.")
+        var days: Int = Issuance.defaultCADays
+        @Option(name: .long, help: "Key type: rsa2048 (default), rsa3072, rsa4096, p256, p384.")
+        var key: String = KeyType.default.rawValue
+        @OptionGroup var folder: FolderOption
+        @Flag(help: "Replace an existing <basename>.key, keeping the old one as a backup.")
+        var replace = false
+        @Flag(name: .customLong("dry-run"), help: "Show what would be written, write nothing.")
+        var dryRun = false
+
+        func run() throws {
+            do {
+                let spec = try CSRSpec.parse(arguments: fields)
+                let keyType = try KeyType.parse(key)
+                try PKICommand.run(Workspace(directory: folder.dir).prepareSelfSigned(spec, keyType: keyType, days: days, replace: replace), dryRun: dryRun)
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sign",
+            abstract: "Sign <basename>.csr with the built-in CA <ca-basename> into <basename>.crt.")
+
+        @Argument(help: "The CSR's basename.") var basename: String
+        @Argument(help: "The CA's basename (its .crt and .key).") var caBasename: String
+        @Option(help: "Validity in days.") var days: Int = Issuance.defaultSignDays
+        @OptionGroup var folder: FolderOption
+        @Flag(name: .customLong("dry-run"), help: "Show what would be written, write nothing.")
+        var dryRun = false
+
+        func run() throws {
+            do {
+                try PKICommand.run(Workspace(directory: folder.dir).prepareSign(basename: basename, caBasename: caBasename, days: days), dryRun: dryRun)
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inspect", abstract: "Show a certificate's or CSR's contents and validity (every member of a bundle).")
+
+        @Argument(help: "A certificate, bundle or CSR: PEM, DER, PKCS#7 or PKCS#12.") var file: String
+        @Flag(help: "JSON output: an array, one object per certificate or CSR.") var json = false
+        @Option(name: .customLong("passphrase-file"), help: "A file holding the PKCS#12 passphrase.") var passphraseFile: String?
+        @OptionGroup var folder: FolderOption
+
+        func run() throws {
+            do {
+                let workspace = Workspace(directory: folder.dir)
+                let found = try PassphraseSource(file: passphraseFile).run { try workspace.inspect(file, passphrase: $0) }
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    Console.out(String(decoding: try encoder.encode(found), as: UTF8.self))
+                } else {
+                    Console.out(found.map(\.text).joined(separator: "\n"))
+                }
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Match: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "match", abstract: "Check that a private key belongs to a certificate or a CSR.")
+
+        @Argument(help: "The private key file.") var keyFile: String
+        @Argument(help: "The certificate or CSR.") var file: String
+        @Option(name: .customLong("passphrase-file"), help: "A file holding the key's passphrase.") var passphraseFile: String?
+        @OptionGroup var folder: FolderOption
+
+        func run() throws {
+            do {
+                let workspace = Workspace(directory: folder.dir)
+                let matches = try PassphraseSource(file: passphraseFile).run { try workspace.match(key: keyFile, against: file, passphrase: $0) }
+                if matches {
+                    Console.out("SUCCESS: Key and certificate pair match")
+                } else {
+                    throw CLIFailure(code: 1, message: "FAILURE: \(keyFile) does not belong to \(file): the certificate was made for another key; find the key its CSR was made with")
+                }
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify", abstract: "Check that a certificate chains to a bundle or root CA, link by link.")
+
+        @Argument(help: "The certificate.") var certificate: String
+        @Argument(help: "The CA bundle or root certificate.") var bundle: String
+        @Flag(help: "JSON output.") var json = false
+        @OptionGroup var folder: FolderOption
+
+        func run() throws {
+            do {
+                let report = try Workspace(directory: folder.dir).verify(certificate, against: bundle)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
+                } else {
+                    Console.out(report.text)
+                }
+                if !report.verified { throw CLIFailure(code: 1, message: "") }
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the keys, certificates and CSRs of the folder.")
+        @OptionGroup var folder: FolderOption
+
+        func run() throws {
+            do { Console.out(try Workspace(directory: folder.dir).listText()) } catch { throw fail(error) }
+        }
+    }
+}

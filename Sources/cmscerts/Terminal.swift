@@ -1,0 +1,62 @@
+import Foundation
+import PKI
+
+/// Small helpers for talking to the person at the terminal from the command line.
+enum Console {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// Asks a yes/no question on the terminal; anything but y/yes is no.
+    static func confirm(_ question: String) -> Bool {
+        FileHandle.standardOutput.write(Data("\(question) [y/N] ".utf8))
+        guard let answer = readLine() else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+}
+
+/// Turns an engine error into the command line's exit code: 2 for bad input, 1 for a
+/// check that said no.
+func fail(_ error: Error) -> CLIFailure {
+    if let pki = error as? PKIError {
+        return CLIFailure(code: pki.kind == .checkFailed ? 1 : 2, message: "ERROR: \(pki.message)")
+    }
+    if let cli = error as? CLIFailure { return cli }
+    return CLIFailure(code: 2, message: "ERROR: \(error)")
+}
+
+/// Where a passphrase comes from: a file, the CMSCERTS_PASSPHRASE variable, or (on a
+/// terminal, when a file turns out to need one) a prompt that does not echo.
+struct PassphraseSource {
+    var file: String?
+
+    func initial() throws -> String? {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw PKIError.input("cannot read the passphrase file \(file)", field: file)
+            }
+            var text = String(decoding: data, as: UTF8.self)
+            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            return text
+        }
+        return ProcessInfo.processInfo.environment["CMSCERTS_PASSPHRASE"]
+    }
+
+    /// Runs `body` with the passphrase; when it fails for want of one and a person is
+    /// at the terminal, asks once and runs it again.
+    func run<T>(_ body: (String?) throws -> T) throws -> T {
+        let first = try initial()
+        do {
+            return try body(first)
+        } catch let error as PKIError where first == nil && error.message.contains("give its passphrase") || error.message.contains("protected by a passphrase") {
+            guard first == nil, Console.stdinIsTerminal, let typed = getpass("Passphrase: ") else { throw error }
+            return try body(String(cString: typed))
+        }
+    }
+}
