@@ -31,7 +31,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        // Shared by the test targets: temporary folders, the openssl judge, our executables.
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["PKI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -44,13 +44,13 @@ public struct PEMText: Sendable {
         var bytes = data
         hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         if hasBOM { bytes = bytes.dropFirst(3) }
-        let text = String(decoding: bytes, as: UTF8.self)
+        // Split on LF bytes: in Swift "\r\n" is one Character, so String.split would miss it.
         var lines: [String] = []
         var crlf: [Int] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast(); crlf.append(index + 1) }
-            lines.append(line)
+        for (index, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            var line = raw[...]
+            if line.last == 0x0D { line = line.dropLast(); crlf.append(index + 1) }
+            lines.append(String(decoding: line, as: UTF8.self))
         }
         // A final newline leaves one empty element after it: that is not a line.
         if lines.last == "" { lines.removeLast() }

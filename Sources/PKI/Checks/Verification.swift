@@ -93,7 +93,11 @@ public enum ChainVerifier {
                 links.append(.init(subject: current.subject.description, issuer: current.issuer.description,
                                    notAfter: PKIFormat.date(current.notAfter), problems: problems,
                                    link: "issuer not found in the bundle"))
-                failures.append("unknown issuer: the bundle has no certificate for '\(current.issuer.description)', which issued \(current.displayName); add that CA (and its own issuers up to the root) to the bundle")
+                if let namesake = pool.first(where: { !seen.contains($0.der) && $0.subject == current.issuer }) {
+                    failures.append("bad signature: the bundle's '\(namesake.subject.description)' has the issuer's name but not its key, so it did not sign \(current.displayName) (a re-issued CA?); get the CA certificate that really signed it")
+                } else {
+                    failures.append("unknown issuer: the bundle has no certificate for '\(current.issuer.description)', which issued \(current.displayName); add that CA (and its own issuers up to the root) to the bundle")
+                }
                 break
             }
             // Prefer a candidate whose signature verifies and that is valid now.

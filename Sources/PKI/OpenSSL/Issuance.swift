@@ -61,15 +61,7 @@ public enum Issuance {
         guard request.signatureIsValid else {
             throw PKIError.input("the CSR's signature does not verify with its own key: the CSR is damaged or altered; make it again")
         }
-        guard caCertificate.isCA else {
-            throw PKIError.input("\(caCertificate.displayName) is not a CA (basicConstraints CA:TRUE is missing): sign with a CA made by pki selfsigned")
-        }
-        guard let caPublic = X509_get0_pubkey(caCertificate.pointer), caKey.matches(publicKey: caPublic) else {
-            throw PKIError.input("the CA's key does not match the CA's certificate: use the .key made with it")
-        }
-        if caCertificate.isExpired(at: now) {
-            throw PKIError(.checkFailed, "the CA certificate \(caCertificate.displayName) expired on \(PKIFormat.date(caCertificate.notAfter)): make a new CA first")
-        }
+        try checkCA(caCertificate, key: caKey, at: now)
         guard let publicKey = X509_REQ_get0_pubkey(request.pointer) else { throw OpenSSL.failure("the CSR has no readable public key") }
         let end = now.addingTimeInterval(TimeInterval(days) * 86_400)
         if end > caCertificate.notAfter {
@@ -87,6 +79,19 @@ public enum Issuance {
                          issuerName: X509_get_subject_name(caCertificate.pointer), issuerCertificate: caCertificate,
                          signingKey: caKey, days: days, now: now, extensions: extensions,
                          sanFromRequest: request.subjectAltNames.isEmpty ? nil : request.subjectAltNames)
+    }
+
+    /// The CA must be a CA, valid now, and `key` must be its key.
+    public static func checkCA(_ caCertificate: Certificate, key caKey: PrivateKey, at now: Date) throws {
+        guard caCertificate.isCA else {
+            throw PKIError.input("\(caCertificate.displayName) is not a CA (basicConstraints CA:TRUE is missing): sign with a CA made by pki selfsigned")
+        }
+        guard let caPublic = X509_get0_pubkey(caCertificate.pointer), caKey.matches(publicKey: caPublic) else {
+            throw PKIError.input("the CA's key does not match the CA's certificate: use the .key made with it")
+        }
+        if caCertificate.isExpired(at: now) {
+            throw PKIError(.checkFailed, "the CA certificate \(caCertificate.displayName) expired on \(PKIFormat.date(caCertificate.notAfter)): make a new CA first")
+        }
     }
 
     static func checkDays(_ days: Int) throws {

@@ -101,6 +101,10 @@ public struct Workspace: Sendable {
         }
         let caCertificate = try Loader.certificates(path: store.path(caBasename + ".crt"))[0]
         let caKey = try Loader.privateKey(path: store.path(caBasename + ".key"))
+        try Issuance.checkCA(caCertificate, key: caKey, at: now())
+        guard request.signatureIsValid else {
+            throw PKIError.input("\(basename).csr: the CSR's signature does not verify with its own key: the CSR is damaged or altered; make it again", field: basename)
+        }
         let certificateName = basename + ".crt"
         let subject = request.subject.commonName ?? request.subject.description
         let writes = [store.plan(certificateName, what: "certificate for \(subject) signed by \(caBasename), \(days) days", isPrivateKey: false)]
