@@ -32,9 +32,10 @@ let package = Package(
             ]
         ),
         // Shared by the test targets: temporary folders, the openssl judge, our executables.
-        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Orchestration"], path: "Sources/TestSupport"),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["PKI", "TestSupport"]),
+        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 
 /// What a process printed and how it ended.
 public struct ProcessResult: Sendable {
@@ -23,44 +24,15 @@ public enum TestSupport {
     /// Runs a program with arguments; `input` goes to its standard input.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                           input: Data? = nil, environment: [String: String]? = nil) -> ProcessResult {
-        let process = Process()
-        if executable.hasPrefix("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let environment {
-            var env = ProcessInfo.processInfo.environment
-            for (k, v) in environment { env[k] = v }
-            process.environment = env
-        }
-        // Files, not pipes: nothing to drain concurrently, and no EINTR on a reading thread.
-        let scratch = NSTemporaryDirectory() + "proc-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: scratch + ".out", contents: nil)
-        FileManager.default.createFile(atPath: scratch + ".err", contents: nil)
-        FileManager.default.createFile(atPath: scratch + ".in", contents: input ?? Data())
-        defer { for ext in [".out", ".err", ".in"] { try? FileManager.default.removeItem(atPath: scratch + ext) } }
-        guard let outHandle = FileHandle(forWritingAtPath: scratch + ".out"),
-              let errHandle = FileHandle(forWritingAtPath: scratch + ".err"),
-              let inHandle = FileHandle(forReadingAtPath: scratch + ".in") else {
-            return ProcessResult(status: 127, crashed: false, stdout: "", stderr: "cannot make scratch files")
-        }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = inHandle
-        do { try process.run() } catch {
+                           input: Data? = nil, environment: [String: String]? = nil, timeout: Duration = .seconds(300)) -> ProcessResult {
+        do {
+            let r = try LocalCommand.runBlocking(executable, arguments, input: input, timeout: timeout,
+                                                 directory: directory, environment: environment)
+            return ProcessResult(status: r.status, crashed: r.signaled && !r.timedOut, stdout: r.stdout,
+                                 stderr: r.timedOut ? r.stderr + "\n(timed out after \(timeout))" : r.stderr)
+        } catch {
             return ProcessResult(status: 127, crashed: false, stdout: "", stderr: "cannot run \(executable): \(error)")
         }
-        process.waitUntilExit()
-        try? outHandle.close(); try? errHandle.close(); try? inHandle.close()
-        let out = FileManager.default.contents(atPath: scratch + ".out") ?? Data()
-        let err = FileManager.default.contents(atPath: scratch + ".err") ?? Data()
-        return ProcessResult(status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal,
-                             stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// Runs the `openssl` program.

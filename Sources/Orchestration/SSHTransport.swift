@@ -1,0 +1,189 @@
+import Foundation
+
+/// How to reach a node over SSH. Everything not given here comes from the user's own
+/// OpenSSH configuration (~/.ssh/config: ProxyJump, IdentityFile, agent, known_hosts).
+public struct SSHTarget: Sendable, Codable, Equatable {
+    /// A host name, address, or a Host alias of ~/.ssh/config.
+    public var host: String
+    public var user: String?
+    public var port: Int?
+    /// An ssh_config file to use instead of ~/.ssh/config (`ssh -F`).
+    public var configFile: String?
+
+    public init(host: String, user: String? = nil, port: Int? = nil, configFile: String? = nil) {
+        self.host = host
+        self.user = user
+        self.port = port
+        self.configFile = configFile
+    }
+
+    /// "admin@cms1.example.com:22" for messages.
+    public var display: String {
+        (user.map { "\($0)@" } ?? "") + host + (port.map { ":\($0)" } ?? "")
+    }
+}
+
+/// A Transport through the OpenSSH client: one `ssh` exec per MMP command over one shared
+/// connection per node (ControlMaster), files by `sftp`. BatchMode: it never prompts.
+/// Host keys are checked strictly, always: an unknown or changed key stops the run with the
+/// host, the fingerprint and what to do.
+public final class SSHTransport: Transport, @unchecked Sendable {
+    public let node: String
+    public let target: SSHTarget
+    let controlDirectory: String
+    let sshPath: String
+    let sftpPath: String
+
+    /// `controlDirectory` holds the shared connection's socket (made 0700 if missing).
+    public init(node: String, target: SSHTarget, controlDirectory: String,
+                sshPath: String = "/usr/bin/ssh", sftpPath: String = "/usr/bin/sftp") {
+        self.node = node
+        self.target = target
+        self.controlDirectory = controlDirectory
+        self.sshPath = sshPath
+        self.sftpPath = sftpPath
+        try? FileManager.default.createDirectory(atPath: controlDirectory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+    }
+
+    /// Options common to ssh and sftp. StrictHostKeyChecking is forced to yes whatever the
+    /// user's configuration says; BatchMode makes every prompt a failure instead.
+    var commonOptions: [String] {
+        var options: [String] = []
+        if let configFile = target.configFile { options += ["-F", configFile] }
+        options += [
+            "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes",
+            "-o", "ControlMaster=auto",
+            // The node's name in the path: two nodes behind one address never share a connection.
+            "-o", "ControlPath=\(controlDirectory)/\(node)-%C",
+            "-o", "ControlPersist=60",
+            "-o", "ConnectTimeout=15",
+            "-o", "ServerAliveInterval=15",
+            "-o", "LogLevel=ERROR",
+        ]
+        if let user = target.user { options += ["-o", "User=\(user)"] }
+        if let port = target.port { options += ["-o", "Port=\(port)"] }
+        return options
+    }
+
+    public func run(_ command: String, answer: String?, timeout: Duration) async throws -> CommandOutput {
+        let input = answer.map { Data(($0 + "\n").utf8) }
+        let result = try await LocalCommand.run(sshPath, commonOptions + ["-T", "--", target.host, command], input: input, timeout: timeout)
+        if result.timedOut {
+            throw TransportError(.timeout, node: node, operation: command,
+                                 message: "no answer from \(target.display) within \(timeout); check the node, then resume the run")
+        }
+        // 255 is ssh's own failure; anything else is the remote command's status.
+        if result.status == 255 {
+            throw await classify(result.stderr, operation: command)
+        }
+        return CommandOutput(text: result.stdout + result.stderr, exitStatus: result.status)
+    }
+
+    public func put(localPath: String, remoteName: String, timeout: Duration) async throws {
+        guard FileManager.default.isReadableFile(atPath: localPath) else {
+            throw TransportError(.fileTransfer, node: node, operation: "put \(remoteName)", message: "\(localPath) cannot be read here")
+        }
+        try await sftp("put \(quote(localPath)) \(quote(remoteName))", operation: "put \(remoteName)", timeout: timeout)
+    }
+
+    public func get(remoteName: String, localPath: String, timeout: Duration) async throws {
+        try await sftp("get \(quote(remoteName)) \(quote(localPath))", operation: "get \(remoteName)", timeout: timeout)
+        guard FileManager.default.fileExists(atPath: localPath) else {
+            throw TransportError(.fileTransfer, node: node, operation: "get \(remoteName)", message: "sftp reported success but \(localPath) is missing")
+        }
+    }
+
+    /// Closes the shared connection (`ssh -O exit`).
+    public func close() async {
+        _ = try? await LocalCommand.run(sshPath, commonOptions + ["-O", "exit", target.host], input: nil, timeout: .seconds(10))
+    }
+
+    func sftp(_ batchLine: String, operation: String, timeout: Duration) async throws {
+        let result = try await LocalCommand.run(sftpPath, commonOptions + ["-q", "-b", "-", target.host],
+                                                 input: Data((batchLine + "\n").utf8), timeout: timeout)
+        if result.timedOut {
+            throw TransportError(.timeout, node: node, operation: operation, message: "the transfer did not finish within \(timeout)")
+        }
+        if result.status != 0 {
+            let error = await classify(result.stderr, operation: operation)
+            if error.kind != .other { throw error }
+            let detail = result.stderr.split(separator: "\n").last.map(String.init) ?? "exit \(result.status)"
+            throw TransportError(.fileTransfer, node: node, operation: operation, message: "sftp failed: \(detail)")
+        }
+    }
+
+    /// sftp's batch syntax: double quotes around a path, backslash before a quote.
+    func quote(_ path: String) -> String {
+        "\"" + path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// Turns ssh's stderr into an error that says what happened and what to do.
+    func classify(_ stderr: String, operation: String) async -> TransportError {
+        let text = stderr
+        let lastLine = text.split(separator: "\n").last.map(String.init) ?? "ssh failed"
+        if text.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || text.contains("Host key for") && text.contains("has changed") {
+            let fingerprint = text.range(of: "SHA256:[A-Za-z0-9+/=]+", options: .regularExpression).map { String(text[$0]) } ?? "(not shown)"
+            return TransportError(.hostKey, node: node, operation: operation, message: """
+                the host key of \(target.display) has CHANGED: it now presents \(fingerprint). \
+                This is either a reinstalled node or someone in the middle. Check the key on the node's console \
+                (MMP: `ssh hostkey` or the boot banner); only if it is the node's, remove the old entry with \
+                `ssh-keygen -R \(knownHostsName)` and connect once by hand to accept the new one. Nothing was run.
+                """)
+        }
+        if text.contains("Host key verification failed") || text.contains("No ") && text.contains("host key is known") {
+            let fingerprint = await scanFingerprint()
+            return TransportError(.hostKey, node: node, operation: operation, message: """
+                \(target.display) is not in known_hosts, and cmscerts never accepts a host key silently. \
+                The host presents \(fingerprint). Compare it with the node's console; if it matches, connect once \
+                with `ssh \(target.port.map { "-p \($0) " } ?? "")\(target.host)` and answer yes, then run again.
+                """)
+        }
+        if text.contains("Permission denied") || text.contains("Too many authentication failures") {
+            return TransportError(.authentication, node: node, operation: operation, message: """
+                \(target.display) refused the login (\(lastLine)). Load the admin key into your agent (`ssh-add`) \
+                or set IdentityFile for this host in ~/.ssh/config; cmscerts never types passwords.
+                """)
+        }
+        if text.contains("Connection refused") || text.contains("Could not resolve hostname") || text.contains("timed out")
+            || text.contains("No route to host") || text.contains("Network is unreachable") || text.contains("Connection closed")
+            || text.contains("Connection reset") {
+            return TransportError(.unreachable, node: node, operation: operation,
+                                  message: "\(target.display) cannot be reached (\(lastLine)); check the address, the network and that SSH is enabled on the node")
+        }
+        return TransportError(.other, node: node, operation: operation, message: lastLine)
+    }
+
+    var knownHostsName: String {
+        if let port = target.port, port != 22 { return "[\(target.host)]:\(port)" }
+        return target.host
+    }
+
+    /// The fingerprints the host presents, read with ssh-keyscan (which trusts nothing).
+    func scanFingerprint() async -> String {
+        // The target may be an alias of ssh_config: ask ssh for the real host name and port.
+        var host = target.host, port = target.port ?? 22
+        var resolveArguments: [String] = []
+        if let configFile = target.configFile { resolveArguments += ["-F", configFile] }
+        if let resolved = try? await LocalCommand.run(sshPath, resolveArguments + ["-G", target.host], timeout: .seconds(10)), resolved.status == 0 {
+            for line in resolved.stdout.split(separator: "\n") {
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { continue }
+                if parts[0] == "hostname" { host = parts[1] }
+                if parts[0] == "port", target.port == nil, let p = Int(parts[1]) { port = p }
+            }
+        }
+        guard let scan = try? await LocalCommand.run("/usr/bin/ssh-keyscan", ["-T", "5", "-p", "\(port)", host], timeout: .seconds(10)),
+              !scan.stdout.isEmpty,
+              let prints = try? await LocalCommand.run("/usr/bin/ssh-keygen", ["-l", "-f", "-"], input: Data(scan.stdout.utf8), timeout: .seconds(10)),
+              prints.status == 0 else {
+            return "a key that could not be read with ssh-keyscan"
+        }
+        let lines = prints.stdout.split(separator: "\n").map { line -> String in
+            let parts = line.split(separator: " ")
+            return parts.count >= 2 ? "\(parts[1]) (\(parts.last ?? ""))" : String(line)
+        }
+        return lines.joined(separator: ", ")
+    }
+}
