@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // OpenSSL 3 (libssl-dev): the only module that sees it is PKI.
@@ -20,15 +21,19 @@ let package = Package(
         ),
         // The PKI engine: keys, CSRs, the built-in CA, inspect, match, verify, bundles, file store.
         .target(name: "PKI", dependencies: ["COpenSSL"]),
+        // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
+        .target(name: "Deployment", dependencies: ["PKI", .product(name: "Yams", package: "Yams")]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
             dependencies: [
                 "PKI",
+                "Deployment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI"]),
     ],
     swiftLanguageModes: [.v5]
 )
