@@ -95,6 +95,9 @@ extension Deployment {
             if node.services.isEmpty && node.database == .none {
                 fail(path + ".services", "the node runs no service and has no database role: give it services or remove it")
             }
+            if node.loadBalancerTag.isEmpty || !node.loadBalancerTag.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) {
+                fail(path + ".loadbalancer_tag", "'\(node.loadBalancerTag)' is not a tag: letters, digits, '-' or '_'")
+            }
             var seen: Set<Service> = []
             for (j, service) in node.services.enumerated() {
                 let sp = "\(path).services[\(j)]"

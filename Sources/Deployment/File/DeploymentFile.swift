@@ -56,7 +56,7 @@ struct YAMLReader {
     static let topKeys = ["version", "cms_version", "domain", "join_url", "xmpp_domain", "subject", "key_type",
                           "ca_validity_days", "strategy", "cluster_fqdn", "certificate_name", "ca_bundle", "keys", "nodes"]
     static let subjectKeys = ["ou", "o", "st", "l", "c"]
-    static let nodeKeys = ["name", "fqdn", "address", "ssh", "services", "database"]
+    static let nodeKeys = ["name", "fqdn", "address", "ssh", "services", "database", "loadbalancer_tag"]
     static let sshKeys = ["host", "user", "port"]
 
     /// The line of a path, or of its nearest ancestor that has one.
@@ -247,7 +247,9 @@ struct YAMLReader {
         let database = map["database"] == nil ? DatabaseRole.none : choice(map["database"], path: path + ".database", DatabaseRole.self)
         // A bad ssh value or service is reported and left out; a bad role would make the
         // cluster rules report nonsense, so the node is not used.
+        let tag = string(map["loadbalancer_tag"], path: path + ".loadbalancer_tag") ?? "edge"
         guard let name, let fqdn, let address, let database else { return nil }
-        return DeploymentNode(name: name, fqdn: fqdn, address: address, ssh: ssh, services: services, database: database)
+        return DeploymentNode(name: name, fqdn: fqdn, address: address, ssh: ssh, services: services,
+                              database: database, loadBalancerTag: tag)
     }
 }

@@ -13,15 +13,18 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
     public var services: [Service]
     /// The node's role in the database cluster.
     public var database: DatabaseRole
+    /// The tag of the node's load balancer (`loadbalancer certs <tag> ...`), when it runs one.
+    public var loadBalancerTag: String
 
     public init(name: String, fqdn: String, address: String, ssh: SSHTarget? = nil,
-                services: [Service], database: DatabaseRole = .none) {
+                services: [Service], database: DatabaseRole = .none, loadBalancerTag: String = "edge") {
         self.name = name
         self.fqdn = fqdn
         self.address = address
         self.ssh = ssh ?? SSHTarget(host: fqdn)
         self.services = services
         self.database = database
+        self.loadBalancerTag = loadBalancerTag
     }
 
     /// True when the node runs the service.
