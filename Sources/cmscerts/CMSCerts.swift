@@ -9,6 +9,8 @@ struct CMSCerts: ParsableCommand {
         commandName: "cmscerts",
         abstract: "Certificates for Cisco Meeting Server: CSRs, the built-in CA, bundles, plans and the lab.",
         subcommands: [
+            InitCommand.self,
+            PlanCommand.self,
         ]
     )
 
