@@ -33,7 +33,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
-        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -224,9 +224,13 @@ struct PlannerTests {
         #expect(cms1.contains("pki csr callbridge-r3 CN:cms1.example.com subjectAltName:cms1.example.com,cms2.example.com,cms3.example.com"),
                 "callbridge-r2 is taken on cms1")
         #expect(commands(plan, on: "cms2").contains { $0.hasPrefix("pki csr callbridge-r2 ") })
-        #expect(cms1.contains("callbridge certs callbridge-r3.key callbridge-r3.crt ca-bundle.crt"))
+        #expect(cms1.contains("callbridge certs callbridge-r3.key callbridge-r3.crt ca-bundle-r2.crt"))
+        #expect(cms1.contains("callbridge trust c2w ca-bundle-r2.crt"))
         #expect(cms1.contains("webbridge3 https certs webbridge3-r2.key webbridge3-r2-fullchain.crt"))
-        #expect(cms1.contains("webadmin certs webadmin-r2.key webadmin-r2.crt ca-bundle.crt"))
+        #expect(cms1.contains("webadmin certs webadmin-r2.key webadmin-r2.crt ca-bundle-r2.crt"))
+        // The live bundle is not overwritten: the new one goes under a new name.
+        #expect(plan.step("cms1:put.ca-bundle-r2.crt")?.command == "put ca-bundle.crt ca-bundle-r2.crt")
+        #expect(!plan.steps.contains { $0.kind == .upload && $0.writes.contains(FileRef(node: "cms1", "ca-bundle.crt")) })
         let csr = cms1.firstIndex { $0.hasPrefix("pki csr webadmin-r2") }!
         let disable = cms1.firstIndex(of: "webadmin disable")!
         #expect(csr < disable, "the new key is made while the service runs on the old one")

@@ -16,8 +16,14 @@ extension PlanContext {
         for node in deployment.nodes {
             let uses = units.flatMap { unit in unit.uses.filter { $0.node == node }.map { (unit, $0) } }
             if uses.isEmpty { continue }
-            if flow != .renew, uses.contains(where: { $0.1.bundle == deployment.caBundle }) {
-                upload(.workspace(deployment.caBundle), to: node, as: deployment.caBundle, why: "the CA bundle (intermediates and root) the services present and trust", uploaded: &uploaded)
+            if flow != .renew {
+                for bundle in Set(uses.map(\.1.bundle)).sorted() {
+                    upload(.workspace(deployment.caBundle), to: node, as: bundle,
+                           why: bundle == deployment.caBundle
+                               ? "the CA bundle (intermediates and root) the services present and trust"
+                               : "the CA bundle under a new name: the live services keep the old one until the swap",
+                           uploaded: &uploaded)
+                }
             }
             for (unit, use) in uses {
                 let keysTravel = deployment.keys == .local || (node != unit.maker && !unit.reuseCSR)
@@ -177,7 +183,7 @@ extension PlanContext {
             var last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: use.bundle),
                             reads: files, after: checks, why: "the call bridge's key, certificate and bundle\(swap)")
             if threeX && deployment.nodes.contains(where: { $0.runs(.webbridge3) }) {
-                last = step("trust-c2w", MMP.callbridgeTrustC2W(deployment.caBundle), reads: [FileRef(node: n, deployment.caBundle)],
+                last = step("trust-c2w", MMP.callbridgeTrustC2W(use.bundle), reads: [FileRef(node: n, use.bundle)],
                             after: [last], why: "CMS 3.x: the call bridge trusts the web bridge's C2W certificate through this bundle")
             }
             step("restart", MMP.callbridgeRestart, after: [last], why: "the call bridge takes new certificates when it restarts")

@@ -148,12 +148,24 @@ extension PlanContext {
                 let spec = d.strategy == .perService ? serviceSpec(services, on: first, basename: name) : sharedSpec(basename: name)
                 guard let spec else { continue }
                 let uses = group.members.map { node, service, _ in
-                    CertificateUse(node: node, service: service, key: name + ".key", certificate: certificateName(name, for: service), bundle: d.caBundle)
+                    CertificateUse(node: node, service: service, key: name + ".key", certificate: certificateName(name, for: service),
+                                   bundle: newBundleName(on: node))
                 }
                 units.append(CertificateUnit(basename: name, spec: spec, maker: first, directory: directory, reuseCSR: false, uses: uses))
             }
         }
         return units
+    }
+
+    /// The name the CA bundle is sent under in a proactive renewal: the file's own name,
+    /// or a new one when the node holds that name already (the live services use it).
+    func newBundleName(on node: DeploymentNode) -> String {
+        let b = deployment.caBundle
+        let files = Set(current.node(node.name).files)
+        guard files.contains(b) else { return b }
+        let stem = Self.stem(of: b)
+        let ext = String(b.dropFirst(stem.count))
+        return Self.nextName(after: stem, taken: files) + ext
     }
 
     /// `callbridge.key` -> `callbridge`.
