@@ -207,11 +207,29 @@ struct PlannerTests {
     func guardDirect() {
         let csr = Step(id: "n:csr.dbserver", node: "n", articleStep: 3, kind: .mmp, command: "pki csr dbserver CN:n.example.com", why: "t")
         let state = CurrentState(nodes: ["n": NodeState(files: ["dbserver.key"], services: [ServiceFiles(service: "database", key: "dbserver.key")])])
-        #expect(Planner.guardProblems(steps: [csr], current: state).count == 1)
+        #expect(Planner.guardProblems(steps: [csr], current: state, flow: .fresh).count == 1)
         let remove = Step(id: "n:db.remove", node: "n", articleStep: 3, kind: .mmp, command: "database cluster remove", why: "t")
         var after = csr
         after.dependsOn = [remove.id]
-        #expect(Planner.guardProblems(steps: [remove, after], current: state).isEmpty)
+        #expect(Planner.guardProblems(steps: [remove, after], current: state, flow: .fresh).isEmpty)
+    }
+
+    @Test("keys made here over a live deployment: the uploads over live files are refused")
+    func uploadGuard() throws {
+        let d = try Fixtures.load(Fixtures.three3x.replacingOccurrences(of: "join_url: join.example.com\n", with: "join_url: join.example.com\nkeys: local\n"))
+        let state = Fixtures.state3x(d, withCSRs: false)
+        do {
+            _ = try Planner.plan(d, flow: .fresh, current: state)
+            Issue.record("the plan was not refused")
+        } catch {
+            #expect(error.kind == .refused)
+            #expect(error.problems.contains { $0.contains("cms1:put.webadmin.key") && $0.contains("webadmin uses now") })
+            #expect(!error.problems.contains { $0.contains("dbserver") }, "the database is removed before its files are sent")
+        }
+        // renew with keys made here overwrites by design: same names, then a restart.
+        let renew = try Planner.plan(d, flow: .renew, current: state)
+        #expect(renew.step("cms1:put.webadmin.key")?.command == "put cms1/webadmin.key webadmin.key")
+        #expect(ArticleChecker.violations(renew, d, state: state) == [])
     }
 
     @Test("renew-new-names: new basenames, then the swap with full Step 5")

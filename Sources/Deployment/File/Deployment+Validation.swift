@@ -35,8 +35,6 @@ extension Deployment {
             guard let value else { continue }
             do {
                 _ = try CSRSpec.parse(arguments: ["check", "CN:cms.example.com", "\(field):\(value)"])
-            } catch let error as PKIError {
-                fail(path, error.message)
             } catch {
                 fail(path, "\(error)")
             }
@@ -47,9 +45,7 @@ extension Deployment {
         if let c = clusterFQDN, let p = Self.fqdnProblem(c, needsDot: true) {
             fail("cluster_fqdn", "'\(c)' is not a valid FQDN: \(p)")
         }
-        do { try CSRSpec.checkBasename(certificateName) } catch let error as PKIError {
-            fail("certificate_name", error.message)
-        } catch { fail("certificate_name", "\(error)") }
+        if let p = Self.basenameProblem(certificateName) { fail("certificate_name", p) }
         if Self.reservedBasenames.contains(certificateName) {
             fail("certificate_name", "'\(certificateName)' is the database's own basename: choose another, e.g. cms")
         }
@@ -116,7 +112,7 @@ extension Deployment {
                 default: break
                 }
             }
-            if strategy == .wildcard && !NameRules.name(wildcard, covers: node.fqdn) {
+            if strategy == .wildcard && !Self.wildcard(wildcard, covers: node.fqdn) {
                 fail(path + ".fqdn", "the wildcard \(wildcard) does not cover '\(node.fqdn)' (one label under \(domain)): use strategy perService or sanCertificate")
             }
         }
@@ -142,6 +138,24 @@ extension Deployment {
 
     /// Basenames the database certificates use (Step 3).
     static let reservedBasenames: Set<String> = ["dbca", "dbserver", "dbclient"]
+
+    /// Step 1's basename rule: letters, digits, '-' and '_' only (it names `<basename>.key`).
+    static func basenameProblem(_ name: String) -> String? {
+        if name.isEmpty || name.count > 64 { return "a basename has 1 to 64 characters" }
+        let ok = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        return ok ? nil : "'\(name)' is not a basename: letters, digits, '-' and '_' only, no extension (e.g. cms)"
+    }
+
+    /// Does a wildcard (`*.example.com`) cover a host name (exactly one label in its place)?
+    static func wildcard(_ pattern: String, covers host: String) -> Bool {
+        let p = pattern.lowercased(), h = host.lowercased()
+        if p == h { return true }
+        guard p.hasPrefix("*.") else { return false }
+        let suffix = String(p.dropFirst(1))
+        guard h.hasSuffix(suffix) else { return false }
+        let head = h.dropLast(suffix.count)
+        return !head.isEmpty && !head.contains(".")
+    }
 
     /// Why a name is not a usable FQDN, or nil.
     static func fqdnProblem(_ name: String, needsDot: Bool) -> String? {

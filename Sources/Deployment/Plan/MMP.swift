@@ -1,3 +1,5 @@
+import PKI
+
 /// Every MMP command text and every expected output the planner uses, in one place, so
 /// that what the article and public material say (and what was only assumed) is easy to
 /// check and to correct.
@@ -5,6 +7,12 @@ enum MMP {
     // Step 1-3: pki.
     /// `pki csr ...` prints `Created key file <b>.key and CSR <b>.csr` (public, real output).
     static let csrCreated = SuccessCriterion.contains("Created key file")
+    /// `pki selfsigned <basename> CN:...`: the same fields as `pki csr`.
+    static func selfSigned(_ spec: CSRSpec) -> String {
+        let line = spec.mmpCommand()
+        let prefix = "pki csr "
+        return "pki selfsigned " + (line.hasPrefix(prefix) ? String(line.dropFirst(prefix.count)) : line)
+    }
     static func sign(_ basename: String, ca: String) -> String { "pki sign \(basename) \(ca)" }
     // Step 4 (unverified: the exact output of `pki match` and `pki verify` was not seen;
     // services print `SUCCESS: ...` lines, so the same word is expected here).

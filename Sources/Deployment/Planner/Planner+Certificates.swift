@@ -80,7 +80,7 @@ extension PlanContext {
                 id: Self.id(nil, "csr.\(unit.slug)"), node: nil, articleStep: 2, kind: .localPKI,
                 command: "cmscerts " + unit.spec.mmpCommand() + suffix,
                 writes: [.workspace(unit.keyPath), .workspace(unit.csrPath)],
-                why: "keys are made here (keys: local): a \(deployment.keyType.displayName) key and its CSR, sent to the nodes with the certificate",
+                why: "keys are made here (keys: local): a \(deployment.keyType.rawValue) key and its CSR, sent to the nodes with the certificate",
                 local: .makeKeyAndCSR(spec: unit.spec, keyType: deployment.keyType, key: unit.keyPath, csr: unit.csrPath)))
         } else {
             if !unit.reuseCSR {

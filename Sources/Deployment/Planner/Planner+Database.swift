@@ -62,7 +62,7 @@ extension PlanContext {
             let days = d.caValidityDays
             builder.add(Step(
                 id: Self.id(nil, "db.selfsigned-dbca"), node: nil, articleStep: 3, kind: .localPKI,
-                command: "cmscerts " + caSpec.mmpCommand(verb: "selfsigned") + " --days \(days)",
+                command: "cmscerts " + MMP.selfSigned(caSpec) + " --days \(days)",
                 writes: [.workspace(ws("dbca.key")), .workspace(ws("dbca.crt"))], dependsOn: removes,
                 why: "the built-in CA that signs the database certificates (keys: local)",
                 local: .makeSelfSignedCA(spec: caSpec, keyType: d.keyType, days: days, key: ws("dbca.key"), certificate: ws("dbca.crt"))))
@@ -84,7 +84,7 @@ extension PlanContext {
         } else {
             builder.add(Step(
                 id: Self.id(p, "db.selfsigned-dbca"), node: p, articleStep: 3, kind: .mmp,
-                command: caSpec.mmpCommand(verb: "selfsigned"), writes: [FileRef(node: p, "dbca.key"), FileRef(node: p, "dbca.crt")],
+                command: MMP.selfSigned(caSpec), writes: [FileRef(node: p, "dbca.key"), FileRef(node: p, "dbca.crt")],
                 dependsOn: removes, why: "the built-in CA (CMS 2.7+), on the primary, with the domain as CN"))
             builder.add(Step(
                 id: Self.id(p, "db.csr-dbserver"), node: p, articleStep: 3, kind: .mmp, command: serverSpec.mmpCommand(),

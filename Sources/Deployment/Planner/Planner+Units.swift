@@ -39,7 +39,7 @@ extension PlanContext {
             let cn = "*." + deployment.domain
             add(cn)
             for name in [deployment.joinURL, usesXMPP ? deployment.xmppDomain : nil] + deployment.nodes.map(\.fqdn) {
-                if let name, !NameRules.name(cn, covers: name) { add(name) }
+                if let name, !Deployment.wildcard(cn, covers: name) { add(name) }
             }
             return spec(basename: basename, commonName: cn, sans: sans)
         case .sanCertificate, .perService:

@@ -26,7 +26,7 @@ public enum Planner {
         if !context.problems.isEmpty { throw PlanError(.badInput, context.problems) }
 
         let steps = context.builder.steps
-        let refused = guardProblems(steps: steps, current: current)
+        let refused = guardProblems(steps: steps, current: current, flow: flow)
         if !refused.isEmpty { throw PlanError(.refused, refused) }
 
         let nodes = deployment.nodes.map { PlanNode(name: $0.name, fqdn: $0.fqdn, address: $0.address, ssh: $0.ssh) }
@@ -35,12 +35,25 @@ public enum Planner {
 
     /// The guard of the article's troubleshooting: `pki csr` (or `pki selfsigned`) with the
     /// basename of a key a service uses now overwrites that key and breaks the service at
-    /// once. A service the plan has stopped before that step (the database, removed from
-    /// the cluster first) is not at risk.
-    static func guardProblems(steps: [Step], current: CurrentState) -> [String] {
+    /// once. An upload over a file a service uses now does the same, except in `renew`,
+    /// whose point is the same names. A service the plan has stopped before that step (the
+    /// database, removed from the cluster first) is not at risk.
+    static func guardProblems(steps: [Step], current: CurrentState, flow: Flow) -> [String] {
         var byID: [String: Step] = [:]
         for s in steps { byID[s.id] = s }
         var problems: [String] = []
+        for step in steps where step.kind == .upload && flow != .renew {
+            guard let node = step.node else { continue }
+            for file in step.writes where file.node == node {
+                var users = current.node(node).users(of: file.name)
+                if users.isEmpty { continue }
+                let stopped = servicesStopped(before: step, on: node, steps: byID)
+                users.removeAll { stopped.contains($0) }
+                for user in users {
+                    problems.append("step \(step.id): `\(step.command)` on \(node) would overwrite \(file.name), which \(user) uses now. For expired certificates use --flow renew (same names, then a restart); while production is live use --flow renew-new-names (new names, then the swap).")
+                }
+            }
+        }
         for step in steps {
             guard let node = step.node, step.kind == .mmp else { continue }
             let words = step.command.split(separator: " ").map(String.init)
