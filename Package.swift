@@ -33,7 +33,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
-        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI"], exclude: ["Golden"]),
+        .testTarget(
+            name: "DeploymentTests",
+            dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")],
+            exclude: ["Golden"]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import PKI
 import Testing
+import Yams
 @testable import Deployment
 
 @Suite("The deployment file")
@@ -35,6 +36,16 @@ struct DeploymentFileTests {
         let c = try Fixtures.load(Fixtures.combined29)
         #expect(c.subject == SubjectDefaults(organization: "Example Inc.", country: "GB"))
         #expect(c.xmppDomain == "example.com")
+    }
+
+    @Test("a deployment written out as YAML reads back equal; JSON and YAML decoding apply the defaults", arguments: PlannerTests.fixtures.map(\.0))
+    func roundTrip(name: String) throws {
+        let d = try Fixtures.load(PlannerTests.fixtures.first { $0.0 == name }!.1)
+        let text = DeploymentFile.yaml(for: d)
+        #expect(text.contains("cms_version:"))
+        #expect(try DeploymentFile.load(yaml: text) == d)
+        let viaDecoder = try YAMLDecoder().decode(Deployment.self, from: PlannerTests.fixtures.first { $0.0 == name }!.1)
+        #expect(viaDecoder == d)
     }
 
     @Test("the example that init writes loads, validates and plans")

@@ -34,6 +34,13 @@ public enum DeploymentFile {
         return deployment
     }
 
+    /// The deployment as a file `load(yaml:)` reads back equal (no comments: `example`
+    /// is the commented one).
+    public static func yaml(for deployment: Deployment) -> String {
+        // Encoding plain value types to YAML cannot fail.
+        try! YAMLEncoder().encode(deployment)
+    }
+
     static func issue(for error: YamlError) -> DeploymentIssue {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):

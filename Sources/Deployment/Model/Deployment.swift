@@ -68,6 +68,40 @@ public struct Deployment: Codable, Hashable, Sendable {
         self.nodes = nodes
     }
 
+    /// The keys as the deployment file spells them, so that YAML and JSON agree.
+    enum CodingKeys: String, CodingKey {
+        case version, domain, subject, strategy, keys, nodes
+        case cmsVersion = "cms_version"
+        case joinURL = "join_url"
+        case xmppDomain = "xmpp_domain"
+        case keyType = "key_type"
+        case caValidityDays = "ca_validity_days"
+        case clusterFQDN = "cluster_fqdn"
+        case certificateName = "certificate_name"
+        case caBundle = "ca_bundle"
+    }
+
+    /// Decodes with the file's defaults for every key left out (as swift-format's
+    /// Configuration does). `DeploymentFile.load` is the reader that reports lines.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            version: try c.decode(Int.self, forKey: .version),
+            cmsVersion: try c.decode(CMSVersion.self, forKey: .cmsVersion),
+            domain: try c.decode(String.self, forKey: .domain),
+            joinURL: try c.decodeIfPresent(String.self, forKey: .joinURL),
+            xmppDomain: try c.decodeIfPresent(String.self, forKey: .xmppDomain),
+            subject: try c.decodeIfPresent(SubjectDefaults.self, forKey: .subject) ?? SubjectDefaults(),
+            keyType: try c.decodeIfPresent(KeyType.self, forKey: .keyType) ?? .rsa2048,
+            caValidityDays: try c.decodeIfPresent(Int.self, forKey: .caValidityDays) ?? Deployment.defaultCAValidityDays,
+            strategy: try c.decodeIfPresent(CertificateStrategy.self, forKey: .strategy) ?? .perService,
+            clusterFQDN: try c.decodeIfPresent(String.self, forKey: .clusterFQDN),
+            certificateName: try c.decodeIfPresent(String.self, forKey: .certificateName) ?? "cms",
+            caBundle: try c.decodeIfPresent(String.self, forKey: .caBundle) ?? "ca-bundle.crt",
+            keys: try c.decodeIfPresent(KeyLocation.self, forKey: .keys) ?? .node,
+            nodes: try c.decode([DeploymentNode].self, forKey: .nodes))
+    }
+
     /// The only file format version there is.
     public static let currentVersion = 1
     /// Ten years, the built-in CA's default validity.
@@ -131,6 +165,10 @@ public struct CMSVersion: Hashable, Sendable, Codable, Comparable, CustomStringC
 
 /// The optional subject fields of Step 1, written into every service CSR.
 public struct SubjectDefaults: Hashable, Sendable, Codable {
+    enum CodingKeys: String, CodingKey {
+        case organizationalUnit = "ou", organization = "o", state = "st", locality = "l", country = "c"
+    }
+
     public var organizationalUnit: String?
     public var organization: String?
     public var state: String?

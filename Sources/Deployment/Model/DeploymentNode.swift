@@ -16,6 +16,25 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
     /// The tag of the node's load balancer (`loadbalancer certs <tag> ...`), when it runs one.
     public var loadBalancerTag: String
 
+    enum CodingKeys: String, CodingKey {
+        case name, fqdn, address, ssh, services, database
+        case loadBalancerTag = "loadbalancer_tag"
+    }
+
+    /// Decodes with the file's defaults: ssh to the FQDN as admin on 22, no services, no
+    /// database role, the load balancer tag `edge`.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            fqdn: try c.decode(String.self, forKey: .fqdn),
+            address: try c.decode(String.self, forKey: .address),
+            ssh: try c.decodeIfPresent(SSHTarget.self, forKey: .ssh),
+            services: try c.decodeIfPresent([Service].self, forKey: .services) ?? [],
+            database: try c.decodeIfPresent(DatabaseRole.self, forKey: .database) ?? .none,
+            loadBalancerTag: try c.decodeIfPresent(String.self, forKey: .loadBalancerTag) ?? "edge")
+    }
+
     public init(name: String, fqdn: String, address: String, ssh: SSHTarget? = nil,
                 services: [Service], database: DatabaseRole = .none, loadBalancerTag: String = "edge") {
         self.name = name
