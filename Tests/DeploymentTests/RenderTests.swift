@@ -128,3 +128,60 @@ struct GoldenTests {
         #expect(text == recorded, "the runbook differs from Golden/\(name).txt (RECORD_SNAPSHOTS=1 records it anew)")
     }
 }
+
+/// The script run for real against stand-in `ssh` and `sftp` commands that log what they
+/// are asked: it stops where a person must act, and a second run skips what was done.
+@Suite("The plan script, run")
+struct ScriptRunTests {
+    @Test("a rerun after the signed certificates arrive never makes a key twice")
+    func resumes() throws {
+        let plan = try Planner.plan(try Fixtures.load(Fixtures.combined29), flow: .fresh)
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("cmscerts-script-\(UUID().uuidString)")
+        let bin = dir.appendingPathComponent("bin")
+        try fm.createDirectory(at: bin, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("log").path
+        // The stand-ins print what every check of the plan looks for.
+        let ssh = "#!/bin/sh\nshift 3\necho \"ssh $*\" >> \(log)\necho 'Created key file x.key and CSR x.csr'\necho 'SUCCESS'\necho '10.0.0.5 (me) : Connected Primary'\n"
+        let sftp = "#!/bin/sh\nread line\necho \"sftp $line\" >> \(log)\n"
+        for (name, body) in [("ssh", ssh), ("sftp", sftp)] {
+            let url = bin.appendingPathComponent(name)
+            try body.write(to: url, atomically: true, encoding: .utf8)
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let script = dir.appendingPathComponent("plan.sh")
+        try PlanRenderer.render(plan, as: .script).write(to: script, atomically: true, encoding: .utf8)
+
+        func runScript() throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = [script.path]
+            p.currentDirectoryURL = dir
+            p.environment = ["PATH": bin.path + ":/usr/bin:/bin"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+
+        // First run: stops at once, the CA bundle is not there yet.
+        #expect(try runScript() == 1)
+        try "bundle\n".write(to: dir.appendingPathComponent("ca-bundle.crt"), atomically: true, encoding: .utf8)
+        // Second run: CSRs made and downloaded, the database done; stops for the signed certificates.
+        #expect(try runScript() == 1)
+        try fm.createDirectory(at: dir.appendingPathComponent("cms"), withIntermediateDirectories: true)
+        for s in ["webadmin", "callbridge", "webbridge", "xmpp", "turn"] {
+            try "cert\n".write(to: dir.appendingPathComponent("cms/\(s).crt"), atomically: true, encoding: .utf8)
+        }
+        #expect(try runScript() == 0)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("ssh pki csr webadmin ") }.count == 1, "the key is made once")
+        #expect(lines.filter { $0 == "ssh database cluster initialize" }.count == 1)
+        #expect(lines.contains("sftp put cms/webadmin.crt webadmin.crt"))
+        #expect(lines.last == "ssh turn enable")
+        let mmp = plan.steps.filter { $0.node != nil && ($0.kind == .mmp || $0.kind == .check) }.count
+        #expect(lines.filter { $0.hasPrefix("ssh ") }.count == mmp, "each MMP step ran exactly once")
+    }
+}

@@ -209,5 +209,5 @@ public enum LocalOperation: Codable, Hashable, Sendable {
     /// A full chain (entity, intermediates, root) from a certificate and the CA bundle.
     case fullChain(certificate: String, bundle: String, output: String)
     /// Files a person must place in the workspace (a certificate signed by their CA).
-    case awaitFiles([String])
+    case awaitFiles(files: [String])
 }

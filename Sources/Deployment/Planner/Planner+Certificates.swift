@@ -66,7 +66,7 @@ extension PlanContext {
             command: "Place your CA's chain in the workspace as \(b): the intermediates, then the root, PEM, no entity certificate, no blank lines, one line break at the end",
             writes: [.workspace(b)],
             why: "the services' bundle and the tail of every full chain come from the CA that signs the certificates, which is yours, outside cmscerts",
-            local: .awaitFiles([b])))
+            local: .awaitFiles(files: [b])))
     }
 
     /// Step 2 for one certificate: the key and CSR (on the node or here), the signed
@@ -108,7 +108,7 @@ extension PlanContext {
             command: "Have \(unit.csrPath) signed by your CA (SHA-256, TLS Web Server and Client authentication: serverAuth and clientAuth) and save the certificate, PEM, as \(unit.certificatePath)",
             reads: [.workspace(unit.csrPath)], writes: [.workspace(unit.certificatePath)],
             why: "cmscerts does not sign service certificates: your CA does; the plan waits here until the file is in the workspace",
-            local: .awaitFiles([unit.certificatePath])))
+            local: .awaitFiles(files: [unit.certificatePath])))
 
         if unit.needsFullChain && threeX {
             builder.add(Step(

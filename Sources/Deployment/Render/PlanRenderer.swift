@@ -118,7 +118,13 @@ public enum PlanRenderer {
                      "# Run from the workspace folder. Each MMP command is one ssh exec; files move with sftp.",
                      "# The script stops at the first step whose output lacks what it must show.",
                      "set -eu", "",
-                     "fail() { echo \"cmscerts plan: step $1 failed: $2\" >&2; exit 1; }"]
+                     "fail() { echo \"cmscerts plan: step $1 failed: $2\" >&2; exit 1; }",
+                     "# Steps done are listed in this file and skipped when the script runs again,",
+                     "# so that a rerun never makes a key twice. Delete it only to start over.",
+                     "DONE=.cmscerts-\(plan.digest.prefix(12)).done",
+                     "touch \"$DONE\"",
+                     "is_done() { grep -qxF -- \"$1\" \"$DONE\"; }",
+                     "mark_done() { printf '%s\\n' \"$1\" >> \"$DONE\"; }"]
         for note in plan.notes { lines.append("# note: " + note) }
         var place: String?
         for step in plan.runbookOrder() {
@@ -131,6 +137,13 @@ public enum PlanRenderer {
             lines.append("")
             lines.append("# \(step.id) (Step \(step.articleStep)): \(step.why)")
             let id = quoted(step.id)
+            lines.append("if ! is_done \(id); then")
+            let bodyStart = lines.count
+            defer {
+                for i in bodyStart..<lines.count { lines[i] = "  " + lines[i] }
+                lines.append("  mark_done \(id)")
+                lines.append("fi")
+            }
             switch step.kind {
             case .mmp, .check:
                 guard let n = node else {
