@@ -14,7 +14,11 @@ struct PlanCommand: ParsableCommand {
         discussion: """
         Flows: fresh (a new deployment), renew (expired certificates, same file names), \
         renew-new-names (proactive: new basenames, then swap), renew-database (expired \
-        database certificates). Exit codes: 0 ok, 1 plan refused by a guard, 2 bad input.
+        database certificates). The renewals need what the nodes hold now: --state takes \
+        it as JSON, e.g. {"nodes": {"cms1": {"files": ["callbridge.key", "callbridge.crt", \
+        "callbridge.csr"], "services": [{"service": "callbridge", "key": "callbridge.key", \
+        "certificate": "callbridge.crt", "bundle": "ca-bundle.crt"}]}}}. \
+        Exit codes: 0 ok, 1 plan refused by a guard, 2 bad input.
         """
     )
 

@@ -222,3 +222,42 @@ struct DeploymentFileTests {
         #expect(DeploymentFileError(issues: [issue]).description.contains("1 problem"))
     }
 }
+
+@Suite("The deployment file, edge cases")
+struct DeploymentFileEdgeTests {
+    @Test("a key given twice is refused with its name and the line of its mapping")
+    func duplicateKey() {
+        let yaml = """
+        version: 1
+        cms_version: "3.4"
+        domain: example.com
+        domain: example.org
+        nodes:
+          - {name: a, fqdn: a.example.com, address: 10.0.0.1, services: [callbridge]}
+        """
+        do {
+            _ = try DeploymentFile.load(yaml: yaml)
+            Issue.record("a duplicate key was accepted")
+        } catch {
+            #expect(error.issues == [DeploymentIssue(path: "domain", line: 3, message: "'domain' is given more than once in this mapping: keep one")])
+        }
+    }
+
+    @Test("a wrong shape (a list where a mapping goes, a mapping where a value goes) is named")
+    func shapes() {
+        let yaml = """
+        version: 1
+        cms_version: "3.4"
+        domain: {name: example.com}
+        subject: [IT]
+        nodes: cms1
+        """
+        do {
+            _ = try DeploymentFile.load(yaml: yaml)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.issues.map(\.path) == ["domain", "subject", "nodes"])
+            #expect(error.issues.map(\.line) == [3, 4, 5])
+        }
+    }
+}

@@ -92,6 +92,16 @@ struct RenderTests {
         #expect(code { try PlanCommandSupport.run(deploymentYAML: "version: 1\n", flow: .fresh, format: .text) } == 2)
         #expect(code { try PlanCommandSupport.run(deploymentYAML: Fixtures.three3x, flow: .renew, format: .text) } == 2)
         #expect(code { try PlanCommandSupport.run(deploymentYAML: Fixtures.three3x, flow: .renew, format: .text, stateJSON: "{") } == 2)
+        // A hand-written state with only what matters: the CSR on the node lets renew reuse it.
+        let minimal = """
+        {"nodes": {"cms3": {"files": ["turn.csr"], "services": [{"service": "turn", "key": "turn.key", "certificate": "turn.crt"}]}}}
+        """
+        let one = Fixtures.three3x.replacingOccurrences(of: "services: [callbridge, turn]", with: "services: [turn]")
+            .replacingOccurrences(of: "services: [webadmin, callbridge, webbridge3]", with: "services: []")
+            .replacingOccurrences(of: "services: [callbridge, webbridge3]", with: "services: []")
+        let renew = try PlanCommandSupport.run(deploymentYAML: one, flow: .renew, format: .text, stateJSON: minimal)
+        #expect(renew.contains("    get turn.csr cms3/turn.csr"))
+        #expect(renew.contains("    turn disable"))
     }
 }
 

@@ -46,7 +46,8 @@ public enum DeploymentFile {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return DeploymentIssue(path: "", line: mark.line, message: "not valid YAML: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return DeploymentIssue(path: "", line: context.mark.line, message: "a key is given twice: \(duplicates.joined(separator: ", "))")
+            return DeploymentIssue(path: duplicates.count == 1 ? duplicates[0] : "", line: context.mark.line,
+                                   message: "\(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is given more than once in this mapping: keep one")
         default:
             return DeploymentIssue(path: "", message: "not valid YAML: \(error)")
         }

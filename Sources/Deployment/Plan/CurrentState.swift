@@ -26,6 +26,15 @@ public struct NodeState: Codable, Hashable, Sendable {
         self.services = services
     }
 
+    enum CodingKeys: String, CodingKey { case files, services }
+
+    /// Either list may be left out of a state file.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(files: try c.decodeIfPresent([String].self, forKey: .files) ?? [],
+                  services: try c.decodeIfPresent([ServiceFiles].self, forKey: .services) ?? [])
+    }
+
     /// The files a service uses now, if known.
     public func uses(_ service: Service) -> ServiceFiles? { services.first { $0.service == service.rawValue } }
 
@@ -54,6 +63,18 @@ public struct ServiceFiles: Codable, Hashable, Sendable {
         self.certificate = certificate
         self.bundle = bundle
         self.other = other
+    }
+
+    enum CodingKeys: String, CodingKey { case service, key, certificate, bundle, other }
+
+    /// Only `service` is required in a state file.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(service: try c.decode(String.self, forKey: .service),
+                  key: try c.decodeIfPresent(String.self, forKey: .key),
+                  certificate: try c.decodeIfPresent(String.self, forKey: .certificate),
+                  bundle: try c.decodeIfPresent(String.self, forKey: .bundle),
+                  other: try c.decodeIfPresent([String].self, forKey: .other) ?? [])
     }
 
     /// Every file it uses.
