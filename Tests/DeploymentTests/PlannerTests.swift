@@ -332,3 +332,29 @@ struct PlannerTests {
         #expect(!Plan.respectsDependencies(order.reversed()))
     }
 }
+
+@Suite("Plan shape")
+struct PlanShapeTests {
+    @Test("every transfer moves one file between the workspace and its node; every node step names a node of the plan")
+    func transfers() throws {
+        for (name, yaml) in PlannerTests.fixtures {
+            let plan = try Planner.plan(try Fixtures.load(yaml), flow: .fresh)
+            let nodes = Set(plan.nodes.map(\.name))
+            for step in plan.steps {
+                if let node = step.node { #expect(nodes.contains(node), "\(name) \(step.id)") }
+                switch step.kind {
+                case .upload:
+                    #expect(step.reads.count == 1 && step.reads[0].node == nil && step.writes.count == 1 && step.writes[0].node == step.node, "\(name) \(step.id)")
+                case .download:
+                    #expect(step.reads.count == 1 && step.reads[0].node == step.node && step.writes.count == 1 && step.writes[0].node == nil, "\(name) \(step.id)")
+                case .localPKI:
+                    #expect(step.node == nil && step.local != nil, "\(name) \(step.id)")
+                case .mmp, .check:
+                    #expect(step.node != nil || step.local != nil, "\(name) \(step.id)")
+                }
+                #expect(step.id.hasPrefix((step.node ?? "local") + ":"), "\(name) \(step.id)")
+                #expect((2...5).contains(step.articleStep), "\(name) \(step.id)")
+            }
+        }
+    }
+}

@@ -137,9 +137,11 @@ public struct Step: Codable, Hashable, Sendable {
 public enum StepKind: String, Codable, Hashable, Sendable, CaseIterable {
     /// A PKI operation on this machine (a key and CSR, a full chain, the built-in CA).
     case localPKI
-    /// A file sent from the workspace to a node's MMP (SFTP `put`).
+    /// A file sent from the workspace to a node's MMP (SFTP `put`): `reads` holds the one
+    /// workspace file, `writes` the one file on the node.
     case upload
-    /// A file fetched from a node's MMP into the workspace (SFTP `get`).
+    /// A file fetched from a node's MMP into the workspace (SFTP `get`): `reads` holds the
+    /// one file on the node, `writes` the one workspace file.
     case download
     /// An MMP command that changes the node.
     case mmp
