@@ -8,34 +8,37 @@ let package = Package(
         .executable(name: "cmscerts", targets: ["cmscerts"]),
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "Orchestration", targets: ["Orchestration"]),
+        .library(name: "Deployment", targets: ["Deployment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // OpenSSL 3 (libssl-dev): the only module that sees it is PKI.
-        .systemLibrary(
-            name: "COpenSSL",
-            pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"])]
-        ),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // The PKI engine: keys, CSRs, the built-in CA, inspect, match, verify, bundles, file store.
         .target(name: "PKI", dependencies: ["COpenSSL"]),
-        // Runs a Plan: transports, executor, journal.
+        // Runs a Plan: transports (SSH), executor, journal.
         .target(name: "Orchestration"),
+        // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
+        .target(name: "Deployment", dependencies: ["PKI", .product(name: "Yams", package: "Yams")]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
             dependencies: [
                 "PKI",
+                "Orchestration",
+                "Deployment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Shared by the test targets: temporary folders, the openssl judge, our executables.
+        // Shared by the test targets: temporary folders, the openssl judge, our executables, sshd.
         .target(name: "TestSupport", dependencies: ["Orchestration"], path: "Sources/TestSupport"),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

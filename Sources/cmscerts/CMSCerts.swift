@@ -11,6 +11,8 @@ struct CMSCerts: ParsableCommand {
         subcommands: [
             PKICommand.self,
             BundleCommand.self,
+            InitCommand.self,
+            PlanCommand.self,
         ]
     )
 

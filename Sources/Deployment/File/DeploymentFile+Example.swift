@@ -1,0 +1,78 @@
+extension DeploymentFile {
+    /// The commented example `cmscerts init` writes: a three-node CMS 3.x cluster, every
+    /// key explained, for the user to edit. It loads and plans as it is.
+    public static let example = """
+    # cmscerts deployment file: your CMS servers, for `cmscerts plan`.
+    # Edit it, then run:  cmscerts plan deployment.yaml --flow fresh
+    # Unknown keys are refused (with their line), so a typo never goes unnoticed.
+
+    # The format of this file. Only 1 exists.
+    version: 1
+
+    # The CMS release of every node: "2.9" (or a later 2.x) or "3.x" such as "3.8".
+    # 3.x has webbridge3 (full chains) and no XMPP; 2.x has webbridge and xmpp.
+    cms_version: "3.8"
+
+    # Your DNS domain: the built-in CA's CN (pki selfsigned dbca CN:<domain>).
+    domain: example.com
+
+    # The host name of the web bridge join URL (no https://): in the web bridge's SANs.
+    join_url: join.example.com
+
+    # The XMPP domain (CMS 2.x with xmpp only): in the XMPP certificate's SANs.
+    # xmpp_domain: example.com
+
+    # Written into every service CSR (Step 1). All optional; C is a two-letter ISO code.
+    subject:
+      ou: IT
+      o: "Example Inc."
+      st: Ile-de-France
+      l: Paris
+      c: FR
+
+    # How service certificates are cut:
+    #   perService      one certificate per service on each node (the article's tables)
+    #   sanCertificate  one certificate for all: cluster_fqdn as CN, every node and the join URL as SANs
+    #   wildcard        one certificate for all with CN *.<domain>
+    strategy: perService
+    # cluster_fqdn: cms.example.com     # the CN of the sanCertificate (default: the first node's FQDN)
+    # certificate_name: cms             # the basename of the one shared certificate
+
+    # Where keys are made:
+    #   node   on each server by `pki csr` over the MMP: the key never leaves it (the default)
+    #   local  here by cmscerts, then uploaded with the certificate
+    keys: node
+    # key_type: rsa2048                 # with keys: local: rsa2048, rsa3072, rsa4096, p256, p384
+    # ca_validity_days: 3650            # with keys: local: the built-in CA's validity
+
+    # Your CA's chain (intermediates, then the root; no entity certificate), which you place
+    # in the workspace: it is sent to every node as the services' bundle.
+    ca_bundle: ca-bundle.crt
+
+    # The servers. database: primary (exactly one), joined (holds a copy), connected (uses
+    # the cluster, no local database) or none. Primary + joined: 1, 3 or 5 nodes.
+    # services: webadmin, callbridge, webbridge (2.x), webbridge3 (3.x), xmpp (2.x), turn, loadbalancer
+    nodes:
+      - name: cms1
+        fqdn: cms1.example.com
+        address: 10.0.0.11
+        ssh:
+          host: cms1.example.com        # or an alias of your ~/.ssh/config
+          user: admin
+          port: 22
+        services: [webadmin, callbridge, webbridge3]
+        database: primary
+      - name: cms2
+        fqdn: cms2.example.com
+        address: 10.0.0.12
+        services: [webadmin, callbridge, webbridge3]
+        database: joined
+      - name: cms3
+        fqdn: cms3.example.com
+        address: 10.0.0.13
+        services: [webadmin, callbridge, turn]
+        database: joined
+        # loadbalancer_tag: edge        # the tag of `loadbalancer certs <tag> ...`, if it runs one
+
+    """
+}

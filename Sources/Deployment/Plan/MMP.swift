@@ -1,0 +1,56 @@
+import PKI
+
+/// Every MMP command text and every expected output the planner uses, in one place, so
+/// that what the article and public material say (and what was only assumed) is easy to
+/// check and to correct.
+enum MMP {
+    // Step 1-3: pki.
+    /// `pki csr ...` prints `Created key file <b>.key and CSR <b>.csr` (public, real output).
+    static let csrCreated = SuccessCriterion.contains("Created key file")
+    /// `pki selfsigned <basename> CN:...`: the same fields as `pki csr`.
+    static func selfSigned(_ spec: CSRSpec) -> String {
+        let line = spec.mmpCommand()
+        let prefix = "pki csr "
+        return "pki selfsigned " + (line.hasPrefix(prefix) ? String(line.dropFirst(prefix.count)) : line)
+    }
+    static func sign(_ basename: String, ca: String) -> String { "pki sign \(basename) \(ca)" }
+    // Step 4 (unverified: the exact output of `pki match` and `pki verify` was not seen;
+    // services print `SUCCESS: ...` lines, so the same word is expected here).
+    static func match(key: String, certificate: String) -> String { "pki match \(key) \(certificate)" }
+    static let matchOK = SuccessCriterion.contains("SUCCESS")
+    static func verify(certificate: String, bundle: String) -> String { "pki verify \(certificate) \(bundle)" }
+    static let verifyOK = SuccessCriterion.contains("SUCCESS")
+
+    // Step 3: the database cluster.
+    static func backupSnapshot(_ name: String) -> String { "backup snapshot \(name)" }
+    static let databaseRemove = "database cluster remove"
+    /// `database cluster remove` proceeds only on an upper-case Y.
+    static let removeConfirmation = "Y"
+    static func databaseCerts(_ files: [String]) -> String { "database cluster certs " + files.joined(separator: " ") }
+    static let localnode = "database cluster localnode a"
+    static let initialize = "database cluster initialize"
+    static let status = "database cluster status"
+    static func join(_ primary: String) -> String { "database cluster join \(primary)" }
+    static func connect(_ primary: String) -> String { "database cluster connect \(primary)" }
+    /// On the primary after initialize: `<address> (me) : Connected Primary` (Master on older releases).
+    static let connectedPrimaryHere = SuccessCriterion(alternatives: [["(me)", "Connected Primary"], ["(me)", "Connected Master"]])
+    /// On the node the deployment names primary, before a database renewal: it is the primary.
+    static let primaryHere = SuccessCriterion(alternatives: [["(me)", "Primary"], ["(me)", "Master"]])
+
+    // Step 5: services.
+    static func disable(_ s: Service, tag: String) -> String { s == .loadbalancer ? "loadbalancer disable \(tag)" : "\(s.rawValue) disable" }
+    static func enable(_ s: Service, tag: String) -> String { s == .loadbalancer ? "loadbalancer enable \(tag)" : "\(s.rawValue) enable" }
+    /// `<service> certs <key> <cert> <bundle>`; the load balancer takes its tag first (public).
+    static func certs(_ s: Service, tag: String, key: String, certificate: String, bundle: String) -> String {
+        s == .loadbalancer ? "loadbalancer certs \(tag) \(key) \(certificate) \(bundle)" : "\(s.rawValue) certs \(key) \(certificate) \(bundle)"
+    }
+    static let callbridgeRestart = "callbridge restart"
+    static func callbridgeTrustC2W(_ bundle: String) -> String { "callbridge trust c2w \(bundle)" }
+    static func webbridge3HTTPS(key: String, fullChain: String) -> String { "webbridge3 https certs \(key) \(fullChain)" }
+    static func webbridge3C2W(key: String, fullChain: String) -> String { "webbridge3 c2w certs \(key) \(fullChain)" }
+    static func webbridge3C2WTrust(_ bundle: String) -> String { "webbridge3 c2w trust \(bundle)" }
+
+    // SFTP, as typed in psftp or sftp.
+    static func put(_ local: String, _ remote: String) -> String { "put \(local) \(remote)" }
+    static func get(_ remote: String, _ local: String) -> String { "get \(remote) \(local)" }
+}

@@ -1,0 +1,208 @@
+import PKI
+
+extension PlanContext {
+    /// Steps 2, 4 and 5 for service certificates: make each CSR, have it signed, build full
+    /// chains, send the files, verify them on the node, then apply them service by service.
+    mutating func planServiceCertificates(units: [CertificateUnit]) {
+        guard !units.isEmpty else { return }
+        var bundleReady: String?
+        if flow != .renew || units.contains(where: \.needsFullChain) {
+            bundleReady = awaitBundle()
+        }
+        for unit in units { obtain(unit, bundleReady: bundleReady) }
+
+        // Uploads, node by node, each file once.
+        var uploaded: Set<FileRef> = []
+        for node in deployment.nodes {
+            let uses = units.flatMap { unit in unit.uses.filter { $0.node == node }.map { (unit, $0) } }
+            if uses.isEmpty { continue }
+            if flow != .renew {
+                for bundle in Set(uses.map(\.1.bundle)).sorted() {
+                    upload(.workspace(deployment.caBundle), to: node, as: bundle,
+                           why: bundle == deployment.caBundle
+                               ? "the CA bundle (intermediates and root) the services present and trust"
+                               : "the CA bundle under a new name: the live services keep the old one until the swap",
+                           uploaded: &uploaded)
+                }
+            }
+            for (unit, use) in uses {
+                let keysTravel = deployment.keys == .local || (node != unit.maker && !unit.reuseCSR)
+                if keysTravel {
+                    upload(.workspace(unit.keyPath), to: node, as: use.key,
+                           why: deployment.keys == .local ? "the key cmscerts made for \(unit.basename)" : "the key of the shared certificate \(unit.basename), made on \(unit.maker.name)",
+                           uploaded: &uploaded)
+                }
+                let source = use.service == .webbridge3 ? unit.fullChainPath : unit.certificatePath
+                upload(.workspace(source), to: node, as: use.certificate,
+                       why: flow == .renew ? "the new certificate under the SAME name as the old one, so nothing is reconfigured" : "the signed certificate for \(use.service.rawValue)",
+                       uploaded: &uploaded)
+            }
+        }
+
+        // Step 4, then Step 5, node by node.
+        for node in deployment.nodes {
+            let uses = units.flatMap { $0.uses.filter { $0.node == node } }
+            if uses.isEmpty { continue }
+            var checks: [String: [String]] = [:]
+            for use in uses where checks[use.certificate] == nil {
+                checks[use.certificate] = verify(use)
+            }
+            if node.runs(.webadmin) && (node.runs(.webbridge) || node.runs(.webbridge3)) {
+                builder.note("\(node.name) runs web admin and the web bridge: on one interface they need different ports (web bridge 443, web admin usually 445).")
+            }
+            for service in node.services.sorted() {
+                for use in uses where use.service == service {
+                    apply(use, after: checks[use.certificate] ?? [])
+                }
+            }
+        }
+    }
+
+    /// The person's task of placing the CA chain in the workspace; returns its step id.
+    mutating func awaitBundle() -> String {
+        let b = deployment.caBundle
+        return builder.add(Step(
+            id: Self.id(nil, "await.\(b)"), node: nil, articleStep: 5, kind: .check,
+            command: "Place your CA's chain in the workspace as \(b): the intermediates, then the root, PEM, no entity certificate, no blank lines, one line break at the end",
+            writes: [.workspace(b)],
+            why: "the services' bundle and the tail of every full chain come from the CA that signs the certificates, which is yours, outside cmscerts",
+            local: .awaitFiles(files: [b])))
+    }
+
+    /// Step 2 for one certificate: the key and CSR (on the node or here), the signed
+    /// certificate from the user's CA, the full chain, the key sent where it is shared.
+    mutating func obtain(_ unit: CertificateUnit, bundleReady: String?) {
+        let maker = unit.maker.name
+        let keyHere = deployment.keys == .local
+        if keyHere {
+            let suffix = deployment.keyType == .rsa2048 ? "" : " --key-type \(deployment.keyType.rawValue)"
+            builder.add(Step(
+                id: Self.id(nil, "csr.\(unit.slug)"), node: nil, articleStep: 2, kind: .localPKI,
+                command: "cmscerts " + unit.spec.mmpCommand() + suffix,
+                writes: [.workspace(unit.keyPath), .workspace(unit.csrPath)],
+                why: "keys are made here (keys: local): a \(deployment.keyType.rawValue) key and its CSR, sent to the nodes with the certificate",
+                local: .makeKeyAndCSR(spec: unit.spec, keyType: deployment.keyType, key: unit.keyPath, csr: unit.csrPath)))
+        } else {
+            if !unit.reuseCSR {
+                builder.add(Step(
+                    id: Self.id(maker, "csr.\(unit.basename)"), node: maker, articleStep: 2, kind: .mmp,
+                    command: unit.spec.mmpCommand(),
+                    writes: [FileRef(node: maker, unit.basename + ".key"), FileRef(node: maker, unit.basename + ".csr")],
+                    success: MMP.csrCreated,
+                    why: flow == .renewNewNames
+                        ? "a new key under a NEW basename: the live key is left alone until the swap"
+                        : "the key is made on the node and never leaves it; the CSR goes to your CA"))
+            }
+            builder.add(Step(
+                id: Self.id(maker, "get.\(unit.basename).csr"), node: maker, articleStep: 2, kind: .download,
+                command: MMP.get(unit.basename + ".csr", unit.csrPath),
+                reads: [FileRef(node: maker, unit.basename + ".csr")], writes: [.workspace(unit.csrPath)],
+                why: unit.reuseCSR
+                    ? "the CSR already on the node, for the key in use: the new certificate matches the live key"
+                    : "the CSR goes to your CA for signing"))
+        }
+        for note in unit.spec.notes { builder.note("\(unit.basename): \(note)") }
+
+        builder.add(Step(
+            id: Self.id(nil, "signed.\(unit.slug)"), node: nil, articleStep: 2, kind: .check,
+            command: "Have \(unit.csrPath) signed by your CA (SHA-256, TLS Web Server and Client authentication: serverAuth and clientAuth) and save the certificate, PEM, as \(unit.certificatePath)",
+            reads: [.workspace(unit.csrPath)], writes: [.workspace(unit.certificatePath)],
+            why: "cmscerts does not sign service certificates: your CA does; the plan waits here until the file is in the workspace",
+            local: .awaitFiles(files: [unit.certificatePath])))
+
+        if unit.needsFullChain && threeX {
+            builder.add(Step(
+                id: Self.id(nil, "fullchain.\(unit.slug)"), node: nil, articleStep: 5, kind: .localPKI,
+                command: "cmscerts pki bundle --full-chain \(unit.certificatePath) \(deployment.caBundle) --output \(unit.fullChainPath)",
+                reads: [.workspace(unit.certificatePath), .workspace(deployment.caBundle)],
+                writes: [.workspace(unit.fullChainPath)],
+                dependsOn: bundleReady.map { [$0] } ?? [],
+                why: "CMS 3.x web bridge takes a full chain: the certificate on top, the intermediates, the root last, one line break at the end",
+                local: .fullChain(certificate: unit.certificatePath, bundle: deployment.caBundle, output: unit.fullChainPath)))
+        }
+
+        if !keyHere && !unit.reuseCSR && unit.uses.contains(where: { $0.node != unit.maker }) {
+            builder.add(Step(
+                id: Self.id(maker, "get.\(unit.basename).key"), node: maker, articleStep: 2, kind: .download,
+                command: MMP.get(unit.basename + ".key", unit.keyPath),
+                reads: [FileRef(node: maker, unit.basename + ".key")], writes: [.workspace(unit.keyPath)],
+                why: "one certificate serves every node, so its key, made on \(maker), must be copied to the others (keep the workspace private)"))
+        }
+    }
+
+    mutating func upload(_ source: FileRef, to node: DeploymentNode, as remote: String, why: String, uploaded: inout Set<FileRef>) {
+        let target = FileRef(node: node.name, remote)
+        guard uploaded.insert(target).inserted else { return }
+        builder.add(Step(
+            id: Self.id(node.name, "put.\(remote)"), node: node.name, articleStep: 5, kind: .upload,
+            command: MMP.put(source.name, remote), reads: [source], writes: [target], why: why))
+    }
+
+    /// Step 4 on the node: the certificate belongs to the key, and chains to the CA.
+    mutating func verify(_ use: CertificateUse) -> [String] {
+        let n = use.node.name
+        var ids: [String] = []
+        ids.append(builder.add(Step(
+            id: Self.id(n, "match.\(use.certificate)"), node: n, articleStep: 4, kind: .check,
+            command: MMP.match(key: use.key, certificate: use.certificate),
+            reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], success: MMP.matchOK,
+            why: "the certificate must belong to the key before a service is given them")))
+        ids.append(builder.add(Step(
+            id: Self.id(n, "verify.\(use.certificate)"), node: n, articleStep: 4, kind: .check,
+            command: MMP.verify(certificate: use.certificate, bundle: use.bundle),
+            reads: [FileRef(node: n, use.certificate), FileRef(node: n, use.bundle)], success: MMP.verifyOK,
+            why: "the certificate must chain to the CA in the bundle the service will present")))
+        return ids
+    }
+
+    /// Step 5 for one service on one node.
+    mutating func apply(_ use: CertificateUse, after checks: [String]) {
+        let n = use.node.name
+        let s = use.service
+        let tag = use.node.loadBalancerTag
+        let files = [FileRef(node: n, use.key), FileRef(node: n, use.certificate), FileRef(node: n, use.bundle)]
+        @discardableResult
+        func step(_ slug: String, _ command: String, reads: [FileRef] = [], after: [String], why: String) -> String {
+            builder.add(Step(id: Self.id(n, "\(s.rawValue).\(slug)"), node: n, articleStep: 5, kind: .mmp,
+                             command: command, reads: reads, dependsOn: after, why: why))
+        }
+
+        if flow == .renew {
+            if s == .callbridge {
+                step("restart", MMP.callbridgeRestart, after: checks, why: "the call bridge reads its renewed certificate (same file names) when it restarts")
+            } else {
+                let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "restart \(s.rawValue) so that it reads its renewed certificate (same file names)")
+                step("enable", MMP.enable(s, tag: tag), after: [off], why: "\(s.rawValue) back on, with the renewed certificate")
+            }
+            return
+        }
+
+        let swap = flow == .renewNewNames ? " (the swap to the new names)" : ""
+        switch s {
+        case .callbridge:
+            var last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: use.bundle),
+                            reads: files, after: checks, why: "the call bridge's key, certificate and bundle\(swap)")
+            if threeX && deployment.nodes.contains(where: { $0.runs(.webbridge3) }) {
+                last = step("trust-c2w", MMP.callbridgeTrustC2W(use.bundle), reads: [FileRef(node: n, use.bundle)],
+                            after: [last], why: "CMS 3.x: the call bridge trusts the web bridge's C2W certificate through this bundle")
+            }
+            step("restart", MMP.callbridgeRestart, after: [last], why: "the call bridge takes new certificates when it restarts")
+        case .webbridge3 where threeX:
+            let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
+            let https = step("https-certs", MMP.webbridge3HTTPS(key: use.key, fullChain: use.certificate),
+                             reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [off],
+                             why: "the web bridge's HTTPS key and full chain (CMS 3.x wants the whole chain)\(swap)")
+            let c2w = step("c2w-certs", MMP.webbridge3C2W(key: use.key, fullChain: use.certificate),
+                           reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [https],
+                           why: "the C2W (call bridge to web bridge) key and full chain\(swap)")
+            let trust = step("c2w-trust", MMP.webbridge3C2WTrust(use.bundle), reads: [FileRef(node: n, use.bundle)], after: [c2w],
+                             why: "the web bridge trusts the call bridges whose certificates this bundle signs")
+            step("enable", MMP.enable(s, tag: tag), after: [trust], why: "the web bridge back on with its new certificates")
+        default:
+            let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
+            let certs = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: use.bundle),
+                             reads: files, after: [off], why: "\(s.rawValue)'s key, certificate and bundle\(swap)")
+            step("enable", MMP.enable(s, tag: tag), after: [certs], why: "\(s.rawValue) back on with its new certificate")
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import PKI
+
+extension PlanContext {
+    /// Step 3: a snapshot, `database cluster remove` on every member (replicas first, the
+    /// primary last), the built-in CA and the database certificates made on the primary
+    /// (or here), copied where each role needs them, then certs, localnode, initialize and
+    /// status on the primary before the others join or connect.
+    mutating func planDatabase() {
+        let d = deployment
+        guard let primary = d.primary else {
+            if flow == .renewDatabase {
+                problems.append("renew-database needs the database cluster: no node of the deployment is the database primary")
+            } else {
+                builder.note("No node has a database role: Step 3 (the database cluster) is left out.")
+            }
+            return
+        }
+        let p = primary.name
+        let members = d.databaseMembers
+        let joined = members.filter { $0.database == .joined }
+        let connected = members.filter { $0.database == .connected }
+        let keysHere = d.keys == .local
+
+        var before: [String] = []
+        if flow == .renewDatabase {
+            before.append(builder.add(Step(
+                id: Self.id(p, "db.status-before"), node: p, articleStep: 3, kind: .check, command: MMP.status,
+                success: MMP.primaryHere,
+                why: "the article: note who is primary first; if the output names another node as primary, stop and make that node primary in the deployment file")))
+        }
+
+        // Snapshots, then remove: replicas and connected nodes first, the primary last.
+        var backups: [String: String] = [:]
+        for m in members {
+            backups[m.name] = builder.add(Step(
+                id: Self.id(m.name, "backup"), node: m.name, articleStep: 3, kind: .mmp,
+                command: MMP.backupSnapshot("cmscerts-\(flow.rawValue)"), dependsOn: before,
+                why: "a snapshot before any database change, to come back to"))
+        }
+        var removes: [String] = []
+        for m in joined + connected {
+            removes.append(builder.add(Step(
+                id: Self.id(m.name, "db.remove"), node: m.name, articleStep: 3, kind: .mmp,
+                command: MMP.databaseRemove, confirmation: MMP.removeConfirmation, dependsOn: [backups[m.name]!],
+                why: "certificates cannot change while the cluster is active; replicas leave first")))
+        }
+        removes.append(builder.add(Step(
+            id: Self.id(p, "db.remove"), node: p, articleStep: 3, kind: .mmp,
+            command: MMP.databaseRemove, confirmation: MMP.removeConfirmation, dependsOn: [backups[p]!] + removes,
+            why: "the primary leaves the cluster last")))
+
+        // The built-in CA and the database certificates.
+        let dbNames = joined.map(\.fqdn)
+        guard let caSpec = spec(basename: "dbca", commonName: d.domain, sans: [], withSubject: false),
+              let serverSpec = spec(basename: "dbserver", commonName: primary.fqdn, sans: dbNames.isEmpty ? [] : [primary.fqdn] + dbNames, withSubject: false),
+              let clientSpec = spec(basename: "dbclient", commonName: "postgres", sans: [], withSubject: false) else { return }
+        let all5 = ["dbserver.key", "dbserver.crt", "dbclient.key", "dbclient.crt", "dbca.crt"]
+        let client3 = ["dbclient.key", "dbclient.crt", "dbca.crt"]
+        func ws(_ f: String) -> String { "db/" + f }
+
+        if keysHere {
+            let days = d.caValidityDays
+            builder.add(Step(
+                id: Self.id(nil, "db.selfsigned-dbca"), node: nil, articleStep: 3, kind: .localPKI,
+                command: "cmscerts " + MMP.selfSigned(caSpec) + " --days \(days)",
+                writes: [.workspace(ws("dbca.key")), .workspace(ws("dbca.crt"))], dependsOn: removes,
+                why: "the built-in CA that signs the database certificates (keys: local)",
+                local: .makeSelfSignedCA(spec: caSpec, keyType: d.keyType, days: days, key: ws("dbca.key"), certificate: ws("dbca.crt"))))
+            for (spec, why) in [(serverSpec, "the database server certificate: CN the primary, the other database nodes as SANs"),
+                                (clientSpec, "the database client certificate: its CN must be postgres")] {
+                let b = spec.basename
+                builder.add(Step(
+                    id: Self.id(nil, "db.csr-\(b)"), node: nil, articleStep: 3, kind: .localPKI,
+                    command: "cmscerts " + spec.mmpCommand(), writes: [.workspace(ws(b + ".key")), .workspace(ws(b + ".csr"))],
+                    dependsOn: removes, why: why,
+                    local: .makeKeyAndCSR(spec: spec, keyType: d.keyType, key: ws(b + ".key"), csr: ws(b + ".csr"))))
+                builder.add(Step(
+                    id: Self.id(nil, "db.sign-\(b)"), node: nil, articleStep: 3, kind: .localPKI,
+                    command: "cmscerts pki sign \(ws(b)) \(ws("dbca")) --days \(days)",
+                    reads: [.workspace(ws(b + ".csr")), .workspace(ws("dbca.key")), .workspace(ws("dbca.crt"))],
+                    writes: [.workspace(ws(b + ".crt"))], why: "signed by the built-in CA",
+                    local: .sign(csr: ws(b + ".csr"), caKey: ws("dbca.key"), caCertificate: ws("dbca.crt"), days: days, certificate: ws(b + ".crt"))))
+            }
+        } else {
+            builder.add(Step(
+                id: Self.id(p, "db.selfsigned-dbca"), node: p, articleStep: 3, kind: .mmp,
+                command: MMP.selfSigned(caSpec), writes: [FileRef(node: p, "dbca.key"), FileRef(node: p, "dbca.crt")],
+                dependsOn: removes, why: "the built-in CA (CMS 2.7+), on the primary, with the domain as CN"))
+            builder.add(Step(
+                id: Self.id(p, "db.csr-dbserver"), node: p, articleStep: 3, kind: .mmp, command: serverSpec.mmpCommand(),
+                writes: [FileRef(node: p, "dbserver.key"), FileRef(node: p, "dbserver.csr")], success: MMP.csrCreated,
+                dependsOn: removes, why: "the database server certificate: CN the primary, the other database nodes as SANs"))
+            builder.add(Step(
+                id: Self.id(p, "db.csr-dbclient"), node: p, articleStep: 3, kind: .mmp, command: clientSpec.mmpCommand(),
+                writes: [FileRef(node: p, "dbclient.key"), FileRef(node: p, "dbclient.csr")], success: MMP.csrCreated,
+                dependsOn: removes, why: "the database client certificate: its CN must be postgres"))
+            for b in ["dbserver", "dbclient"] {
+                builder.add(Step(
+                    id: Self.id(p, "db.sign-\(b)"), node: p, articleStep: 3, kind: .mmp, command: MMP.sign(b, ca: "dbca"),
+                    reads: [FileRef(node: p, b + ".csr"), FileRef(node: p, "dbca.key"), FileRef(node: p, "dbca.crt")],
+                    writes: [FileRef(node: p, b + ".crt")], why: "signed by the built-in CA on the primary"))
+            }
+            let needed = joined.isEmpty ? (connected.isEmpty ? [] : client3) : all5
+            for f in all5 where needed.contains(f) {
+                builder.add(Step(
+                    id: Self.id(p, "get.\(f)"), node: p, articleStep: 3, kind: .download, command: MMP.get(f, ws(f)),
+                    reads: [FileRef(node: p, f)], writes: [.workspace(ws(f))],
+                    why: f.hasSuffix(".key") ? "the other nodes need this key too (keep the workspace private)" : "to copy it to the other nodes"))
+            }
+        }
+
+        // Copies: dbclient to every node that connects or joins, dbserver to joined nodes,
+        // dbca.crt to all; with keys made here, the primary gets its five too.
+        for m in (keysHere ? [primary] : []) + joined + connected {
+            let files = m.database == .connected ? client3 : all5
+            for f in files {
+                builder.add(Step(
+                    id: Self.id(m.name, "put.\(f)"), node: m.name, articleStep: 3, kind: .upload, command: MMP.put(ws(f), f),
+                    reads: [.workspace(ws(f))], writes: [FileRef(node: m.name, f)],
+                    why: m.database == .connected ? "a connected node needs the client key and certificate and the CA" : "a database node needs the server and client pairs and the CA"))
+            }
+        }
+
+        // The primary first: certs, localnode, initialize, status.
+        func certs(_ m: DeploymentNode) -> String {
+            let files = m.database == .connected ? client3 : all5
+            return builder.add(Step(
+                id: Self.id(m.name, "db.certs"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.databaseCerts(files),
+                reads: files.map { FileRef(node: m.name, $0) }, dependsOn: removes,
+                why: m.database == .connected ? "a connected node: the client pair and the CA (3 files)" : "a database node: server pair, client pair and CA (5 files)"))
+        }
+        func localnode(_ m: DeploymentNode, after: String) -> String {
+            builder.add(Step(id: Self.id(m.name, "db.localnode"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.localnode,
+                             dependsOn: [after], why: "the cluster uses interface a"))
+        }
+        let pLocal = localnode(primary, after: certs(primary))
+        let initialize = builder.add(Step(
+            id: Self.id(p, "db.initialize"), node: p, articleStep: 3, kind: .mmp, command: MMP.initialize, dependsOn: [pLocal],
+            why: "only the primary initializes the cluster"))
+        let status = builder.add(Step(
+            id: Self.id(p, "db.status"), node: p, articleStep: 3, kind: .check, command: MMP.status, success: MMP.connectedPrimaryHere,
+            dependsOn: [initialize], why: "the primary must show (me) : Connected Primary before any node joins or connects"))
+        for m in joined {
+            let local = localnode(m, after: certs(m))
+            builder.add(Step(
+                id: Self.id(m.name, "db.join"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.join(primary.address),
+                dependsOn: [local, status], why: "a database node joins the primary's cluster"))
+        }
+        for m in connected {
+            let local = localnode(m, after: certs(m))
+            builder.add(Step(
+                id: Self.id(m.name, "db.connect"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.connect(primary.address),
+                dependsOn: [local, status], why: "a node with no local database connects to the cluster"))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Deployment
+import Foundation
+
+extension Flow: ExpressibleByArgument {}
+extension PlanFormat: ExpressibleByArgument {}
+
+/// `cmscerts plan <deployment.yaml>`: the plan for a flow, as a runbook, a change ticket,
+/// JSON or a shell script. Reads files and prints; the work is in Deployment.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show every step of a certificate procedure (nothing is run).",
+        discussion: """
+        Flows: fresh (a new deployment), renew (expired certificates, same file names), \
+        renew-new-names (proactive: new basenames, then swap), renew-database (expired \
+        database certificates). The renewals need what the nodes hold now: --state takes \
+        it as JSON, e.g. {"nodes": {"cms1": {"files": ["callbridge.key", "callbridge.crt", \
+        "callbridge.csr"], "services": [{"service": "callbridge", "key": "callbridge.key", \
+        "certificate": "callbridge.crt", "bundle": "ca-bundle.crt"}]}}}. \
+        Exit codes: 0 ok, 1 plan refused by a guard, 2 bad input.
+        """
+    )
+
+    @Argument(help: "The deployment file (YAML); `cmscerts init` writes an example.")
+    var deployment: String
+
+    @Option(help: "fresh, renew, renew-new-names or renew-database.")
+    var flow: Flow = .fresh
+
+    @Option(help: "text (a runbook), markdown, json or script.")
+    var format: PlanFormat = .text
+
+    @Option(help: "What the nodes hold now (JSON of CurrentState), for the renewal flows.")
+    var state: String?
+
+    func run() throws {
+        let yaml = try read(deployment, what: "deployment file")
+        let stateJSON = try state.map { try read($0, what: "state file") }
+        do {
+            let output = try PlanCommandSupport.run(deploymentYAML: yaml, flow: flow, format: format, stateJSON: stateJSON)
+            FileHandle.standardOutput.write(Data(output.utf8))
+        } catch {
+            throw CLIFailure(code: PlanCommandSupport.exitCode(for: error), message: "\(deployment): \(error)")
+        }
+    }
+
+    private func read(_ path: String, what: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIFailure(code: 2, message: "cannot read the \(what) \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIFailure(code: 2, message: "the \(what) \(path) is not UTF-8 text")
+        }
+        return text
+    }
+}

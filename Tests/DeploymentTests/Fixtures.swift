@@ -1,0 +1,111 @@
+@testable import Deployment
+
+/// Deployment files the tests plan for.
+enum Fixtures {
+    /// One combined CMS 2.9 server: every 2.x service, its own database.
+    static let combined29 = """
+    version: 1
+    cms_version: "2.9"
+    domain: example.com
+    join_url: join.example.com
+    xmpp_domain: example.com
+    subject: {o: "Example Inc.", c: GB}
+    nodes:
+      - name: cms
+        fqdn: cms.example.com
+        address: 10.0.0.5
+        services: [webadmin, callbridge, webbridge, xmpp, turn]
+        database: primary
+    """
+
+    /// Three CMS 3.x nodes, all database nodes.
+    static let three3x = """
+    version: 1
+    cms_version: "3.8"
+    domain: example.com
+    join_url: join.example.com
+    nodes:
+      - name: cms1
+        fqdn: cms1.example.com
+        address: 10.0.0.11
+        services: [webadmin, callbridge, webbridge3]
+        database: primary
+      - name: cms2
+        fqdn: cms2.example.com
+        address: 10.0.0.12
+        ssh: {host: jump-cms2, user: ops, port: 2222}
+        services: [callbridge, webbridge3]
+        database: joined
+      - name: cms3
+        fqdn: cms3.example.com
+        address: 10.0.0.13
+        services: [callbridge, turn]
+        database: joined
+    """
+
+    /// Five CMS 2.9 nodes: three database nodes, two connected.
+    static let five29 = """
+    version: 1
+    cms_version: "2.9"
+    domain: example.com
+    join_url: join.example.com
+    xmpp_domain: example.com
+    nodes:
+      - {name: core1, fqdn: core1.example.com, address: 10.1.0.1, services: [webadmin, callbridge, xmpp], database: primary}
+      - {name: core2, fqdn: core2.example.com, address: 10.1.0.2, services: [callbridge, xmpp], database: joined}
+      - {name: core3, fqdn: core3.example.com, address: 10.1.0.3, services: [callbridge], database: joined}
+      - {name: edge1, fqdn: edge1.example.com, address: 10.1.0.4, services: [webbridge, turn, loadbalancer], database: connected}
+      - {name: edge2, fqdn: edge2.example.com, address: 10.1.0.5, services: [webbridge, turn], database: connected}
+    """
+
+    /// Three CMS 3.x nodes with one wildcard certificate for everything.
+    static let wildcard3x = """
+    version: 1
+    cms_version: "3.2"
+    domain: example.com
+    join_url: meet.example.org
+    strategy: wildcard
+    nodes:
+      - {name: a, fqdn: a.example.com, address: 10.2.0.1, services: [webadmin, callbridge, webbridge3], database: primary}
+      - {name: b, fqdn: b.example.com, address: 10.2.0.2, services: [callbridge, webbridge3], database: joined}
+      - {name: c, fqdn: c.example.com, address: 10.2.0.3, services: [callbridge], database: joined}
+    """
+
+    /// One CMS 3.x node, keys made by cmscerts, one SAN certificate.
+    static let singleLocalSAN = """
+    version: 1
+    cms_version: "3.1"
+    domain: example.com
+    join_url: join.example.com
+    strategy: sanCertificate
+    cluster_fqdn: cms.example.com
+    keys: local
+    key_type: p256
+    ca_validity_days: 825
+    nodes:
+      - {name: solo, fqdn: solo.example.com, address: 10.3.0.1, services: [webadmin, callbridge, webbridge3], database: primary}
+    """
+
+    static func load(_ yaml: String) throws -> Deployment { try DeploymentFile.load(yaml: yaml) }
+
+    /// What the nodes of `three3x` hold after a fresh deployment made with the default names.
+    static func state3x(_ d: Deployment, withCSRs: Bool) -> CurrentState {
+        var nodes: [String: NodeState] = [:]
+        for node in d.nodes {
+            var files = ["ca-bundle.crt", "dbca.crt", "dbserver.key", "dbserver.crt", "dbclient.key", "dbclient.crt"]
+            var services: [ServiceFiles] = []
+            for s in node.services {
+                let b = s.rawValue
+                files += [b + ".key", s == .webbridge3 ? b + "-fullchain.crt" : b + ".crt"]
+                if withCSRs { files.append(b + ".csr") }
+                services.append(ServiceFiles(service: b, key: b + ".key",
+                                             certificate: s == .webbridge3 ? b + "-fullchain.crt" : b + ".crt",
+                                             bundle: "ca-bundle.crt"))
+            }
+            services.append(ServiceFiles(service: "database", key: "dbserver.key", certificate: "dbserver.crt",
+                                         bundle: "dbca.crt", other: ["dbclient.key", "dbclient.crt"]))
+            nodes[node.name] = NodeState(files: files, services: services)
+        }
+        return CurrentState(nodes: nodes)
+    }
+}
