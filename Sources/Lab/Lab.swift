@@ -155,6 +155,7 @@ public final class Lab: Sendable {
     /// `confirm` is asked the question of a command that asks one (`database cluster
     /// remove`) and returns the answer typed, or nil; it is called before the lab is
     /// locked, so a person may take their time. Without it the answer is no.
+    @discardableResult
     public func run(_ line: String, on node: String, confirm: ((String) -> String?)? = nil) throws -> LabReply {
         let tokens: [String]
         do {
@@ -183,6 +184,7 @@ public final class Lab: Sendable {
     }
 
     /// Runs `command` on `node`, answering a confirmation with `answer`.
+    @discardableResult
     public func run(_ command: String, on node: String, answer: String?) throws -> LabReply {
         try run(command, on: node, confirm: { _ in answer })
     }

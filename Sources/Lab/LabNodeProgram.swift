@@ -30,6 +30,13 @@ public enum LabNodeProgram {
         public var node: String?
         public var command: String?
         public var help = false
+
+        public init(lab: String? = nil, node: String? = nil, command: String? = nil, help: Bool = false) {
+            self.lab = lab
+            self.node = node
+            self.command = command
+            self.help = help
+        }
     }
 
     /// Parses `--lab DIR --node NAME -c COMMAND` (also `--lab=DIR`, `--node=NAME`).
