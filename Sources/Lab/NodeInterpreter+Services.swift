@@ -58,26 +58,27 @@ extension NodeInterpreter {
         default:
             break
         }
-        var assignments: [LabSlot: String?] = [:]
+        // In the order typed, so that the first missing file is the one named.
+        var assignments: [(LabSlot, String?)] = []
         switch (service, args.first) {
         case (.webbridge3, "https") where args.count == 4 && args[1] == "certs":
-            assignments = [.key: args[2], .certificate: args[3]]
+            assignments = [(.key, args[2]), (.certificate, args[3])]
         case (.webbridge3, "c2w") where args.count == 4 && args[1] == "certs":
-            assignments = [.c2wKey: args[2], .c2wCertificate: args[3]]
+            assignments = [(.c2wKey, args[2]), (.c2wCertificate, args[3])]
         case (.webbridge3, "c2w") where args.count == 3 && args[1] == "trust":
-            assignments = [.c2wTrust: args[2]]
+            assignments = [(.c2wTrust, args[2])]
         case (.webbridge3, _):
             return usage
         case (_, "certs") where args.count == 3 || args.count == 4:
-            assignments = [.key: args[1], .certificate: args[2], .bundle: args.count == 4 ? args[3] : nil]
+            assignments = [(.key, args[1]), (.certificate, args[2]), (.bundle, args.count == 4 ? args[3] : nil)]
         case (.webbridge, "trust") where args.count == 2:
-            assignments = [.trust: args[1]]
+            assignments = [(.trust, args[1])]
         case (.callbridge, "trust") where version == .v3 && args.count == 3 && args[1] == "c2w":
-            assignments = [.c2wTrust: args[2]]
+            assignments = [(.c2wTrust, args[2])]
         default:
             return usage
         }
-        if let bad = checkFiles(assignments.values.compactMap { $0 }) { return [bad] }
+        if let bad = checkFiles(assignments.compactMap { $0.1 }) { return [bad] }
         var s = nodeState.services[service]!
         for (slot, file) in assignments { s.files[slot] = file }
         nodeState.services[service] = s
