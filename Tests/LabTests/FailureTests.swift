@@ -204,6 +204,43 @@ struct FailureTests {
         #expect(try lab.database("cms2").membership == .none)
     }
 
+    /// `pki csr` over a live database key breaks that node's link at once.
+    @Test func csrOverALiveDatabaseKeyDisconnectsTheNode() async throws {
+        let lab = try TestLab(label: "dbkey")
+        try await ArticleTests.step3(lab)
+        try ArticleTests.expectWholeCluster(lab, primary: "cms1")
+        try lab.ok("cms3", "pki csr dbclient CN:postgres")
+        let status = try lab.ok("cms3", "database cluster status")
+        #expect(status.contains("    10.0.0.3 (me)        : Disconnected\n"))
+        #expect(status.contains("    10.0.0.2             : Connected Replica ( In Sync )\n"))
+        #expect(try lab.lab.status().nodes.map(\.database.state) == ["Connected Primary", "Connected Replica ( In Sync )", "Disconnected"])
+    }
+
+    /// A node outside the database cluster connects with the three client files.
+    @Test func aConnectedNode() async throws {
+        let lab = try TestLab(nodes: 4, label: "connect")
+        #expect(try lab.lab.topology().nodes[3].databaseRole == .connected)
+        try lab.ok("cms1", "pki selfsigned dbca CN:lab.example.com")
+        try lab.ok("cms1", "pki csr dbserver CN:cms1.lab.example.com")
+        try lab.ok("cms1", "pki csr dbclient CN:postgres")
+        try lab.ok("cms1", "pki sign dbserver dbca")
+        try lab.ok("cms1", "pki sign dbclient dbca")
+        try lab.ok("cms1", "database cluster certs dbserver.key dbserver.crt dbclient.key dbclient.crt dbca.crt")
+        try lab.ok("cms1", "database cluster localnode a")
+        try lab.ok("cms1", "database cluster initialize")
+        for file in ["dbclient.key", "dbclient.crt", "dbca.crt"] { try await lab.copy(file, from: "cms1", to: ["cms4"]) }
+        try lab.ok("cms4", "database cluster certs dbclient.key dbclient.crt dbca.crt")
+        #expect(try lab.run("cms4", "database cluster connect 10.0.0.1") == "FAILURE: the local node interface is not set: run database cluster localnode a first\n")
+        try lab.ok("cms4", "database cluster localnode a")
+        // Three files are not enough to join: a joined node serves the database too.
+        #expect(try lab.run("cms4", "database cluster join 10.0.0.1").hasPrefix("FAILURE: the database cluster certificates are not configured"))
+        #expect(try lab.ok("cms4", "database cluster connect 10.0.0.1") == "SUCCESS: connected to the database cluster of 10.0.0.1\n")
+        let status = try lab.ok("cms4", "database cluster status")
+        #expect(status.hasPrefix("Status                   : Enabled\nNodes:\n    10.0.0.1             : Connected Primary\nNode in use              : 10.0.0.1\n"))
+        #expect(status.contains("  Server Key             : none\n  Server Certificate     : none\n  Client Key             : dbclient.key\n"))
+        #expect(try lab.database("cms4").membership == .connected)
+    }
+
     @Test func unknownCommandsAndUsage() throws {
         let lab = try TestLab(version: .v2_9, label: "unknown")
         #expect(try lab.run("cms1", "frobnicate now") == "Unknown command: frobnicate now\n")

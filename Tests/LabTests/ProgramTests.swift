@@ -46,6 +46,9 @@ struct ProgramTests {
             cms2> cms2> Unknown command: nonsense
             cms2> 
             """)
+        // The confirmation is read from the same input.
+        let removal = try node(lab, "cms1", input: "database cluster remove\nY\nexit\n")
+        #expect(removal.stdout == "cms1> " + MMPText.removeQuestion + "SUCCESS: node removed from the database cluster\ncms1> ")
         // End of input ends the shell too.
         let eof = try node(lab, "cms3", input: "pki list\n")
         #expect(eof.status == 0 && eof.stdout.hasSuffix("cms3> \n"))
