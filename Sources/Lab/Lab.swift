@@ -38,14 +38,33 @@ public final class Lab: Sendable {
 
     /// Opens the lab in `directory`, which `Lab.create` made.
     public init(directory: String) throws {
-        self.directory = (directory as NSString).standardizingPath
+        self.directory = Self.absolute(directory)
         guard FileManager.default.fileExists(atPath: (self.directory as NSString).appendingPathComponent(Self.stateFileName)) else {
             throw LabError("no lab in \(directory): make one with cmscerts lab init \(directory)")
         }
     }
 
     private init(unchecked directory: String) {
-        self.directory = (directory as NSString).standardizingPath
+        self.directory = Self.absolute(directory)
+    }
+
+    /// An absolute, tidy path: node folders are handed to sftp-server and to other processes.
+    static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (full as NSString).standardizingPath
+    }
+
+    /// Opens the lab in `directory`, making it first (factory state) when there is none:
+    /// what the wizard does when it starts without a deployment file.
+    public static func openOrCreate(at directory: String = Lab.defaultDirectory(), nodes: Int = 3, version: LabVersion = .v3) throws -> Lab {
+        if let lab = try? Lab(directory: directory) { return lab }
+        do {
+            return try create(at: directory, nodes: nodes, version: version)
+        } catch {
+            // Another process may have made it meanwhile.
+            if let lab = try? Lab(directory: directory) { return lab }
+            throw error
+        }
     }
 
     /// Makes a lab of `nodes` nodes with every node in factory state: no certificates

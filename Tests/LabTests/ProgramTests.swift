@@ -1,5 +1,5 @@
 import Foundation
-import Lab
+@testable import Lab
 import Orchestration
 import Testing
 
@@ -159,6 +159,19 @@ struct LabAPITests {
         #expect(try LabTopology.make(nodes: 2, version: .v2_9).nodes.map(\.databaseRole) == [.primary, .connected])
         #expect(throws: LabError.self) { try LabTopology.make(nodes: 0, version: .v3) }
         #expect(LabVersion(text: "2.9") == .v2_9 && LabVersion(text: "3.x") == .v3 && LabVersion(text: "4") == nil)
+    }
+
+    @Test func openOrCreateAndRelativePaths() throws {
+        let folder = try TemporaryFolder("open")
+        defer { folder.remove() }
+        let made = try Lab.openOrCreate(at: folder.path + "/x", nodes: 3, version: .v2_9)
+        try made.run("pki csr a CN:cms1.lab.example.com", on: "cms1")
+        let again = try Lab.openOrCreate(at: folder.path + "/x", nodes: 5, version: .v3)
+        #expect(try again.topology().nodes.count == 3 && again.topology().version == .v2_9)
+        #expect(FileManager.default.fileExists(atPath: again.nodeDirectory("cms1") + "/a.key"))
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(Lab.absolute("x/../y") == (cwd + "/y" as NSString).standardizingPath)
+        #expect(Lab.absolute("/a/./b/") == "/a/b")
     }
 
     @Test func clockChanges() {
