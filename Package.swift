@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "Orchestration", targets: ["Orchestration"]),
         .library(name: "Deployment", targets: ["Deployment"]),
+        .library(name: "Lab", targets: ["Lab"]),
+        .executable(name: "cms-lab-node", targets: ["cms-lab-node"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +25,10 @@ let package = Package(
         .target(name: "Orchestration"),
         // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
         .target(name: "Deployment", dependencies: ["PKI", .product(name: "Yams", package: "Yams")]),
+        // A simulated CMS cluster: MMP commands with real effects; implements Orchestration's Transport.
+        .target(name: "Lab", dependencies: ["PKI", "Orchestration"]),
+        // One simulated MMP on stdin/stdout, or behind sshd as the forced command.
+        .executableTarget(name: "cms-lab-node", dependencies: ["Lab"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
@@ -30,6 +36,7 @@ let package = Package(
                 "PKI",
                 "Orchestration",
                 "Deployment",
+                "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,8 +44,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Orchestration"], path: "Sources/TestSupport"),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["PKI", "TestSupport"]),
-        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport"]),
+        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "cms-lab-node"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -13,6 +13,7 @@ struct CMSCerts: ParsableCommand {
             BundleCommand.self,
             InitCommand.self,
             PlanCommand.self,
+            LabCommand.self,
         ]
     )
 

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Lab
+import PKI
+
+/// `cmscerts lab ...`: make a simulated CMS cluster, see it, move its clock.
+struct LabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "A simulated CMS cluster to rehearse on: init, status, clock.",
+        discussion: "Reach a node's MMP with: cms-lab-node --lab DIR --node cms1",
+        subcommands: [Init.self, Status.self, Clock.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "Make a lab: nodes cms1..cmsN in factory state (no certificates, services disabled, no database cluster).")
+
+        @Argument(help: "The lab folder (default: $XDG_DATA_HOME/cmscerts/lab or ~/.local/share/cmscerts/lab).")
+        var directory: String?
+        @Option(help: "How many nodes (3 gives a primary and two replicas).")
+        var nodes: Int = 3
+        @Option(help: "The CMS release to simulate: 3.x or 2.9.")
+        var version: String = LabVersion.v3.rawValue
+
+        func run() throws {
+            guard let release = LabVersion(text: version) else {
+                throw CLIFailure(code: 2, message: "ERROR: --version is 3.x or 2.9, not \(version)")
+            }
+            let folder = directory ?? Lab.defaultDirectory()
+            do {
+                let lab = try Lab.create(at: folder, nodes: nodes, version: release)
+                let topology = try lab.topology()
+                Console.out("Made a CMS \(release.rawValue) lab in \(lab.directory):")
+                for node in topology.nodes {
+                    Console.out("  \(node.name)  \(node.fqdn)  \(node.address)  database: \(node.databaseRole.rawValue)  services: \(node.services.map(\.rawValue).joined(separator: ", "))")
+                }
+                Console.out("Open a node's MMP with: cms-lab-node --lab \(lab.directory) --node cms1")
+            } catch let error as LabError {
+                throw CLIFailure(code: 2, message: "ERROR: \(error.message)")
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Every node's services and certificates, and the database cluster.")
+
+        @Argument(help: "The lab folder (default: the user's lab).")
+        var directory: String?
+        @Flag(help: "JSON output.") var json = false
+
+        func run() throws {
+            do {
+                let status = try Lab(directory: directory ?? Lab.defaultDirectory()).status()
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    encoder.dateEncodingStrategy = .iso8601
+                    Console.out(String(decoding: try encoder.encode(status), as: UTF8.self))
+                } else {
+                    Console.out(status.text)
+                }
+            } catch let error as LabError {
+                throw CLIFailure(code: 2, message: "ERROR: \(error.message)")
+            }
+        }
+    }
+
+    struct Clock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "clock", abstract: "Move the lab's clock to rehearse expiry: +400d, -30d, +12h, reset.")
+
+        @Argument(parsing: .allUnrecognized, help: "[DIR] then +Nd, -Nd, +Nh, -Nh or reset (DIR: the user's lab by default).")
+        var words: [String] = []
+
+        func run() throws {
+            guard (1...2).contains(words.count), let change = words.last, let parsed = Lab.ClockChange(change) else {
+                throw CLIFailure(code: 2, message: "ERROR: write cmscerts lab clock [DIR] +Nd|-Nd|+Nh|-Nh|reset, e.g. cmscerts lab clock +400d")
+            }
+            let directory: String? = words.count == 2 ? words[0] : nil
+            do {
+                let lab = try Lab(directory: directory ?? Lab.defaultDirectory())
+                let offset = try lab.changeClock(parsed)
+                let days = offset / 86_400
+                Console.out("Lab clock: \(PKIFormat.date(try lab.now())) (\(offset == 0 ? "real time" : String(format: "%+.1f days from real time", days)))")
+            } catch let error as LabError {
+                throw CLIFailure(code: 2, message: "ERROR: \(error.message)")
+            }
+        }
+    }
+}
