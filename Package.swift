@@ -7,9 +7,12 @@ let package = Package(
     products: [
         .executable(name: "cmscerts", targets: ["cmscerts"]),
         .library(name: "PKI", targets: ["PKI"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "NcursesBackend", targets: ["NcursesBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // OpenSSL 3 (libssl-dev): the only module that sees it is PKI.
@@ -29,6 +32,20 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        // ncursesw (libncursesw5-dev): the only module that sees it is NcursesBackend.
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // The pure terminal toolkit: cells, buffers, layout, widgets, themes, the program loop.
+        .target(
+            name: "TerminalUI",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The one place that talks to the terminal: draws TerminalUI buffers with ncurses.
+        .target(name: "NcursesBackend", dependencies: ["TerminalUI", "CNcurses"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     ],
     swiftLanguageModes: [.v5]
 )
