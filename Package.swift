@@ -46,6 +46,8 @@ let package = Package(
         // The one place that talks to the terminal: draws TerminalUI buffers with ncurses.
         .target(name: "NcursesBackend", dependencies: ["TerminalUI", "CNcurses"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        // Every widget on the real terminal: try a theme by eye; the backend's tmux tests run it.
+        .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
     ],
     swiftLanguageModes: [.v5]
 )
