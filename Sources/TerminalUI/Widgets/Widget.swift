@@ -61,7 +61,8 @@ public enum TextWrap {
                     lineWidth = 0
                 }
                 while ww > width {
-                    let head = w.truncated(toWidth: width, ellipsis: false)
+                    var head = w.truncated(toWidth: width, ellipsis: false)
+                    if head.isEmpty { head = String(w.first!) }  // a wide character wider than the line
                     out.append(head)
                     w = String(w.dropFirst(head.count))
                     ww = CharacterWidth.of(w)
