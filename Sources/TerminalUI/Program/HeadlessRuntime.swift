@@ -67,24 +67,35 @@ public final class HeadlessRuntime<P: Program> {
     }
 
     /// Waits until every command has finished and its messages are applied, then
-    /// renders. Returns false when that took longer than `timeout`.
+    /// renders. Returns false when that took longer than `timeout`. Async, so that
+    /// waiting never holds a thread that the program's own `.task` commands need.
     @discardableResult
-    public func settle() -> Bool {
-        let idle = driver.settle(timeout: timeout)
-        frame()
-        return idle
+    public func settle() async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while true {
+            driver.drainMailbox()
+            if didQuit || !driver.isBusy {
+                frame()
+                return true
+            }
+            if ContinuousClock.now >= deadline {
+                frame()
+                return false
+            }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
     }
 
     /// Applies messages as they come until `condition` holds for the state or `timeout`
     /// passes (for programs with endless timers, where `settle` never goes idle).
     @discardableResult
-    public func waitUntil(_ condition: (P.State) -> Bool) -> Bool {
+    public func waitUntil(_ condition: (P.State) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while true {
             driver.drainMailbox()
             if condition(driver.state) { frame(); return true }
             if ContinuousClock.now >= deadline || didQuit { frame(); return false }
-            _ = driver.waitForMessage(timeout: 0.05)
+            try? await Task.sleep(for: .milliseconds(1))
         }
     }
 

@@ -100,25 +100,6 @@ public final class ProgramDriver<P: Program>: @unchecked Sendable {
         return true
     }
 
-    /// Blocks until every command has finished and every message is applied, or
-    /// `seconds` pass. Returns true when the loop went idle.
-    public func settle(timeout seconds: Double) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while true {
-            drainMailbox()
-            if quitRequested { return true }
-            lock.lock()
-            let idle = running == 0 && mailbox.isEmpty
-            if !idle && mailbox.isEmpty {
-                _ = lock.wait(until: deadline)
-            }
-            let nowIdle = running == 0 && mailbox.isEmpty
-            lock.unlock()
-            if idle || (nowIdle && Date() >= deadline) { drainMailbox(); return true }
-            if Date() >= deadline { return false }
-        }
-    }
-
     private func perform(_ commands: [Command<P.Message>]) {
         for command in commands {
             switch command.operation {
