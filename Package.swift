@@ -48,6 +48,8 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         // Every widget on the real terminal: try a theme by eye; the backend's tmux tests run it.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
+        // Key decoding and colour fallback, and tui-demo in tmux: keys, resize, restore on signals.
+        .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
     ],
     swiftLanguageModes: [.v5]
 )

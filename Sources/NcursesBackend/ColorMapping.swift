@@ -31,8 +31,9 @@ struct ColorMapping {
             let high = max(r, g, b)
             if high == 0 { return 0 }
             let bright = high >= 4
-            // Components at least half the strongest count as present.
-            let threshold = max(1, (high + 1) / 2)
+            // Components within one step of the strongest make the hue; weaker ones are
+            // left out, so that pastels keep their hue instead of turning grey.
+            let threshold = max(1, high - 1)
             let bits = (r >= threshold ? 1 : 0) | (g >= threshold ? 2 : 0) | (b >= threshold ? 4 : 0)
             if bits == 7 { return bright ? 15 : (high >= 2 ? 7 : 8) }
             return bits + (bright ? 8 : 0)

@@ -78,6 +78,13 @@ final class SignalGuard {
             sigaction(signo, &action, &old)
             previous[signo] = old
         }
+        // A parent may have left these blocked (a thread pool's mask is inherited through
+        // fork and exec); blocked, SIGTERM would never restore the terminal and a resize
+        // would never be seen.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signo in Self.handled + [SIGWINCH] { sigaddset(&unblock, signo) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// Puts the previous handlers back.
