@@ -372,6 +372,8 @@ import Testing
             StatusLine(left: "a", right: "b"),
             Block(title: "x"),
             Paragraph("日本 text"),
+            Paragraph("scrolled text", wrap: true).scrolled(by: 1),
+            TooSmall(),
         ]
     }
 
@@ -390,5 +392,41 @@ import Testing
             widget.render(area: empty.area, buffer: &empty, theme: .builtInDefault)
             #expect(empty.lines == [])
         }
+    }
+}
+
+@Suite struct MoreWidgetTests {
+    @Test func paragraphScrolls() {
+        let p = Paragraph("one two three four five", wrap: true)
+        #expect(p.rowCount(width: 9) == 3)
+        #expect(render(p.scrolled(by: 1), width: 9, height: 2).trimmedLines == ["three", "four five"])
+        #expect(render(p.scrolled(by: 9), width: 9, height: 2).trimmedLines == ["", ""])
+    }
+
+    @Test func tableCellRoles() {
+        let columns = [TableColumn("Name", width: .length(4)), TableColumn("Days", width: .length(4), alignment: .right)]
+        let rows = [["web", "-2"], ["db", "90"]]
+        let theme = Theme.builtInDefault
+        let table = Table(columns: columns, rows: rows, state: TableState(selected: 1)) { row, column in
+            column == 1 && Int(rows[row][1])! < 0 ? .error : nil
+        }
+        let b = render(table, width: 9, height: 3, theme: theme)
+        #expect(b.lines == ["Name Days", "web    -2", "db     90"])
+        #expect(b[8, 1].style == theme[.error])
+        #expect(b[0, 1].style == theme[.normal])
+        #expect(b[8, 2].style == theme[.selected])
+    }
+
+    @Test func tooSmallSaysBothSizes() {
+        #expect(TooSmall.applies(to: Size(width: 79, height: 24)))
+        #expect(!TooSmall.applies(to: Size(width: 100, height: 30)))
+        let b = render(TooSmall(), width: 30, height: 5)
+        #expect(b.trimmedLines == [
+            "",
+            "  Terminal too small: 30x5,",
+            "   needs 80x24. Enlarge the",
+            " window, or press q to quit.",
+            "",
+        ])
     }
 }

@@ -20,6 +20,7 @@ public enum Color: Hashable, Sendable, CustomStringConvertible {
         public var index: Int { NamedColor.allCases.firstIndex(of: self)! }
     }
 
+    /// Shorthands for the eight base colours.
     public static let black = Color.named(.black)
     public static let red = Color.named(.red)
     public static let green = Color.named(.green)

@@ -3,9 +3,13 @@ public struct Modifiers: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
+    /// Bold (bright on some terminals).
     public static let bold = Modifiers(rawValue: 1 << 0)
+    /// Foreground and background swapped: a selection without colour.
     public static let reverse = Modifiers(rawValue: 1 << 1)
+    /// Underlined: input fields.
     public static let underline = Modifiers(rawValue: 1 << 2)
+    /// Dimmed: secondary text.
     public static let dim = Modifiers(rawValue: 1 << 3)
 
     /// Theme-file names of each attribute, in a fixed order.

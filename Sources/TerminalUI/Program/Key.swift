@@ -70,13 +70,22 @@ public struct KeyBinding: Hashable, Sendable {
 extension KeyBinding {
     /// The common vocabulary of the design: arrows/Tab move, Enter chooses, Esc goes back,
     /// F1 or ? helps, / filters, q quits.
+    /// ↑ and ↓ move.
     public static let move = KeyBinding([.up, .down], label: "↑↓", help: "move")
+    /// Enter chooses.
     public static let choose = KeyBinding(.enter, help: "choose")
+    /// Esc goes back.
     public static let back = KeyBinding(.esc, help: "back")
+    /// F1 or ? shows help.
     public static let help = KeyBinding([.f(1), .char("?")], label: "F1/?", help: "help")
+    /// / filters.
     public static let filter = KeyBinding(.char("/"), help: "filter")
+    /// q quits.
     public static let quit = KeyBinding([.char("q")], help: "quit")
+    /// Tab and Shift-Tab move between fields.
     public static let nextField = KeyBinding([.tab, .backTab], label: "Tab/Shift-Tab", help: "next/previous field")
+    /// Space ticks or unticks.
     public static let toggle = KeyBinding(.char(" "), help: "toggle")
+    /// PgUp and PgDn move a page.
     public static let page = KeyBinding([.pageUp, .pageDown], label: "PgUp/PgDn", help: "page")
 }

@@ -31,5 +31,6 @@ public protocol Program {
 }
 
 extension Program {
+    /// No start commands.
     public func start(_ state: inout State) -> [Command<Message>] { [] }
 }

@@ -2,6 +2,7 @@
 public struct Block: Widget {
     /// The characters a border is drawn with.
     public struct Border: Hashable, Sendable {
+        /// The corner, edge and side characters.
         public var topLeft, top, topRight, side, bottomLeft, bottomRight: Character
         /// Box-drawing lines.
         public static let line = Border(topLeft: "┌", top: "─", topRight: "┐", side: "│", bottomLeft: "└", bottomRight: "┘")
@@ -63,12 +64,15 @@ public struct Paragraph: Widget {
     public var wrap: Bool
     /// The role under the spans.
     public var role: Role
+    /// Rows scrolled past at the top (after wrapping), for text longer than its area.
+    public var scroll: Int
 
     /// Plain text in one role.
     public init(_ text: String, role: Role = .normal, wrap: Bool = true) {
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { [Span(String($0))] }
         self.wrap = wrap
         self.role = role
+        self.scroll = 0
     }
 
     /// Lines of styled spans (never wrapped).
@@ -76,21 +80,34 @@ public struct Paragraph: Widget {
         self.lines = lines
         self.wrap = false
         self.role = role
+        self.scroll = 0
+    }
+
+    /// The same paragraph scrolled down by `rows`.
+    public func scrolled(by rows: Int) -> Paragraph {
+        var p = self
+        p.scroll = max(0, rows)
+        return p
+    }
+
+    /// Rows the text takes at `width` (after wrapping), to size a scroll.
+    public func rowCount(width: Int) -> Int { rows(width: width).count }
+
+    private func rows(width: Int) -> [[Span]] {
+        guard wrap else { return lines }
+        var rows: [[Span]] = []
+        for line in lines {
+            let text = line.map(\.text).joined()
+            let style = line.first?.style ?? Style()
+            rows += TextWrap.wrap(text, width: width).map { [Span($0, style: style)] }
+        }
+        return rows
     }
 
     public func render(area: Rect, buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty else { return }
         let base = theme[role]
-        var rows: [[Span]] = []
-        if wrap {
-            for line in lines {
-                let text = line.map(\.text).joined()
-                let style = line.first?.style ?? Style()
-                rows += TextWrap.wrap(text, width: area.width).map { [Span($0, style: style)] }
-            }
-        } else {
-            rows = lines
-        }
+        let rows = rows(width: area.width).dropFirst(scroll)
         for (i, row) in rows.prefix(area.height).enumerated() {
             let spans = row.map { Span($0.text, style: base.patched(with: $0.style)) }
             buffer.write(spans, x: area.x, y: area.y + i, clip: area)

@@ -109,13 +109,21 @@ public struct Table: Widget {
     public var state: TableState
     /// Text shown when no row passes the filter.
     public var emptyText: String
+    /// The role of one cell, by its index in `rows` and its column, or nil for the row's
+    /// own (an expiry date in `error` when it has passed). The selected row keeps the
+    /// selection's background.
+    public var cellRole: ((_ row: Int, _ column: Int) -> Role?)?
 
     /// A table.
-    public init(columns: [TableColumn], rows: [[String]], state: TableState, emptyText: String = "No rows") {
+    public init(
+        columns: [TableColumn], rows: [[String]], state: TableState, emptyText: String = "No rows",
+        cellRole: ((_ row: Int, _ column: Int) -> Role?)? = nil
+    ) {
         self.columns = columns
         self.rows = rows
         self.state = state
         self.emptyText = emptyText
+        self.cellRole = cellRole
     }
 
     /// Rows of data that fit in `area` under the header.
@@ -148,7 +156,11 @@ public struct Table: Widget {
             buffer.fill(body.row(row), style: style)
             let cells = rows[visible[v]]
             for (i, column) in columns.enumerated() where i < cells.count {
-                put(cells[i], in: parts[i], y: y, alignment: column.alignment, style: style, buffer: &buffer)
+                var cellStyle = style
+                if let role = cellRole?(visible[v], i) {
+                    cellStyle = v == selected ? style.patched(with: Style(fg: theme[role].fg, modifiers: theme[role].modifiers)) : theme[role]
+                }
+                put(cells[i], in: parts[i], y: y, alignment: column.alignment, style: cellStyle, buffer: &buffer)
             }
         }
     }
