@@ -1,7 +1,7 @@
 // tui-demo: every TerminalUI widget on the real terminal, for trying themes by eye and for
 // the backend's tmux tests (keys, wide characters, resize, restore on signals).
 //
-//   tui-demo [--theme NAME] [--themes DIR]
+//   tui-demo [--theme NAME] [--themes DIR] [--rows N]   (--rows: a table of N made-up rows)
 import Foundation
 import NcursesBackend
 import TerminalUI
@@ -24,6 +24,7 @@ struct Gallery: Program {
             FormField("Passphrase", mask: "*"),
         ])
         var table = TableState()
+        var rows: [[String]] = Gallery.rows
         var checklist = ChecklistState()
         var spinner = SpinnerState()
         var progress = 0.0
@@ -101,7 +102,7 @@ struct Gallery: Program {
             case .form: _ = s.form.handle(key)
             case .table:
                 if key == .char("s") { s.table.sort(by: ((s.table.sortColumn ?? -1) + 1) % 3) } else {
-                    s.table.handle(key, count: s.table.visibleRows(Self.rows).count, height: 8)
+                    s.table.handle(key, count: s.table.visibleRows(s.rows).count, height: max(1, s.size.height - 6))
                 }
             case .checklist: s.checklist.handle(key, count: Self.items.count)
             case .progress:
@@ -142,7 +143,7 @@ struct Gallery: Program {
             if !s.inPage { form.focus = -1 }
             Form(state: form, inputWidth: 20).render(area: inner, buffer: &b, theme: theme)
         case .table:
-            Table(columns: Self.columns, rows: Self.rows, state: s.table).render(area: inner, buffer: &b, theme: theme)
+            Table(columns: Self.columns, rows: s.rows, state: s.table).render(area: inner, buffer: &b, theme: theme)
         case .checklist:
             Checklist(items: Self.items, state: s.checklist).render(area: inner, buffer: &b, theme: theme)
         case .progress:
@@ -162,13 +163,15 @@ struct Gallery: Program {
 
 var themeName: String?
 var folders = ["themes"]
+var rowCount: Int?
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
     case "--theme": themeName = args.next()
     case "--themes": folders = [args.next() ?? "themes"]
+    case "--rows": rowCount = args.next().flatMap { Int($0) }
     default:
-        FileHandle.standardError.write(Data("usage: tui-demo [--theme NAME] [--themes DIR]\n".utf8))
+        FileHandle.standardError.write(Data("usage: tui-demo [--theme NAME] [--themes DIR] [--rows N]\n".utf8))
         exit(2)
     }
 }
@@ -176,7 +179,11 @@ do {
     let catalog = ThemeCatalog(folders: folders)
     let theme = try catalog.select(named: themeName)
     let themes = catalog.available().compactMap { try? catalog.load(named: $0.name) }
-    let final = try run(Gallery(), state: Gallery.State(theme: theme, themes: themes.isEmpty ? [theme] : themes))
+    var state = Gallery.State(theme: theme, themes: themes.isEmpty ? [theme] : themes)
+    if let rowCount {
+        state.rows = (0..<rowCount).map { ["host\($0)", "cms\($0 % 3 + 1).example.com", "\($0 % 400)"] }
+    }
+    let final = try run(Gallery(), state: state)
     print("bye: last key \(final.lastKey)")
 } catch {
     FileHandle.standardError.write(Data("tui-demo: \(error)\n".utf8))

@@ -56,13 +56,13 @@ final class DemoPane {
     let socket = "cmscerts-tui-\(UUID().uuidString.prefix(8))"
     let folder: String
 
-    init(width: Int = 80, height: Int = 24) throws {
+    init(width: Int = 80, height: Int = 24, arguments: String = "") throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(socket).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let script = """
             cd '\(folder)'
             stty -g > before
-            '\(demoPath)' --themes '\(repositoryThemes)'
+            '\(demoPath)' --themes '\(repositoryThemes)' \(arguments)
             echo "exit=$?"
             stty -g > after
             if cmp -s before after; then echo "TERMINAL SANE"; else echo "TERMINAL CHANGED"; fi
@@ -128,6 +128,30 @@ final class DemoPane {
         try spawnAndWait(["tmux", "-L", socket] + args, stdout: nil)
     }
 
+    /// The bytes the program sends to the terminal while `action` runs and until the
+    /// screen shows `until` and the output has stopped (tmux pipe-pane).
+    func bytesSent(until text: String, _ action: () throws -> Void) throws -> Int {
+        let log = folder + "/output-\(UUID().uuidString)"
+        try tmux("pipe-pane", "-o", "-t", "t", "cat > '\(log)'")
+        while !FileManager.default.fileExists(atPath: log) { usleep(5_000) }
+        try action()
+        _ = waitFor(text)
+        // Poll until the log has stopped growing for 100 ms.
+        var last = -1, stableSince = Date()
+        while true {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? Int) ?? 0
+            if size != last {
+                last = size
+                stableSince = Date()
+            } else if Date().timeIntervalSince(stableSince) > 0.1 {
+                break
+            }
+            usleep(10_000)
+        }
+        try tmux("pipe-pane", "-t", "t")
+        return last
+    }
+
     /// True while the pane shows the alternate screen (a full-screen program is up).
     func alternateScreen() throws -> Bool {
         try tmux("display", "-p", "-t", "t", "#{alternate_on}").trimmingCharacters(in: .whitespacesAndNewlines) == "1"
@@ -181,6 +205,23 @@ struct TmuxTests {
         #expect(pane.waitFor("exit=0"))
         #expect(pane.waitFor("TERMINAL SANE"))
         #expect(try !pane.alternateScreen())
+    }
+
+    /// The issue's speed target for a jump host: moving the selection one row in a
+    /// 10,000-row table sends under 300 bytes (ncurses sends only the cells that changed).
+    @Test func movingOneRowInATenThousandRowTableSendsLittle() throws {
+        let started = Date()
+        let pane = try DemoPane(arguments: "--rows 10000")
+        try #require(pane.waitFor("last key: none"))
+        let firstFrame = Date().timeIntervalSince(started)
+        try pane.keys("Down")
+        try #require(pane.waitFor("> Table"))
+        try pane.keys("Enter")
+        try #require(pane.waitFor("host0"))
+        let bytes = try pane.bytesSent(until: "last key: ↓") { try pane.keys("Down") }
+        #expect(bytes > 0 && bytes < 300, "moving one row sent \(bytes) bytes")
+        let page = try pane.bytesSent(until: "last key: PgDn") { try pane.keys("NPage") }
+        print("tui-demo at 80x24: first frame on screen after \(Int(firstFrame * 1000)) ms (tmux and process start included); one row down: \(bytes) bytes; one page down: \(page) bytes")
     }
 
     @Test func ctrlCLeavesASaneTerminal() throws {
