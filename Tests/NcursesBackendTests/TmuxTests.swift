@@ -56,13 +56,13 @@ final class DemoPane {
     let socket = "cmscerts-tui-\(UUID().uuidString.prefix(8))"
     let folder: String
 
-    init(width: Int = 80, height: Int = 24, arguments: String = "") throws {
+    init(width: Int = 80, height: Int = 24, arguments: String = "", environment: String = "") throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(socket).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let script = """
             cd '\(folder)'
             stty -g > before
-            '\(demoPath)' --themes '\(repositoryThemes)' \(arguments)
+            \(environment.isEmpty ? "" : "env " + environment) '\(demoPath)' --themes '\(repositoryThemes)' \(arguments)
             echo "exit=$?"
             stty -g > after
             if cmp -s before after; then echo "TERMINAL SANE"; else echo "TERMINAL CHANGED"; fi
@@ -97,7 +97,7 @@ final class DemoPane {
     /// (output after the program ends may scroll, e.g. bash's newline after a SIGINT).
     func screen(history: Bool = false) -> [String] {
         do {
-            lastScreen = try tmux(output: ["capture-pane", "-p", "-t", "t"] + (history ? ["-S", "-100"] : []))
+            lastScreen = try tmux(output: ["capture-pane", "-p", "-t", "t"] + (history ? ["-J", "-S", "-100"] : []))
         } catch {
             lastScreen = "capture failed: \(error)"
         }
@@ -222,6 +222,13 @@ struct TmuxTests {
         #expect(bytes > 0 && bytes < 300, "moving one row sent \(bytes) bytes")
         let page = try pane.bytesSent(until: "last key: PgDn") { try pane.keys("NPage") }
         print("tui-demo at 80x24: first frame on screen after \(Int(firstFrame * 1000)) ms (tmux and process start included); one row down: \(bytes) bytes; one page down: \(page) bytes")
+    }
+
+    @Test func unknownTerminalTypeIsAClearErrorNotAMess() throws {
+        let pane = try DemoPane(environment: "TERM=no-such-terminal")
+        #expect(pane.waitFor("TERM=no-such-terminal is unknown to terminfo"), "\(pane.lastScreen)")
+        #expect(pane.waitFor("exit=1"))
+        #expect(pane.waitFor("TERMINAL SANE"))
     }
 
     @Test func ctrlCLeavesASaneTerminal() throws {
