@@ -134,22 +134,29 @@ final class DemoPane {
         let log = folder + "/output-\(UUID().uuidString)"
         try tmux("pipe-pane", "-o", "-t", "t", "cat > '\(log)'")
         while !FileManager.default.fileExists(atPath: log) { usleep(5_000) }
+        // The end of an earlier frame may still be on its way: start counting once the
+        // output has been quiet for a while.
+        let before = quietSize(of: log)
         try action()
         _ = waitFor(text)
-        // Poll until the log has stopped growing for 100 ms.
+        let after = quietSize(of: log)
+        try tmux("pipe-pane", "-t", "t")
+        return after - before
+    }
+
+    /// The size of a growing file once it has not grown for 150 ms (polled).
+    func quietSize(of path: String) -> Int {
         var last = -1, stableSince = Date()
         while true {
-            let size = ((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? Int) ?? 0
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
             if size != last {
                 last = size
                 stableSince = Date()
-            } else if Date().timeIntervalSince(stableSince) > 0.1 {
-                break
+            } else if Date().timeIntervalSince(stableSince) > 0.15 {
+                return size
             }
             usleep(10_000)
         }
-        try tmux("pipe-pane", "-t", "t")
-        return last
     }
 
     /// True while the pane shows the alternate screen (a full-screen program is up).
