@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "Lab", targets: ["Lab"]),
         .executable(name: "cms-lab-node", targets: ["cms-lab-node"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "NcursesBackend", targets: ["NcursesBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +31,14 @@ let package = Package(
         .target(name: "Lab", dependencies: ["PKI", "Orchestration"]),
         // One simulated MMP on stdin/stdout, or behind sshd as the forced command.
         .executableTarget(name: "cms-lab-node", dependencies: ["Lab"]),
+        // ncursesw (libncursesw5-dev): the only module that sees it is NcursesBackend.
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // A pure terminal UI toolkit: Buffer, widgets, themes, the program loop. No ncurses.
+        .target(name: "TerminalUI", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Puts a TerminalUI program on a real terminal through ncurses.
+        .target(name: "NcursesBackend", dependencies: ["TerminalUI", "CNcurses"]),
+        // A gallery of every widget, which the backend's tmux tests drive.
+        .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
@@ -47,6 +57,8 @@ let package = Package(
         .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "cms-lab-node"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,80 @@
+import TerminalUI
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How the terminal runtime behaves.
+public struct RunOptions: Sendable {
+    /// Milliseconds ncurses waits after Esc for the rest of a key sequence. Short, so
+    /// that Esc answers at once; long enough for arrow keys over a slow link.
+    public var escapeDelay: Int32
+    /// The longest the loop sleeps without input, in milliseconds (a safety net; keys,
+    /// signals, resizes and command messages all wake it at once).
+    public var idleWakeup: Int32
+
+    /// Options.
+    public init(escapeDelay: Int32 = 25, idleWakeup: Int32 = 500) {
+        self.escapeDelay = escapeDelay
+        self.idleWakeup = idleWakeup
+    }
+}
+
+/// Runs `program` on the terminal until it quits, and returns its last state.
+///
+/// The terminal is restored on every way out: when the program quits, when this throws,
+/// at `exit()`, and on SIGINT, SIGTERM or SIGHUP, after which the process ends by the
+/// same signal. Ctrl-C arrives as the key `.ctrl("c")` (the terminal is in raw mode);
+/// a program that drops it is quit by the runtime.
+public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = RunOptions()) throws -> P.State {
+    let signals = try SignalGuard()
+    defer { signals.remove() }
+    let wake = try WakePipe()
+    let terminal = NcursesTerminal()
+    try terminal.open(escapeDelay: options.escapeDelay)
+    defer { terminal.close() }
+
+    let driver = ProgramDriver(program: program, state: state)
+    driver.onPost = { [wake] in wake.poke() }
+    driver.start()
+    var size = terminal.size
+    driver.handle(.resize(size))
+    var dirty = true
+    var caught: Int32?
+
+    while !driver.quitRequested {
+        if driver.drainMailbox() { dirty = true }
+        if driver.quitRequested { break }
+        if dirty {
+            terminal.draw(driver.render(size))
+            dirty = false
+        }
+        var fds = [
+            pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: signals.pipe.readEnd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0),
+        ]
+        _ = poll(&fds, nfds_t(fds.count), options.idleWakeup)  // EINTR (SIGWINCH) just loops
+        if let signo = signals.pipe.drain().first {
+            caught = Int32(signo)
+            break
+        }
+        _ = wake.drain()
+        for event in terminal.readEvents() {
+            if case .resize(let s) = event { size = s }
+            driver.handle(event)
+            dirty = true
+            if driver.quitRequested { break }
+        }
+        if terminal.size != size {
+            size = terminal.size
+            driver.handle(.resize(size))
+            dirty = true
+        }
+    }
+    terminal.close()
+    signals.remove()
+    if let caught { SignalGuard.reraise(caught) }
+    return driver.state
+}
