@@ -2,7 +2,7 @@ import Foundation
 
 /// How to reach a node over SSH. Everything not given here comes from the user's own
 /// OpenSSH configuration (~/.ssh/config: ProxyJump, IdentityFile, agent, known_hosts).
-public struct SSHTarget: Sendable, Codable, Equatable {
+public struct SSHDestination: Sendable, Codable, Equatable {
     /// A host name, address, or a Host alias of ~/.ssh/config.
     public var host: String
     public var user: String?
@@ -29,13 +29,13 @@ public struct SSHTarget: Sendable, Codable, Equatable {
 /// host, the fingerprint and what to do.
 public final class SSHTransport: Transport, @unchecked Sendable {
     public let node: String
-    public let target: SSHTarget
+    public let target: SSHDestination
     let controlDirectory: String
     let sshPath: String
     let sftpPath: String
 
     /// `controlDirectory` holds the shared connection's socket (made 0700 if missing).
-    public init(node: String, target: SSHTarget, controlDirectory: String,
+    public init(node: String, target: SSHDestination, controlDirectory: String,
                 sshPath: String = "/usr/bin/ssh", sftpPath: String = "/usr/bin/sftp") {
         self.node = node
         self.target = target

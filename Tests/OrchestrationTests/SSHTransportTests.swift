@@ -38,7 +38,7 @@ struct SSHTransportTests {
     }
 
     func transport(_ server: SSHServer, _ node: String, config: String? = nil) -> SSHTransport {
-        SSHTransport(node: node, target: SSHTarget(host: node, configFile: config ?? server.configFile),
+        SSHTransport(node: node, target: SSHDestination(host: node, configFile: config ?? server.configFile),
                      controlDirectory: server.directory + "/control")
     }
 
@@ -120,7 +120,7 @@ struct SSHTransportTests {
         try await withServer { server, _ in
             let port = server.port
             server.stop()
-            let dead = SSHTransport(node: "cms9", target: SSHTarget(host: "127.0.0.1", user: "root", port: port, configFile: server.configFile),
+            let dead = SSHTransport(node: "cms9", target: SSHDestination(host: "127.0.0.1", user: "root", port: port, configFile: server.configFile),
                                     controlDirectory: server.directory + "/control")
             await #expect { try await dead.run("pki list", answer: nil, timeout: .seconds(20)) } throws: {
                 ($0 as? TransportError)?.kind == .unreachable

@@ -8,7 +8,9 @@ public final class HeadlessRuntime<P: Program> {
     /// Every frame rendered so far, one per `frame()` call (each step renders one).
     public private(set) var frames: [Buffer] = []
     /// How long `settle` waits for commands by default, in seconds.
-    public var timeout: Double = 5
+    /// Generous: under a loaded test run (2 cores, many suites in parallel) the cooperative
+    /// pool can be busy for tens of seconds; a wait that ends early would be a false failure.
+    public var timeout: Double = 120
 
     /// Starts `program` at `size`: sends the first resize and runs the start commands.
     public init(_ program: P, state: P.State, size: Size = .standard) {
