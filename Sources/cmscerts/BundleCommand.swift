@@ -93,9 +93,7 @@ struct BundleCommand: ParsableCommand {
             do {
                 let report = try BundleChecker.check(path: file)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
+                    try Console.json(report)
                 } else {
                     Console.out(report.text)
                 }

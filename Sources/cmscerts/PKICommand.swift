@@ -15,6 +15,16 @@ struct PKICommand: ParsableCommand {
         var dir: String = "."
     }
 
+    /// What `csr` and `selfsigned` share: the key type, replacing a key, a dry run.
+    struct KeyOptions: ParsableArguments {
+        @Option(name: .long, help: "Key type: rsa2048 (default), rsa3072, rsa4096, p256, p384.")
+        var key: String = KeyType.default.rawValue
+        @Flag(help: "Replace an existing <basename>.key, keeping the old one as a backup.")
+        var replace = false
+        @Flag(name: .customLong("dry-run"), help: "Show what would be written, write nothing.")
+        var dryRun = false
+    }
+
     /// Shows what an operation will write, then does it (unless --dry-run).
     static func run(_ operation: PreparedOperation, dryRun: Bool) throws {
         for note in operation.notes { Console.out("Note: \(note)") }
@@ -39,19 +49,15 @@ struct PKICommand: ParsableCommand {
 
         @Argument(help: "<basename> then the fields, as in the MMP.")
         var fields: [String] = []
-        @Option(name: .long, help: "Key type: rsa2048 (default), rsa3072, rsa4096, p256, p384.")
-        var key: String = KeyType.default.rawValue
+        @OptionGroup var keyOptions: KeyOptions
         @OptionGroup var folder: FolderOption
-        @Flag(help: "Replace an existing <basename>.key, keeping the old one as a backup.")
-        var replace = false
-        @Flag(name: .customLong("dry-run"), help: "Show what would be written, write nothing.")
-        var dryRun = false
 
         func run() throws {
             do {
                 let spec = try CSRSpec.parse(arguments: fields)
-                let keyType = try KeyType.parse(key)
-                try PKICommand.run(Workspace(directory: folder.dir).prepareCSR(spec, keyType: keyType, replace: replace), dryRun: dryRun)
+                let keyType = try KeyType.parse(keyOptions.key)
+                try PKICommand.run(Workspace(directory: folder.dir).prepareCSR(spec, keyType: keyType, replace: keyOptions.replace),
+                                   dryRun: keyOptions.dryRun)
             } catch { throw fail(error) }
         }
     }
@@ -65,19 +71,15 @@ struct PKICommand: ParsableCommand {
         var fields: [String] = []
         @Option(help: "Validity in days.")
         var days: Int = Issuance.defaultCADays
-        @Option(name: .long, help: "Key type: rsa2048 (default), rsa3072, rsa4096, p256, p384.")
-        var key: String = KeyType.default.rawValue
+        @OptionGroup var keyOptions: KeyOptions
         @OptionGroup var folder: FolderOption
-        @Flag(help: "Replace an existing <basename>.key, keeping the old one as a backup.")
-        var replace = false
-        @Flag(name: .customLong("dry-run"), help: "Show what would be written, write nothing.")
-        var dryRun = false
 
         func run() throws {
             do {
                 let spec = try CSRSpec.parse(arguments: fields)
-                let keyType = try KeyType.parse(key)
-                try PKICommand.run(Workspace(directory: folder.dir).prepareSelfSigned(spec, keyType: keyType, days: days, replace: replace), dryRun: dryRun)
+                let keyType = try KeyType.parse(keyOptions.key)
+                try PKICommand.run(Workspace(directory: folder.dir).prepareSelfSigned(spec, keyType: keyType, days: days, replace: keyOptions.replace),
+                                   dryRun: keyOptions.dryRun)
             } catch { throw fail(error) }
         }
     }
@@ -115,9 +117,7 @@ struct PKICommand: ParsableCommand {
                 let workspace = Workspace(directory: folder.dir)
                 let found = try PassphraseSource(file: passphraseFile).run { try workspace.inspect(file, passphrase: $0) }
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    Console.out(String(decoding: try encoder.encode(found), as: UTF8.self))
+                    try Console.json(found)
                 } else {
                     Console.out(found.map(\.text).joined(separator: "\n"))
                 }
@@ -160,9 +160,7 @@ struct PKICommand: ParsableCommand {
             do {
                 let report = try Workspace(directory: folder.dir).verify(certificate, against: bundle)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
+                    try Console.json(report)
                 } else {
                     Console.out(report.text)
                 }

@@ -11,6 +11,13 @@ enum Console {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// Prints a value as pretty JSON with sorted keys (stable for scripts and diffs).
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        out(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
     /// Asks a yes/no question on the terminal; anything but y/yes is no.
@@ -48,14 +55,18 @@ struct PassphraseSource {
         return ProcessInfo.processInfo.environment["CMSCERTS_PASSPHRASE"]
     }
 
+    static func asksForPassphrase(_ error: PKIError) -> Bool {
+        error.message.contains("give its passphrase") || error.message.contains("protected by a passphrase")
+    }
+
     /// Runs `body` with the passphrase; when it fails for want of one and a person is
     /// at the terminal, asks once and runs it again.
     func run<T>(_ body: (String?) throws -> T) throws -> T {
         let first = try initial()
         do {
             return try body(first)
-        } catch let error as PKIError where first == nil && error.message.contains("give its passphrase") || error.message.contains("protected by a passphrase") {
-            guard first == nil, Console.stdinIsTerminal, let typed = getpass("Passphrase: ") else { throw error }
+        } catch let error as PKIError where first == nil && Self.asksForPassphrase(error) {
+            guard Console.stdinIsTerminal, let typed = getpass("Passphrase: ") else { throw error }
             return try body(String(cString: typed))
         }
     }
