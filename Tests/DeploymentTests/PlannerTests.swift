@@ -145,7 +145,7 @@ struct PlannerTests {
         let plan = try Planner.plan(d, flow: .fresh)
         #expect(!plan.steps.contains { $0.kind == .mmp && $0.command.hasPrefix("pki ") }, "no pki command on the node")
         let csr = try #require(plan.step("local:csr.cms"))
-        #expect(csr.command == "cmscerts pki csr cms CN:cms.example.com subjectAltName:cms.example.com,solo.example.com,join.example.com --key-type p256")
+        #expect(csr.command == "cmscerts pki csr cms CN:cms.example.com subjectAltName:cms.example.com,solo.example.com,join.example.com --key p256")
         guard case let .makeKeyAndCSR(spec, keyType, key, _)? = csr.local else { Issue.record("not a key operation"); return }
         #expect(keyType == .p256 && key == "cms.key" && spec.subject.commonName == "cms.example.com")
         let ca = try #require(plan.step("local:db.selfsigned-dbca"))

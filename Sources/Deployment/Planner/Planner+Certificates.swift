@@ -69,13 +69,20 @@ extension PlanContext {
             local: .awaitFiles(files: [b])))
     }
 
+    /// ` --key <type>` for `cmscerts pki csr|selfsigned`, nothing for the default RSA 2048.
+    static func keyOption(_ type: KeyType) -> String {
+        type == .default ? "" : " --key \(type.rawValue)"
+    }
+
     /// Step 2 for one certificate: the key and CSR (on the node or here), the signed
     /// certificate from the user's CA, the full chain, the key sent where it is shared.
     mutating func obtain(_ unit: CertificateUnit, bundleReady: String?) {
         let maker = unit.maker.name
         let keyHere = deployment.keys == .local
         if keyHere {
-            let suffix = deployment.keyType == .rsa2048 ? "" : " --key-type \(deployment.keyType.rawValue)"
+            // The command line of `cmscerts pki csr`: the unit's folder and the key type.
+            let folder = unit.directory.hasSuffix("/") ? String(unit.directory.dropLast()) : unit.directory
+            let suffix = (folder.isEmpty ? "" : " --dir \(folder)") + Self.keyOption(deployment.keyType)
             builder.add(Step(
                 id: Self.id(nil, "csr.\(unit.slug)"), node: nil, articleStep: 2, kind: .localPKI,
                 command: "cmscerts " + unit.spec.mmpCommand() + suffix,
@@ -113,7 +120,7 @@ extension PlanContext {
         if unit.needsFullChain && threeX {
             builder.add(Step(
                 id: Self.id(nil, "fullchain.\(unit.slug)"), node: nil, articleStep: 5, kind: .localPKI,
-                command: "cmscerts pki bundle --full-chain \(unit.certificatePath) \(deployment.caBundle) --output \(unit.fullChainPath)",
+                command: "cmscerts bundle build \(unit.certificatePath) \(deployment.caBundle) --out \(unit.fullChainPath) --yes",
                 reads: [.workspace(unit.certificatePath), .workspace(deployment.caBundle)],
                 writes: [.workspace(unit.fullChainPath)],
                 dependsOn: bundleReady.map { [$0] } ?? [],

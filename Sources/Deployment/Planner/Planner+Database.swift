@@ -62,7 +62,7 @@ extension PlanContext {
             let days = d.caValidityDays
             builder.add(Step(
                 id: Self.id(nil, "db.selfsigned-dbca"), node: nil, articleStep: 3, kind: .localPKI,
-                command: "cmscerts " + MMP.selfSigned(caSpec) + " --days \(days)",
+                command: "cmscerts " + MMP.selfSigned(caSpec) + " --days \(days) --dir db" + Self.keyOption(d.keyType),
                 writes: [.workspace(ws("dbca.key")), .workspace(ws("dbca.crt"))], dependsOn: removes,
                 why: "the built-in CA that signs the database certificates (keys: local)",
                 local: .makeSelfSignedCA(spec: caSpec, keyType: d.keyType, days: days, key: ws("dbca.key"), certificate: ws("dbca.crt"))))
@@ -71,12 +71,12 @@ extension PlanContext {
                 let b = spec.basename
                 builder.add(Step(
                     id: Self.id(nil, "db.csr-\(b)"), node: nil, articleStep: 3, kind: .localPKI,
-                    command: "cmscerts " + spec.mmpCommand(), writes: [.workspace(ws(b + ".key")), .workspace(ws(b + ".csr"))],
+                    command: "cmscerts " + spec.mmpCommand() + " --dir db" + Self.keyOption(d.keyType), writes: [.workspace(ws(b + ".key")), .workspace(ws(b + ".csr"))],
                     dependsOn: removes, why: why,
                     local: .makeKeyAndCSR(spec: spec, keyType: d.keyType, key: ws(b + ".key"), csr: ws(b + ".csr"))))
                 builder.add(Step(
                     id: Self.id(nil, "db.sign-\(b)"), node: nil, articleStep: 3, kind: .localPKI,
-                    command: "cmscerts pki sign \(ws(b)) \(ws("dbca")) --days \(days)",
+                    command: "cmscerts pki sign \(b) dbca --days \(days) --dir db",
                     reads: [.workspace(ws(b + ".csr")), .workspace(ws("dbca.key")), .workspace(ws("dbca.crt"))],
                     writes: [.workspace(ws(b + ".crt"))], why: "signed by the built-in CA",
                     local: .sign(csr: ws(b + ".csr"), caKey: ws("dbca.key"), caCertificate: ws("dbca.crt"), days: days, certificate: ws(b + ".crt"))))
