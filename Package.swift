@@ -23,15 +23,19 @@ let package = Package(
         .target(name: "PKI", dependencies: ["COpenSSL"]),
         // Runs a Plan: transports, executor, journal.
         .target(name: "Orchestration"),
+        // The expiry dashboard's engine: certificates from files, nodes and TLS endpoints.
+        .target(name: "Inventory", dependencies: ["PKI", "Orchestration"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
             dependencies: [
                 "PKI",
+                "Inventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration"]),
     ],
     swiftLanguageModes: [.v5]
 )

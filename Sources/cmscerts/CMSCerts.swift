@@ -11,6 +11,7 @@ struct CMSCerts: ParsableCommand {
         subcommands: [
             PKICommand.self,
             BundleCommand.self,
+            ExpiryCommand.self,
         ]
     )
 
