@@ -71,6 +71,8 @@ enum Text {
 
     /// A JSON string literal.
     static func json(_ text: String) -> String {
+        // Almost every value needs no escape: copy it whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

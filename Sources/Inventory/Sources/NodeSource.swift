@@ -83,6 +83,20 @@ public enum NodeSource {
         return found
     }
 
+    /// Reads several nodes at once (each node's commands in order, the nodes in
+    /// parallel); the scans come back in the order of `targets`.
+    public static func scan(_ targets: [NodeTarget], policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
+                            timeout: Duration = .seconds(30)) async -> [NodeScan] {
+        await withTaskGroup(of: (Int, NodeScan).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask { (index, await scan(target, policy: policy, now: now, passphrase: passphrase, timeout: timeout)) }
+            }
+            var scans: [(Int, NodeScan)] = []
+            for await result in group { scans.append(result) }
+            return scans.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
     /// Reads one node. Never throws: a node that cannot be reached, or a file that cannot
     /// be fetched or read, is a row saying so.
     public static func scan(_ target: NodeTarget, policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
