@@ -41,6 +41,9 @@ struct ExpiryCommand: ParsableCommand {
     @Option(help: "Seconds to wait for each TLS endpoint.")
     var timeout: Int = 10
 
+    @Option(help: .hidden)
+    var parser: String = CertificateFileReader.Parser.lean.rawValue
+
     func run() throws {
         // Bad usage is UNKNOWN (3) for monitoring, as Nagios plugins do.
         let policy: ExpiryPolicy
@@ -56,6 +59,9 @@ struct ExpiryCommand: ParsableCommand {
                 throw InventoryError("give files or folders to read, or --endpoint host:port")
             }
             guard timeout > 0 else { throw InventoryError("--timeout must be at least 1 second") }
+            guard CertificateFileReader.Parser(rawValue: parser) != nil else {
+                throw InventoryError("--parser \(parser) is not one of \(CertificateFileReader.Parser.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             for text in endpoints {
                 let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
                 targets.append((try EndpointTarget.parse(parts[0]), parts.count > 1 ? parts[1] : nil))
@@ -81,7 +87,8 @@ struct ExpiryCommand: ParsableCommand {
 
         write(renderer.begin())
         if !paths.isEmpty {
-            FileSource.scan(paths, policy: policy, now: now, passphrase: passphrase) { take($0) }
+            FileSource.scan(paths, policy: policy, now: now, passphrase: passphrase,
+                            parser: CertificateFileReader.Parser(rawValue: parser) ?? .lean) { take($0) }
         }
         for (var target, certificateFile) in targets {
             if let certificateFile {

@@ -25,6 +25,7 @@ public enum FileSource {
     @discardableResult
     public static func scan(_ paths: [String], policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
                             extensions: Set<String> = folderExtensions, batchSize: Int = 2048,
+                            parser: CertificateFileReader.Parser = .lean,
                             emit: ([CertificateRow]) throws -> Void) rethrows -> FileScanStats {
         var walker = PathWalker(paths: paths, extensions: extensions)
         var stats = FileScanStats()
@@ -36,7 +37,7 @@ public enum FileSource {
             while batch.count < batchSize, let item = walker.next() { batch.append(item) }
             if batch.count < batchSize { finished = true }
             if batch.isEmpty { break }
-            let results = readAll(batch, policy: policy, now: now, passphrase: passphrase)
+            let results = readAll(batch, policy: policy, now: now, passphrase: passphrase, parser: parser)
             var rows: [CertificateRow] = []
             rows.reserveCapacity(results.count)
             for result in results {
@@ -54,10 +55,11 @@ public enum FileSource {
     /// The rows of one file: one per certificate, or one saying why it cannot be read.
     public static func rows(forFile path: String, policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
                             source: RowSource = .file, node: String? = nil,
-                            service: String? = nil, displayName: String? = nil) -> [CertificateRow] {
+                            service: String? = nil, displayName: String? = nil,
+                            parser: CertificateFileReader.Parser = .lean) -> [CertificateRow] {
         let shown = displayName ?? path
         do {
-            let contents = try CertificateFileReader.read(path: path, passphrase: passphrase)
+            let contents = try CertificateFileReader.read(path: path, passphrase: passphrase, parser: parser)
             return contents.certificates.enumerated().map { index, summary in
                 CertificateRow(summary: summary, source: source, file: shown, member: index + 1, node: node,
                                service: service, policy: policy, now: now)
@@ -71,7 +73,8 @@ public enum FileSource {
 
     private struct Result { var rows: [CertificateRow] }
 
-    private static func readAll(_ items: [PathWalker.Item], policy: ExpiryPolicy, now: Date, passphrase: String?) -> [Result] {
+    private static func readAll(_ items: [PathWalker.Item], policy: ExpiryPolicy, now: Date, passphrase: String?,
+                                parser: CertificateFileReader.Parser) -> [Result] {
         let count = items.count
         let results = UnsafeMutableBufferPointer<Result>.allocate(capacity: count)
         results.initialize(repeating: Result(rows: []))
@@ -83,7 +86,7 @@ public enum FileSource {
             for index in (c * chunk)..<min(count, (c + 1) * chunk) {
                 switch items[index] {
                 case .file(let path):
-                    base[index] = Result(rows: rows(forFile: path, policy: policy, now: now, passphrase: passphrase))
+                    base[index] = Result(rows: rows(forFile: path, policy: policy, now: now, passphrase: passphrase, parser: parser))
                 case .problem(let path, let message):
                     base[index] = Result(rows: [CertificateRow(unreadable: path, reason: "\(path): \(message)", source: .file)])
                 }

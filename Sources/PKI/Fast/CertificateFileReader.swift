@@ -20,22 +20,31 @@ public struct CertificateFileContents: Sendable {
 /// certificate the walker does not take on) goes through `Loader`, which also words
 /// every error. Private keys in a PEM file are never decoded on the fast path.
 public enum CertificateFileReader {
+    /// How each certificate's DER is decoded on the fast path.
+    public enum Parser: String, Sendable, CaseIterable {
+        /// The lean DER walker (the default): reads only what a summary holds.
+        case lean
+        /// OpenSSL's d2i_X509 and its decoders, through `Certificate`: kept to measure
+        /// against, and as the reference in tests.
+        case openssl
+    }
+
     /// Reads the file at `path`. Throws `PKIError` (the same words as `Loader`) when the
     /// file cannot be read or holds nothing cmscerts understands.
-    public static func read(path: String, passphrase: String? = nil) throws -> CertificateFileContents {
+    public static func read(path: String, passphrase: String? = nil, parser: Parser = .lean) throws -> CertificateFileContents {
         guard let bytes = readBytes(path) else {
             // Loader words why (missing, a directory, unreadable, empty, too large).
-            return try read(data: try Loader.readFile(path), name: path, passphrase: passphrase)
+            return try read(data: try Loader.readFile(path), name: path, passphrase: passphrase, parser: parser)
         }
         return try bytes.withUnsafeBufferPointer { buffer in
-            if let fast = fastRead(buffer) { return fast }
+            if let fast = fastRead(buffer, parser: parser) { return fast }
             return try slowRead(Data(buffer), name: path, passphrase: passphrase)
         }
     }
 
     /// Decodes bytes; `name` is used in messages.
-    public static func read(data: Data, name: String, passphrase: String? = nil) throws -> CertificateFileContents {
-        let fast = data.withUnsafeBytes { raw in fastRead(raw.bindMemory(to: UInt8.self)) }
+    public static func read(data: Data, name: String, passphrase: String? = nil, parser: Parser = .lean) throws -> CertificateFileContents {
+        let fast = data.withUnsafeBytes { raw in fastRead(raw.bindMemory(to: UInt8.self), parser: parser) }
         if let fast { return fast }
         return try slowRead(data, name: name, passphrase: passphrase)
     }
@@ -78,10 +87,16 @@ public enum CertificateFileReader {
     static let dashes: [UInt8] = Array("-----".utf8)
 
     /// Nil means "not for the fast path": the caller goes through Loader.
-    static func fastRead(_ bytes: UnsafeBufferPointer<UInt8>) -> CertificateFileContents? {
+    static func fastRead(_ bytes: UnsafeBufferPointer<UInt8>, parser: Parser = .lean) -> CertificateFileContents? {
         guard bytes.count > 0 else { return nil }
+        func summarise(_ der: UnsafeBufferPointer<UInt8>) -> CertificateSummary? {
+            switch parser {
+            case .lean: return CertificateSummary.walk(der, from: 0, to: der.count, exact: true)
+            case .openssl: return (try? Certificate(der: Data(der))).map(CertificateSummary.init)
+            }
+        }
         guard let first = find(begin, in: bytes, from: 0) else {
-            guard let summary = CertificateSummary.walk(bytes, from: 0, to: bytes.count, exact: true) else { return nil }
+            guard let summary = summarise(bytes) else { return nil }
             return CertificateFileContents(format: .der, certificates: [summary], otherItems: 0)
         }
         var certificates: [CertificateSummary] = []
@@ -106,7 +121,7 @@ public enum CertificateFileReader {
             switch name {
             case "CERTIFICATE", "X509 CERTIFICATE":
                 guard let count = decodeBase64(UnsafeBufferPointer(rebasing: bytes[bodyStart..<end]), into: &scratch),
-                      let summary = scratch.withUnsafeBufferPointer({ CertificateSummary.walk($0, from: 0, to: count, exact: true) })
+                      let summary = scratch.withUnsafeBufferPointer({ summarise(UnsafeBufferPointer(rebasing: $0[0..<count])) })
                 else { return nil }
                 certificates.append(summary)
             case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY",
