@@ -71,9 +71,8 @@ struct ExpiryCommand: ParsableCommand {
         }
         let passphrase = try PassphraseSource(file: passphraseFile).initial()
         let now = Date()
-        let color = outputFormat == .table && isatty(STDOUT_FILENO) == 1
-            && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let color = outputFormat == .table
+            && TableRenderer.wantsColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
         var renderer = outputFormat.makeRenderer(color: color, now: now)
         var state = CheckState.ok
         var count = 0

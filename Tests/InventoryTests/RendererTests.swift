@@ -107,6 +107,14 @@ struct RendererTests {
         #expect(coloured.contains("\u{1B}[0m"))
     }
 
+    @Test func colourOnlyOnATerminalWithoutNoColor() {
+        #expect(TableRenderer.wantsColor(isTerminal: true, environment: ["TERM": "xterm-256color"]))
+        #expect(!TableRenderer.wantsColor(isTerminal: false, environment: ["TERM": "xterm-256color"]))
+        #expect(!TableRenderer.wantsColor(isTerminal: true, environment: ["TERM": "xterm", "NO_COLOR": "1"]))
+        #expect(TableRenderer.wantsColor(isTerminal: true, environment: ["TERM": "xterm", "NO_COLOR": ""]))
+        #expect(!TableRenderer.wantsColor(isTerminal: true, environment: ["TERM": "dumb"]))
+    }
+
     @Test func dateAndSerialHelpersAreExact() {
         #expect(Text.iso(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
         #expect(Text.iso(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")

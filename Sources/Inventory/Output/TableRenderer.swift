@@ -14,6 +14,12 @@ public struct TableRenderer: RowRenderer {
         self.now = now
     }
 
+    /// Colour only on a terminal, never when NO_COLOR is set to anything non-empty
+    /// (no-color.org) or the terminal is `dumb`.
+    public static func wantsColor(isTerminal: Bool, environment: [String: String]) -> Bool {
+        isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
     public mutating func begin() -> String { "" }
 
     public mutating func add(_ rows: [CertificateRow]) -> String {
