@@ -61,7 +61,7 @@ def main() -> None:
             .issuer_name(ca_name)
             .public_key(leaf_public)
             .serial_number(x509.random_serial_number())
-            .not_valid_before(not_after - datetime.timedelta(days=730))
+            .not_valid_before(not_after - datetime.timedelta(days=731))
             .not_valid_after(not_after)
             .add_extension(x509.SubjectAlternativeName([
                 x509.DNSName(fqdn), x509.DNSName("join.example.com"), x509.DNSName(f"xmpp{index}.example.com"),

@@ -76,15 +76,14 @@ struct ExpiryCommand: ParsableCommand {
         var renderer = outputFormat.makeRenderer(color: color, now: now)
         var state = CheckState.ok
         var count = 0
-        let out = FileHandle.standardOutput
-        func write(_ text: String) { if !text.isEmpty { out.write(Data(text.utf8)) } }
+        var out = StandardOutput()
         func take(_ rows: [CertificateRow]) {
             count += rows.count
             state = state.worse(rows.checkState)
-            write(renderer.add(rows))
+            renderer.add(rows, to: &out)
         }
 
-        write(renderer.begin())
+        renderer.begin(to: &out)
         if !paths.isEmpty {
             FileSource.scan(paths, policy: policy, now: now, passphrase: passphrase,
                             parser: CertificateFileReader.Parser(rawValue: parser) ?? .lean) { take($0) }
@@ -104,10 +103,32 @@ struct ExpiryCommand: ParsableCommand {
             }
             take(EndpointSource.scan(target, policy: policy, now: now, timeout: .seconds(timeout)).rows)
         }
-        write(renderer.finish())
+        renderer.finish(to: &out)
+        out.flush()
         if count == 0 {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: no certificate found in \(paths.joined(separator: " "))")
         }
         if state != .ok { throw CLIFailure(code: state.rawValue, message: "") }
+    }
+}
+
+/// Standard output, buffered: written in 64 KB pieces.
+struct StandardOutput: TextOutputStream {
+    private var buffer: [UInt8] = []
+
+    mutating func write(_ string: String) {
+        buffer.append(contentsOf: string.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer[done...].withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            done += n
+        }
+        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -18,7 +18,7 @@ struct RendererTests {
     func render(_ format: ExpiryFormat, _ rows: [CertificateRow], color: Bool = false) -> String {
         var renderer = format.makeRenderer(color: color)
         // Two batches, to check the joins between them.
-        return renderer.begin() + renderer.add(Array(rows.prefix(2))) + renderer.add(Array(rows.dropFirst(2))) + renderer.finish()
+        return renderer.render([Array(rows.prefix(2)), Array(rows.dropFirst(2))])
     }
 
     @Test func jsonIsOneValidArrayWithEveryField() throws {
@@ -41,7 +41,7 @@ struct RendererTests {
         let row = try #require(rows.first { $0.commonName == "cms1.example.com" })
         #expect(notAfter == ISO8601DateFormatter().string(from: try #require(row.notAfter)))
         var empty = JSONRenderer()
-        #expect(empty.begin() + empty.add([]) + empty.finish() == "[]\n")
+        #expect(empty.render([[]]) == "[]\n")
     }
 
     @Test func csvQuotesWhatNeedsIt() throws {

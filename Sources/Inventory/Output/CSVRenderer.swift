@@ -7,10 +7,9 @@ public struct CSVRenderer: RowRenderer {
 
     public init() {}
 
-    public mutating func begin() -> String { Self.header.joined(separator: ",") + "\r\n" }
+    public mutating func begin(to output: inout some TextOutputStream) { output.write(Self.header.joined(separator: ",") + "\r\n") }
 
-    public mutating func add(_ rows: [CertificateRow]) -> String {
-        var out = ""
+    public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
         for row in rows {
             let fields: [String] = [
                 row.status.rawValue, row.daysLeft.map(String.init) ?? "", row.notAfter.map(Text.iso) ?? "",
@@ -19,12 +18,11 @@ public struct CSVRenderer: RowRenderer {
                 row.file, row.member.map(String.init) ?? "", row.serialHex ?? "", row.sha256Fingerprint ?? "",
                 row.reason ?? "", row.problems.joined(separator: " | "),
             ]
-            out += fields.map(Self.quote).joined(separator: ",") + "\r\n"
+            output.write(fields.map(Self.quote).joined(separator: ",") + "\r\n")
         }
-        return out
     }
 
-    public mutating func finish() -> String { "" }
+    public mutating func finish(to output: inout some TextOutputStream) {}
 
     static func quote(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }

@@ -6,20 +6,17 @@ public struct JSONRenderer: RowRenderer {
 
     public init() {}
 
-    public mutating func begin() -> String { "[" }
+    public mutating func begin(to output: inout some TextOutputStream) { output.write("[") }
 
-    public mutating func add(_ rows: [CertificateRow]) -> String {
-        var out = ""
-        out.reserveCapacity(rows.count * 700)
+    public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
         for row in rows {
-            out += first ? "\n" : ",\n"
+            output.write(first ? "\n" : ",\n")
             first = false
-            out += Self.object(row)
+            output.write(Self.object(row))
         }
-        return out
     }
 
-    public mutating func finish() -> String { first ? "]\n" : "\n]\n" }
+    public mutating func finish(to output: inout some TextOutputStream) { output.write(first ? "]\n" : "\n]\n") }
 
     /// One row as a JSON object on one line.
     public static func object(_ row: CertificateRow) -> String {

@@ -20,9 +20,9 @@ public struct PrometheusRenderer: RowRenderer {
 
     static let fields = ["C", "ST", "L", "O", "OU", "CN"]
 
-    public mutating func begin() -> String { "" }
+    public mutating func begin(to output: inout some TextOutputStream) {}
 
-    public mutating func add(_ rows: [CertificateRow]) -> String {
+    public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
         for row in rows {
             let path = row.location
             let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -39,23 +39,21 @@ public struct PrometheusRenderer: RowRenderer {
             series.append((labels, Int64(notBefore.timeIntervalSince1970), Int64(notAfter.timeIntervalSince1970),
                            row.status == .expired))
         }
-        return ""
     }
 
-    public mutating func finish() -> String {
-        var out = "# HELP x509_cert_not_after The timestamp after which the certificate is no longer valid\n# TYPE x509_cert_not_after gauge\n"
-        for s in series { out += "x509_cert_not_after{\(s.labels)} \(s.notAfter)\n" }
-        out += "# HELP x509_cert_not_before The timestamp before which the certificate is not yet valid\n# TYPE x509_cert_not_before gauge\n"
-        for s in series { out += "x509_cert_not_before{\(s.labels)} \(s.notBefore)\n" }
-        out += "# HELP x509_cert_expired Whether the certificate has expired (1) or not (0)\n# TYPE x509_cert_expired gauge\n"
-        for s in series { out += "x509_cert_expired{\(s.labels)} \(s.expired ? 1 : 0)\n" }
+    public mutating func finish(to out: inout some TextOutputStream) {
+        out.write("# HELP x509_cert_not_after The timestamp after which the certificate is no longer valid\n# TYPE x509_cert_not_after gauge\n")
+        for s in series { out.write("x509_cert_not_after{\(s.labels)} \(s.notAfter)\n") }
+        out.write("# HELP x509_cert_not_before The timestamp before which the certificate is not yet valid\n# TYPE x509_cert_not_before gauge\n")
+        for s in series { out.write("x509_cert_not_before{\(s.labels)} \(s.notBefore)\n") }
+        out.write("# HELP x509_cert_expired Whether the certificate has expired (1) or not (0)\n# TYPE x509_cert_expired gauge\n")
+        for s in series { out.write("x509_cert_expired{\(s.labels)} \(s.expired ? 1 : 0)\n") }
         if !errors.isEmpty {
-            out += "# HELP x509_cert_error Whether a file that should hold certificates could not be read\n# TYPE x509_cert_error gauge\n"
-            for e in errors { out += "x509_cert_error{\(e)} 1\n" }
+            out.write("# HELP x509_cert_error Whether a file that should hold certificates could not be read\n# TYPE x509_cert_error gauge\n")
+            for e in errors { out.write("x509_cert_error{\(e)} 1\n") }
         }
-        out += "# HELP x509_read_errors The number of files that could not be read\n# TYPE x509_read_errors gauge\n"
-        out += "x509_read_errors \(errors.count)\n"
-        return out
+        out.write("# HELP x509_read_errors The number of files that could not be read\n# TYPE x509_read_errors gauge\n")
+        out.write("x509_read_errors \(errors.count)\n")
     }
 
     /// A label value in double quotes, with the format's three escapes.

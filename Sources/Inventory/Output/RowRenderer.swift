@@ -25,11 +25,23 @@ public enum ExpiryFormat: String, CaseIterable, Sendable, Codable {
 }
 
 /// Turns rows into text a batch at a time, so that formats that can stream do: `begin`,
-/// then `add` for each batch, then `finish`; each returns the text to write now.
+/// then `add` for each batch, then `finish`, each writing to `output` (a buffered
+/// standard output, or a String).
 public protocol RowRenderer {
-    mutating func begin() -> String
-    mutating func add(_ rows: [CertificateRow]) -> String
-    mutating func finish() -> String
+    mutating func begin(to output: inout some TextOutputStream)
+    mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream)
+    mutating func finish(to output: inout some TextOutputStream)
+}
+
+extension RowRenderer {
+    /// The whole text of some batches of rows at once (tests, small lists).
+    public mutating func render(_ batches: [[CertificateRow]]) -> String {
+        var text = ""
+        begin(to: &text)
+        for batch in batches { add(batch, to: &text) }
+        finish(to: &text)
+        return text
+    }
 }
 
 /// Fast, allocation-light text helpers shared by the renderers.

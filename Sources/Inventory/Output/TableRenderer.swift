@@ -1,13 +1,27 @@
 import Foundation
 
-/// The table for people: one line per certificate, the nearest expiry first, reasons and
-/// problems on an indented line below, and a summary line with the overall state.
-/// Coloured (ANSI) only when asked: the caller decides (a terminal, NO_COLOR unset).
-/// Holds the rows until `finish`, since it sorts them: rows are small.
+/// The table for people: one line per certificate, the nearest expiry first (unreadable
+/// files on top), reasons and problems on indented lines below, and a summary line with
+/// the overall state. Coloured (ANSI) only when asked: the caller decides (a terminal,
+/// NO_COLOR unset). It sorts, so it keeps every line until `finish`, but only as one
+/// packed string per line, not the rows.
 public struct TableRenderer: RowRenderer {
     public var color: Bool
     public var now: Date
-    private var rows: [CertificateRow] = []
+
+    /// One line kept for sorting: its key and its cells packed with separators.
+    private struct Line {
+        var notAfter: Double
+        var order: Int
+        var status: CertificateStatus
+        /// The cells joined by U+001F, then (after U+001E) the lines to show below it.
+        var packed: String
+    }
+
+    private var lines: [Line] = []
+    private var counts: [CertificateStatus: Int] = [:]
+    private var problems = 0
+    private var state = CheckState.ok
 
     public init(color: Bool, now: Date = Date()) {
         self.color = color
@@ -20,53 +34,76 @@ public struct TableRenderer: RowRenderer {
         isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
-    public mutating func begin() -> String { "" }
-
-    public mutating func add(_ rows: [CertificateRow]) -> String {
-        self.rows.append(contentsOf: rows)
-        return ""
-    }
-
-    public mutating func finish() -> String {
-        Self.render(rows.sortedByDaysLeft(), color: color)
-    }
-
     static let headings = ["STATUS", "DAYS", "NOT AFTER", "POSITION", "CN", "ISSUER", "WHERE", "SERVICE"]
     static let caps = [13, 6, 10, 12, 32, 24, 48, 24]
+    static let cellSeparator: Character = "\u{1F}"
+    static let extraSeparator: Character = "\u{1E}"
 
-    /// The rows, in the order given, as the table's text.
-    public static func render(_ rows: [CertificateRow], color: Bool) -> String {
-        if rows.isEmpty { return "No certificates found.\n" }
-        var perLocation: [String: Int] = [:]
-        for row in rows where row.member != nil { perLocation[row.location, default: 0] += 1 }
-        let cells: [[String]] = rows.map { row in
-            [row.status.rawValue.uppercased(), row.daysLeft.map(String.init) ?? "-", row.notAfter.map(Text.day) ?? "-",
-             row.position?.rawValue ?? "-", row.commonName ?? row.subject?.description ?? "-", row.issuerName ?? "-",
-             row.location + (row.member.map { (perLocation[row.location] ?? 0) > 1 ? " #\($0)" : "" } ?? ""),
-             row.service ?? ""]
+    public mutating func begin(to output: inout some TextOutputStream) {}
+
+    public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
+        // A file's rows arrive together: number its members when it holds more than one.
+        var index = 0
+        while index < rows.count {
+            var end = index + 1
+            while end < rows.count, rows[end].member != nil, rows[end].location == rows[index].location { end += 1 }
+            for row in rows[index..<end] { keep(row, numbered: end - index > 1 || (row.member ?? 0) > 1) }
+            index = end
         }
-        var widths = headings.map(\.count)
-        for line in cells {
-            for (i, cell) in line.enumerated() { widths[i] = min(caps[i], max(widths[i], cell.count)) }
+    }
+
+    private mutating func keep(_ row: CertificateRow, numbered: Bool) {
+        counts[row.status, default: 0] += 1
+        problems += row.problems.count
+        state = state.worse(row.checkState)
+        let cells = [row.status.rawValue.uppercased(), row.daysLeft.map(String.init) ?? "-", row.notAfter.map(Text.day) ?? "-",
+                     row.position?.rawValue ?? "-", row.commonName ?? row.subject?.description ?? "-", row.issuerName ?? "-",
+                     row.location + (numbered ? row.member.map { " #\($0)" } ?? "" : ""), row.service ?? ""]
+        var packed = cells.joined(separator: String(Self.cellSeparator))
+        let below = (row.reason.map { [$0] } ?? []) + row.problems.map { "PROBLEM: \($0)" }
+        if !below.isEmpty { packed += String(Self.extraSeparator) + below.joined(separator: String(Self.cellSeparator)) }
+        lines.append(Line(notAfter: row.notAfter?.timeIntervalSince1970 ?? -.infinity, order: lines.count,
+                          status: row.status, packed: packed))
+    }
+
+    public mutating func finish(to output: inout some TextOutputStream) {
+        if lines.isEmpty {
+            output.write("No certificates found.\n")
+            return
         }
-        func format(_ line: [String]) -> String {
-            line.enumerated().map { i, cell in
-                let clipped = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "~" : cell
-                return i == line.count - 1 ? clipped : clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        var out = format(headings) + "\n"
-        for (row, line) in zip(rows, cells) {
-            var text = format(line)
-            if color {
-                let status = line[0].padding(toLength: widths[0], withPad: " ", startingAt: 0)
-                text = "\u{1B}[\(colorCode(row.status))m\(status)\u{1B}[0m" + text.dropFirst(status.count)
+        lines.sort { $0.notAfter != $1.notAfter ? $0.notAfter < $1.notAfter : $0.order < $1.order }
+        var widths = Self.headings.map(\.count)
+        for line in lines {
+            let main = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)[0]
+            for (i, cell) in main.split(separator: Self.cellSeparator, omittingEmptySubsequences: false).enumerated() {
+                widths[i] = min(Self.caps[i], max(widths[i], cell.count))
             }
-            out += text + "\n"
-            if let reason = row.reason { out += "    \(reason)\n" }
-            for problem in row.problems { out += "    PROBLEM: \(problem)\n" }
         }
-        out += summary(rows) + "\n"
+        output.write(Self.format(Self.headings.map { Substring($0) }, widths: widths) + "\n")
+        for line in lines {
+            let parts = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)
+            let cells = parts[0].split(separator: Self.cellSeparator, omittingEmptySubsequences: false)
+            var text = Self.format(cells, widths: widths)
+            if color {
+                let status = String(cells[0]).padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                text = "\u{1B}[\(Self.colorCode(line.status))m\(status)\u{1B}[0m" + text.dropFirst(status.count)
+            }
+            output.write(text + "\n")
+            if parts.count > 1 {
+                for extra in parts[1].split(separator: Self.cellSeparator) { output.write("    \(extra)\n") }
+            }
+        }
+        output.write(summary() + "\n")
+    }
+
+    static func format(_ cells: [Substring], widths: [Int]) -> String {
+        var out = ""
+        for (i, cell) in cells.enumerated() {
+            let clipped = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "~" : String(cell)
+            if i > 0 { out += "  " }
+            out += i == cells.count - 1 ? clipped : clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+        }
+        while out.hasSuffix(" ") { out.removeLast() }
         return out
     }
 
@@ -81,19 +118,16 @@ public struct TableRenderer: RowRenderer {
         }
     }
 
-    /// "CRITICAL: 12 certificates: 1 expired, 2 critical, 3 warning, 6 ok; 1 unreadable file".
-    public static func summary(_ rows: [CertificateRow]) -> String {
-        var counts: [CertificateStatus: Int] = [:]
-        for row in rows { counts[row.status, default: 0] += 1 }
-        let certificates = rows.count - (counts[.unreadable] ?? 0)
+    /// "CRITICAL: 12 certificates: 1 expired, 2 critical, 3 warning, 6 ok; 1 unreadable".
+    func summary() -> String {
+        let certificates = lines.count - (counts[.unreadable] ?? 0)
         var parts: [String] = []
         for status in [CertificateStatus.expired, .notYetValid, .critical, .warning, .ok] {
             if let n = counts[status] { parts.append("\(n) \(status.rawValue)") }
         }
-        var text = "\(rows.checkState.label): \(certificates) certificate\(certificates == 1 ? "" : "s")"
+        var text = "\(state.label): \(certificates) certificate\(certificates == 1 ? "" : "s")"
         if !parts.isEmpty { text += ": " + parts.joined(separator: ", ") }
         if let unreadable = counts[.unreadable] { text += "; \(unreadable) unreadable" }
-        let problems = rows.reduce(0) { $0 + $1.problems.count }
         if problems > 0 { text += "; \(problems) problem\(problems == 1 ? "" : "s")" }
         return text
     }
