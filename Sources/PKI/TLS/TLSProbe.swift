@@ -2,8 +2,10 @@ import COpenSSL
 import Foundation
 #if canImport(Glibc)
 import Glibc
+private let systemConnect = Glibc.connect
 #elseif canImport(Darwin)
 import Darwin
+private let systemConnect = Darwin.connect
 #endif
 
 /// Why a TLS endpoint could not be read, worded for the admin: which endpoint, what
@@ -93,7 +95,7 @@ public enum TLSProbe {
             if fd < 0 { lastError = String(cString: strerror(errno)); continue }
             let flags = fcntl(fd, F_GETFL, 0)
             _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-            var result = Glibc.connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen)
+            var result = systemConnect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen)
             if result != 0 && errno == EINPROGRESS {
                 var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                 let remaining = max(0, milliseconds(until: deadline))
