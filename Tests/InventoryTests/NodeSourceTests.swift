@@ -121,6 +121,33 @@ struct NodeSourceTests {
         #expect(scan.configuredCertificates["callbridge (CA)"] == nil)
     }
 
+    @Test func theLiveServiceIsComparedWithTheCertificateTheNodeIsConfiguredWith() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let configured = try TestChain(in: folder)
+        let mmp = try TempFolder()
+        defer { mmp.remove() }
+        try mmp.write("callbridge.crt", try configured.pem("leaf.crt"))
+        let node = FakeNode(node: "cms1", folder: mmp.path, answers: [
+            "pki list": "User supplied certificates and keys:\ncallbridge.crt\n", "callbridge": Self.callbridgeStatus,
+        ])
+        let scan = await NodeSource.scan(NodeTarget(name: "cms1", transport: node), policy: try ExpiryPolicy())
+        // The service still presents an older certificate.
+        let live = try TempFolder()
+        defer { live.remove() }
+        _ = try TestChain(in: live)
+        let server = try TLSServer(folder: live, cert: "leaf.crt", key: "leaf.key", chain: nil)
+        defer { server.stop() }
+
+        let target = scan.endpoint(for: "callbridge", host: "127.0.0.1", port: server.port)
+        #expect(target.configuredSource == "cms1:callbridge.crt")
+        #expect(target.node == "cms1" && target.service == "callbridge")
+        let result = EndpointSource.scan(target, policy: try ExpiryPolicy(), timeout: .seconds(10))
+        #expect(result.matchesConfigured == false)
+        #expect(result.rows.first?.problems.first?.contains("cms1:callbridge.crt") == true)
+        #expect(result.rows.allSatisfy { $0.node == "cms1" && $0.service == "callbridge" })
+    }
+
     @Test func anUnreachableNodeIsARowNotAStop() async throws {
         let node = FakeNode(node: "cms2", folder: "/nonexistent", answers: [:], unreachable: true)
         let scans = await NodeSource.scan([NodeTarget(name: "cms2", transport: node)], policy: try ExpiryPolicy())

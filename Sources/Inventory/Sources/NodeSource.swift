@@ -160,3 +160,15 @@ public enum NodeSource {
         return NodeScan(node: target.name, rows: rows, serviceFiles: serviceFiles, configuredCertificates: configured)
     }
 }
+
+extension NodeScan {
+    /// The TLS endpoint of `service` on this node, carrying the certificate the service
+    /// is configured with, so that `EndpointSource` can tell whether the live service
+    /// presents it (a renewal uploaded but never applied, a restart forgotten).
+    public func endpoint(for service: String, host: String, port: Int, serverName: String? = nil) -> EndpointTarget {
+        EndpointTarget(host: host, port: port, serverName: serverName,
+                       configuredFingerprint: configuredCertificates[service]?.sha256Fingerprint,
+                       configuredSource: serviceFiles.first { $0.service == service && $0.isServiceCertificate }.map { "\(node):\($0.file)" },
+                       node: node, service: service)
+    }
+}
