@@ -73,7 +73,10 @@ struct ExpiryCommand: ParsableCommand {
         let now = Date()
         let color = outputFormat == .table
             && TableRenderer.wantsColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
-        var renderer = outputFormat.makeRenderer(color: color, now: now)
+        var size = winsize()
+        let width = isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
+            ? Int(size.ws_col) : nil
+        var renderer = outputFormat.makeRenderer(color: color, now: now, width: width)
         var state = CheckState.ok
         var count = 0
         var out = StandardOutput()

@@ -107,6 +107,21 @@ struct RendererTests {
         #expect(coloured.contains("\u{1B}[0m"))
     }
 
+    @Test func theTableFitsAnEightyColumnTerminalKeepingFileNames() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        var rows = try sampleRows(folder)
+        rows[0].file = "/a/very/long/path/to/a/folder/of/certificates/on/the/jump/host/callbridge-fullchain.pem"
+        rows[0].service = "webbridge3 https, webbridge3 c2w"
+        var renderer = TableRenderer(color: false, width: 80)
+        let text = renderer.render([rows])
+        let tableLines = text.split(separator: "\n").filter { !$0.hasPrefix("    ") }
+        for line in tableLines { #expect(line.count <= 80, "\(line)") }
+        #expect(text.contains("callbridge-fullchain.pem"))
+        var wide = TableRenderer(color: false)
+        #expect(wide.render([rows]).contains("/a/very/long/path"))
+    }
+
     @Test func colourOnlyOnATerminalWithoutNoColor() {
         #expect(TableRenderer.wantsColor(isTerminal: true, environment: ["TERM": "xterm-256color"]))
         #expect(!TableRenderer.wantsColor(isTerminal: false, environment: ["TERM": "xterm-256color"]))

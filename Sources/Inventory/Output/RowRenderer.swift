@@ -13,10 +13,11 @@ public enum ExpiryFormat: String, CaseIterable, Sendable, Codable {
     /// for node_exporter's textfile collector.
     case prometheus
 
-    /// A renderer for this format. `color` is for the table only (ANSI colours).
-    public func makeRenderer(color: Bool = false, now: Date = Date()) -> any RowRenderer {
+    /// A renderer for this format. `color` and `width` are for the table only (ANSI
+    /// colours, the terminal's columns).
+    public func makeRenderer(color: Bool = false, now: Date = Date(), width: Int? = nil) -> any RowRenderer {
         switch self {
-        case .table: return TableRenderer(color: color, now: now)
+        case .table: return TableRenderer(color: color, now: now, width: width)
         case .json: return JSONRenderer()
         case .csv: return CSVRenderer()
         case .prometheus: return PrometheusRenderer()

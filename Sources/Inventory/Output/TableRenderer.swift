@@ -8,6 +8,9 @@ import Foundation
 public struct TableRenderer: RowRenderer {
     public var color: Bool
     public var now: Date
+    /// The terminal's width: the CN, issuer, location and service columns shrink to fit
+    /// it (a location loses its start, never its file name). Nil: no limit.
+    public var width: Int?
 
     /// One line kept for sorting: its key and its cells packed with separators.
     private struct Line {
@@ -23,9 +26,10 @@ public struct TableRenderer: RowRenderer {
     private var problems = 0
     private var state = CheckState.ok
 
-    public init(color: Bool, now: Date = Date()) {
+    public init(color: Bool, now: Date = Date(), width: Int? = nil) {
         self.color = color
         self.now = now
+        self.width = width
     }
 
     /// Colour only on a terminal, never when NO_COLOR is set to anything non-empty
@@ -35,7 +39,6 @@ public struct TableRenderer: RowRenderer {
     }
 
     static let headings = ["STATUS", "DAYS", "NOT AFTER", "POSITION", "CN", "ISSUER", "WHERE", "SERVICE"]
-    static let caps = [13, 6, 10, 12, 32, 24, 48, 24]
     static let cellSeparator: Character = "\u{1F}"
     static let extraSeparator: Character = "\u{1E}"
 
@@ -72,13 +75,16 @@ public struct TableRenderer: RowRenderer {
             return
         }
         lines.sort { $0.notAfter != $1.notAfter ? $0.notAfter < $1.notAfter : $0.order < $1.order }
-        var widths = Self.headings.map(\.count)
+        var widths = Self.headings.map { _ in 0 }
         for line in lines {
             let main = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)[0]
             for (i, cell) in main.split(separator: Self.cellSeparator, omittingEmptySubsequences: false).enumerated() {
-                widths[i] = min(Self.caps[i], max(widths[i], cell.count))
+                widths[i] = max(widths[i], cell.count)
             }
         }
+        // A column with nothing in it (SERVICE for plain files) is left out.
+        widths = zip(widths, Self.headings).map { $0 == 0 ? 0 : max($0, $1.count) }
+        if let width { Self.fit(&widths, into: width) }
         output.write(Self.format(Self.headings.map { Substring($0) }, widths: widths) + "\n")
         for line in lines {
             let parts = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)
@@ -96,12 +102,43 @@ public struct TableRenderer: RowRenderer {
         output.write(summary() + "\n")
     }
 
+    /// Columns that give way, widest first, down to a floor each; then, if that is not
+    /// enough, columns that go, in this order.
+    static let flexible = [4, 5, 6, 7]
+    static let floors = [4: 12, 5: 10, 6: 28, 7: 7]
+    static let droppable = [7, 5, 3, 2]
+
+    /// Narrows `widths` to `total` columns; a width of 0 hides the column.
+    static func fit(_ widths: inout [Int], into total: Int) {
+        let natural = widths
+        var hidden: [Int] = []
+        while true {
+            widths = natural.enumerated().map { hidden.contains($0.offset) ? 0 : $0.element }
+            var used = widths.reduce(0, +) + 2 * (widths.filter { $0 > 0 }.count - 1)
+            while used > total {
+                guard let widest = flexible.filter({ widths[$0] > floors[$0]! }).max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[widest] -= 1
+                used -= 1
+            }
+            guard used > total, let next = droppable.first(where: { !hidden.contains($0) }) else { return }
+            hidden.append(next)
+        }
+    }
+
     static func format(_ cells: [Substring], widths: [Int]) -> String {
         var out = ""
-        for (i, cell) in cells.enumerated() {
-            let clipped = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "~" : String(cell)
-            if i > 0 { out += "  " }
-            out += i == cells.count - 1 ? clipped : clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+        let last = widths.lastIndex { $0 > 0 } ?? 0
+        for (i, cell) in cells.enumerated() where widths[i] > 0 {
+            let clipped: String
+            if cell.count <= widths[i] {
+                clipped = String(cell)
+            } else if i == 6 {
+                clipped = "~" + String(cell.suffix(widths[i] - 1)) // keep the file name
+            } else {
+                clipped = String(cell.prefix(widths[i] - 1)) + "~"
+            }
+            if !out.isEmpty || i > 0 && widths[..<i].contains(where: { $0 > 0 }) { out += "  " }
+            out += i == last ? clipped : clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
         }
         while out.hasSuffix(" ") { out.removeLast() }
         return out
