@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "cms-lab-node", targets: ["cms-lab-node"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "NcursesBackend", targets: ["NcursesBackend"]),
+        .library(name: "Inventory", targets: ["Inventory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,8 @@ let package = Package(
         .target(name: "Lab", dependencies: ["PKI", "Orchestration"]),
         // One simulated MMP on stdin/stdout, or behind sshd as the forced command.
         .executableTarget(name: "cms-lab-node", dependencies: ["Lab"]),
+        // Gathers certificates for the expiry dashboard: files, nodes, TLS endpoints.
+        .target(name: "Inventory", dependencies: ["PKI", "Orchestration"]),
         // ncursesw (libncursesw5-dev): the only module that sees it is NcursesBackend.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         // A pure terminal UI toolkit: Buffer, widgets, themes, the program loop. No ncurses.
@@ -47,6 +50,7 @@ let package = Package(
                 "Orchestration",
                 "Deployment",
                 "Lab",
+                "Inventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +61,7 @@ let package = Package(
         .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "cms-lab-node"]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
     ],

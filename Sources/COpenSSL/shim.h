@@ -107,4 +107,8 @@ static inline int cms_asn1_time_to_unix(const ASN1_TIME *t, long long *out) {
     return 0;
 }
 
+/* Inventory: TLS probe */
+#include <openssl/ssl.h>
+static inline long cms_ssl_set_tlsext_host_name(SSL *ssl, const char *name) { return SSL_set_tlsext_host_name(ssl, name); }
+
 #endif

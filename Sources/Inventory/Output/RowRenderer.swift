@@ -1,0 +1,147 @@
+import Foundation
+import PKI
+
+/// The output formats of `cmscerts expiry`.
+public enum ExpiryFormat: String, CaseIterable, Sendable, Codable {
+    /// A table for people, sorted by days left, coloured on a terminal.
+    case table
+    /// A JSON array of row objects, streamed in walking order.
+    case json
+    /// RFC 4180 CSV with a header line, streamed in walking order.
+    case csv
+    /// The Prometheus text format with x509-certificate-exporter's metric and label names,
+    /// for node_exporter's textfile collector.
+    case prometheus
+
+    /// A renderer for this format. `color` and `width` are for the table only (ANSI
+    /// colours, the terminal's columns).
+    public func makeRenderer(color: Bool = false, now: Date = Date(), width: Int? = nil) -> any RowRenderer {
+        switch self {
+        case .table: return TableRenderer(color: color, now: now, width: width)
+        case .json: return JSONRenderer()
+        case .csv: return CSVRenderer()
+        case .prometheus: return PrometheusRenderer()
+        }
+    }
+}
+
+/// Turns rows into text a batch at a time, so that formats that can stream do: `begin`,
+/// then `add` for each batch, then `finish`, each writing to `output` (a buffered
+/// standard output, or a String).
+public protocol RowRenderer {
+    mutating func begin(to output: inout some TextOutputStream)
+    mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream)
+    mutating func finish(to output: inout some TextOutputStream)
+}
+
+extension RowRenderer {
+    /// The whole text of some batches of rows at once (tests, small lists).
+    public mutating func render(_ batches: [[CertificateRow]]) -> String {
+        var text = ""
+        begin(to: &text)
+        for batch in batches { add(batch, to: &text) }
+        finish(to: &text)
+        return text
+    }
+}
+
+/// Fast, allocation-light text helpers shared by the renderers.
+enum Text {
+    /// "2027-11-29T10:04:05Z".
+    static func iso(_ date: Date) -> String {
+        let (y, m, d, hh, mm, ss) = civil(date)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2))Z"
+    }
+
+    /// "2027-11-29".
+    static func day(_ date: Date) -> String {
+        let (y, m, d, _, _, _) = civil(date)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    /// Year, month, day, hour, minute, second in UTC (Howard Hinnant's civil_from_days).
+    static func civil(_ date: Date) -> (Int, Int, Int, Int, Int, Int) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        var days = seconds / 86_400
+        var rest = seconds % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (y, m, d, rest / 3600, rest % 3600 / 60, rest % 60)
+    }
+
+    /// A JSON string literal.
+    static func json(_ text: String) -> String {
+        // Almost every value needs no escape: copy it whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u" + pad16(Int(scalar.value))
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func json(_ text: String?) -> String { text.map { json($0) } ?? "null" }
+
+    static func pad16(_ value: Int) -> String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// Upper-case hex to decimal digits (x509-certificate-exporter's serial_number is decimal).
+    static func decimal(fromHex hex: String) -> String {
+        var digits: [UInt8] = [] // base 10^9 would be faster; serials are 20 bytes at most
+        var value: [UInt32] = [0] // little-endian base 2^32
+        for character in hex.utf8 {
+            let nibble: UInt32
+            switch character {
+            case 48...57: nibble = UInt32(character - 48)
+            case 65...70: nibble = UInt32(character - 55)
+            case 97...102: nibble = UInt32(character - 87)
+            default: continue
+            }
+            var carry = nibble
+            for i in value.indices {
+                let product = UInt64(value[i]) * 16 + UInt64(carry)
+                value[i] = UInt32(truncatingIfNeeded: product)
+                carry = UInt32(product >> 32)
+            }
+            if carry > 0 { value.append(carry) }
+        }
+        while !(value.count == 1 && value[0] == 0) {
+            var remainder: UInt64 = 0
+            for i in value.indices.reversed() {
+                let current = remainder << 32 | UInt64(value[i])
+                value[i] = UInt32(current / 10)
+                remainder = current % 10
+            }
+            digits.append(UInt8(remainder) + 48)
+            while value.count > 1 && value.last == 0 { value.removeLast() }
+        }
+        return digits.isEmpty ? "0" : String(decoding: digits.reversed(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A live TLS endpoint to read: where to connect, which name to ask for by SNI, and
+/// (when known) the certificate the node is configured to present there.
+public struct EndpointTarget: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+    /// The SNI name; nil sends the host's name when it is a name, nothing for an address.
+    public var serverName: String?
+    /// The SHA-256 fingerprint ("AB:CD:...") of the certificate the service is configured
+    /// with, to compare with the one presented.
+    public var configuredFingerprint: String?
+    /// Where that configured certificate comes from (a file, `node:file`), for messages.
+    public var configuredSource: String?
+    public var node: String?
+    public var service: String?
+
+    public init(host: String, port: Int, serverName: String? = nil, configuredFingerprint: String? = nil,
+                configuredSource: String? = nil, node: String? = nil, service: String? = nil) {
+        self.host = host
+        self.port = port
+        self.serverName = serverName
+        self.configuredFingerprint = configuredFingerprint
+        self.configuredSource = configuredSource
+        self.node = node
+        self.service = service
+    }
+
+    /// Parses `host:port`, `host:port@sni`, `[v6]:port[@sni]`.
+    public static func parse(_ text: String) throws -> EndpointTarget {
+        var rest = Substring(text)
+        var serverName: String?
+        if let at = rest.lastIndex(of: "@") {
+            serverName = String(rest[rest.index(after: at)...])
+            rest = rest[..<at]
+            if serverName!.isEmpty { throw InventoryError("'\(text)': nothing after '@': give the SNI name, e.g. host:443@cms1.example.com") }
+        }
+        let host: Substring, portText: Substring
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].hasPrefix(":") else {
+                throw InventoryError("'\(text)' is not [address]:port")
+            }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            portText = rest[rest.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = rest.lastIndex(of: ":") else {
+                throw InventoryError("'\(text)' has no port: write host:port, e.g. cms1.example.com:443")
+            }
+            host = rest[..<colon]
+            portText = rest[rest.index(after: colon)...]
+        }
+        guard !host.isEmpty else { throw InventoryError("'\(text)' has no host: write host:port") }
+        guard let port = Int(portText), (1...65_535).contains(port) else {
+            throw InventoryError("'\(text)': the port '\(portText)' is not a number from 1 to 65535")
+        }
+        return EndpointTarget(host: String(host), port: port, serverName: serverName)
+    }
+
+    /// `host:port`, with `@sni` when a name was asked for.
+    public var label: String {
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        return "\(hostPart):\(port)" + (serverName.map { "@\($0)" } ?? "")
+    }
+
+    /// The SNI name actually sent.
+    var effectiveServerName: String? {
+        if let serverName { return serverName }
+        let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+        return isAddress ? nil : host
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import Inventory
+import PKI
+
+/// `cmscerts expiry`: every certificate of files, folders and live TLS endpoints, with
+/// days left, as a table, JSON, CSV or Prometheus metrics; exit codes as Nagios plugins.
+struct ExpiryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "expiry",
+        abstract: "List every certificate of files, folders and TLS endpoints by days left; exit 0 ok, 1 warning, 2 critical or expired, 3 unknown.",
+        discussion: """
+            Folders are walked recursively (files ending .crt .cer .pem .der .cert .p7b .p7c .p12 .pfx); a file named on \
+            its own is always read. Every member of a bundle is a row: intermediates and roots expire too. A file that \
+            cannot be read is a row saying why (state UNKNOWN), never a stop.
+            --endpoint host:port[@sni][=CERTFILE] reads the chain a live TLS server presents, checks its order and, with \
+            =CERTFILE, that the server presents the certificate of that file (the one the service is configured with).
+            json, csv and prometheus stream in walking order; the table is sorted by days left.
+            Prometheus output uses x509-certificate-exporter's names; for node_exporter's textfile collector write it to \
+            a temporary file and rename it into the collector's folder.
+            """)
+
+    @Argument(help: "Certificate files and folders (any format: PEM, bundles, DER, PKCS#7, PKCS#12).")
+    var paths: [String] = []
+
+    @Option(name: .customLong("endpoint"), help: ArgumentHelp("A live TLS endpoint: host:port, host:port@sni, optionally =CERTFILE to compare with.", valueName: "host:port[@sni][=file]"))
+    var endpoints: [String] = []
+
+    @Option(help: "Days left at or under which a certificate is a warning.")
+    var warn: Int = 30
+
+    @Option(help: "Days left at or under which a certificate is critical.")
+    var crit: Int = 7
+
+    @Option(help: "table, json, csv or prometheus.")
+    var format: String = ExpiryFormat.table.rawValue
+
+    @Option(name: .customLong("passphrase-file"), help: "A file holding the passphrase of PKCS#12 files.")
+    var passphraseFile: String?
+
+    @Option(help: "Seconds to wait for each TLS endpoint.")
+    var timeout: Int = 10
+
+    @Option(help: .hidden)
+    var parser: String = CertificateFileReader.Parser.lean.rawValue
+
+    func run() throws {
+        // Bad usage is UNKNOWN (3) for monitoring, as Nagios plugins do.
+        let policy: ExpiryPolicy
+        let outputFormat: ExpiryFormat
+        var targets: [(EndpointTarget, String?)] = []
+        do {
+            policy = try ExpiryPolicy(warningDays: warn, criticalDays: crit)
+            guard let chosen = ExpiryFormat(rawValue: format) else {
+                throw InventoryError("--format \(format) is not one of \(ExpiryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            outputFormat = chosen
+            if paths.isEmpty && endpoints.isEmpty {
+                throw InventoryError("give files or folders to read, or --endpoint host:port")
+            }
+            guard timeout > 0 else { throw InventoryError("--timeout must be at least 1 second") }
+            guard CertificateFileReader.Parser(rawValue: parser) != nil else {
+                throw InventoryError("--parser \(parser) is not one of \(CertificateFileReader.Parser.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for text in endpoints {
+                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+                targets.append((try EndpointTarget.parse(parts[0]), parts.count > 1 ? parts[1] : nil))
+            }
+        } catch let error as InventoryError {
+            throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(error.message)")
+        }
+        let passphrase = try PassphraseSource(file: passphraseFile).initial()
+        let now = Date()
+        let color = outputFormat == .table
+            && TableRenderer.wantsColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+        var size = winsize()
+        let width = isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
+            ? Int(size.ws_col) : nil
+        var renderer = outputFormat.makeRenderer(color: color, now: now, width: width)
+        var state = CheckState.ok
+        var count = 0
+        var out = StandardOutput()
+        func take(_ rows: [CertificateRow]) {
+            count += rows.count
+            state = state.worse(rows.checkState)
+            renderer.add(rows, to: &out)
+        }
+
+        renderer.begin(to: &out)
+        if !paths.isEmpty {
+            FileSource.scan(paths, policy: policy, now: now, passphrase: passphrase,
+                            parser: CertificateFileReader.Parser(rawValue: parser) ?? .lean) { take($0) }
+        }
+        for (var target, certificateFile) in targets {
+            if let certificateFile {
+                do {
+                    let contents = try CertificateFileReader.read(path: certificateFile, passphrase: passphrase)
+                    guard let entity = contents.certificates.first else {
+                        throw InventoryError("\(certificateFile) holds no certificate to compare \(target.label) with")
+                    }
+                    target.configuredFingerprint = entity.sha256Fingerprint
+                    target.configuredSource = certificateFile
+                } catch {
+                    take([CertificateRow(unreadable: certificateFile, reason: (error as? PKIError)?.message ?? "\(error)", source: .file)])
+                }
+            }
+            take(EndpointSource.scan(target, policy: policy, now: now, timeout: .seconds(timeout)).rows)
+        }
+        renderer.finish(to: &out)
+        out.flush()
+        if count == 0 {
+            throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: no certificate found in \(paths.joined(separator: " "))")
+        }
+        if state != .ok { throw CLIFailure(code: state.rawValue, message: "") }
+    }
+}
+
+/// Standard output, buffered: written in 64 KB pieces.
+struct StandardOutput: TextOutputStream {
+    private var buffer: [UInt8] = []
+
+    mutating func write(_ string: String) {
+        buffer.append(contentsOf: string.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer[done...].withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            done += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
