@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "cms-lab-node", targets: ["cms-lab-node"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "NcursesBackend", targets: ["NcursesBackend"]),
+        .library(name: "Wizard", targets: ["Wizard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +40,8 @@ let package = Package(
         .target(name: "NcursesBackend", dependencies: ["TerminalUI", "CNcurses"]),
         // A gallery of every widget, which the backend's tmux tests drive.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
+        // The application: home, Step 1, bundles, review. Only engine APIs and TerminalUI.
+        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Lab", "Deployment"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
@@ -47,6 +50,9 @@ let package = Package(
                 "Orchestration",
                 "Deployment",
                 "Lab",
+                "Wizard",
+                "TerminalUI",
+                "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +64,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "cms-lab-node"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
     ],
     swiftLanguageModes: [.v5]
