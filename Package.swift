@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "cms-lab-node"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
     ],
     swiftLanguageModes: [.v5]

@@ -123,6 +123,9 @@ public struct BundleScreenState: Sendable {
     public var scroll = 0
     /// Why the last attempt to review was refused.
     public var submitError: String?
+    /// True when review was asked for while the chain was still being read: it opens
+    /// as soon as the chain arrives.
+    public var reviewPending = false
 
     /// A screen with nothing listed yet.
     public init() {}

@@ -22,7 +22,7 @@ public struct CSRBuilder: Sendable {
 
     /// An empty form; `cnPlaceholder` is the FQDN shown dimmed in the empty CN field.
     public init(cnPlaceholder: String) {
-        let placeholders = ["webadmin", cnPlaceholder, "", "", "", "", "GB", "\(cnPlaceholder),join.example.com"]
+        let placeholders = ["e.g. webadmin", "e.g. " + cnPlaceholder, "", "", "", "", "e.g. GB", "e.g. " + cnPlaceholder + ",join.example.com"]
         form = FormState(fields: Self.labels.indices.map { i in
             FormField(Self.labels[i], placeholder: placeholders[i], maxLength: 300, validate: { CSRBuilder.problem(field: i, value: $0) })
         })

@@ -19,18 +19,18 @@ enum CSRView {
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         let csr = s.csr
-        let parts = Layout.vertical([.length(1), .length(1), .length(CSRBuilder.labels.count), .length(1), .length(1), .length(2), .fill(1)]).split(area)
+        let parts = Layout.vertical([.length(1), .length(CSRBuilder.labels.count), .length(1), .length(1), .length(2), .fill(1)]).split(area)
         b.write(("Folder: " + s.context.workspaceDirectory).truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.muted], clip: parts[0])
         var form = csr.form
         form.focus = csr.focus < CSRBuilder.keyTypeRow ? csr.focus : -1
-        Form(state: form, inputWidth: 30).render(area: parts[2], buffer: &b, theme: theme)
+        Form(state: form, inputWidth: 30).render(area: parts[1], buffer: &b, theme: theme)
         // The key type, a choice rather than text.
-        let keyRow = parts[3]
+        let keyRow = parts[2]
         let keyFocused = csr.focus == CSRBuilder.keyTypeRow
         b.write("Key type", x: keyRow.x, y: keyRow.y, style: keyFocused ? theme[.focused] : theme[.normal], clip: keyRow)
         b.write("◀ " + csr.keyType.displayName + " ▶", x: keyRow.x + 9, y: keyRow.y, style: keyFocused ? theme[.inputFocused] : theme[.input], clip: keyRow)
         // The focused row: its whole reason, or what it takes.
-        var detail = TextLines(width: parts[5].width, theme: theme)
+        var detail = TextLines(width: parts[4].width, theme: theme)
         if let error = csr.submitError {
             detail.add("✗ " + error, .error, indent: 2)
         } else if csr.focus < CSRBuilder.keyTypeRow, let error = csr.form.fields[csr.focus].error,
@@ -39,9 +39,9 @@ enum CSRView {
         } else {
             detail.add(hints[min(csr.focus, hints.count - 1)], .muted, indent: 2)
         }
-        detail.render(area: parts[5], buffer: &b)
+        detail.render(area: parts[4], buffer: &b)
         // The preview.
-        var p = TextLines(width: parts[6].width, theme: theme)
+        var p = TextLines(width: parts[5].width, theme: theme)
         switch csr.spec {
         case .success(let spec):
             p.add(spans: [Span("The line, as the MMP takes it:", style: theme[.header])])
@@ -58,7 +58,7 @@ enum CSRView {
             p.add(spans: [Span("The line so far (incomplete: fix the fields marked ✗):", style: theme[.header])])
             p.add(csr.draftCommand, .muted, indent: 4)
         }
-        p.render(area: parts[6], buffer: &b)
+        p.render(area: parts[5], buffer: &b)
     }
 }
 
@@ -217,7 +217,9 @@ enum ReviewView {
             t.blank()
             t.add("Enter goes home.", .focused)
         case .failed(let message):
-            t.add("✗ Failed: " + message, .error, indent: 2)
+            // The wizard never replaces a key: the command line's way round is no way on here.
+            let shown = message.replacingOccurrences(of: ", or pass --replace to keep the old key as a backup", with: "")
+            t.add("✗ Failed: " + shown, .error, indent: 2)
             t.blank()
             t.add("Esc goes back to change it and try again; Enter goes home.", .focused)
         }

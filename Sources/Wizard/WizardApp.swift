@@ -75,7 +75,12 @@ public struct WizardApp: Program {
             }
             return analyse(&s)
         case .bundleAnalysed(let analysis):
-            if analysis.generation == s.bundles.generation { s.bundles.analysis = analysis }
+            guard analysis.generation == s.bundles.generation else { return [] }
+            s.bundles.analysis = analysis
+            if s.bundles.reviewPending, s.screen == .bundles {
+                s.bundles.reviewPending = false
+                return submitBundle(&s)
+            }
             return []
         case .themeLoaded(let result):
             switch result {
@@ -250,6 +255,7 @@ public struct WizardApp: Program {
     func analyse(_ s: inout WizardState) -> [Command<WizardMessage>] {
         s.bundles.generation += 1
         s.bundles.submitError = nil
+        s.bundles.reviewPending = false
         s.bundles.scroll = 0
         let generation = s.bundles.generation, sources = s.bundles.picked, mode = s.bundles.mode
         let output = s.bundles.output.text, directory = s.context.workspaceDirectory
@@ -303,7 +309,7 @@ public struct WizardApp: Program {
             return []
         }
         guard s.bundles.isCurrent, let analysis = s.bundles.analysis else {
-            s.bundles.submitError = "the chain is still being read: try again in a moment"
+            s.bundles.reviewPending = true
             return []
         }
         guard let plan = analysis.plan else {

@@ -13,18 +13,49 @@ struct TextLines {
         self.theme = theme
     }
 
-    /// Adds `text` in `role`, wrapped; continuation rows are indented by `indent`.
+    /// Adds `prefix` + `text` in `role`, wrapped at spaces (a word longer than a row is
+    /// cut); continuation rows are indented by `indent` columns.
     mutating func add(_ text: String, _ role: Role = .normal, indent: Int = 0, prefix: String = "") {
         let style = theme[role]
-        let first = TextWrap.wrap(prefix + text, width: width)
-        guard let head = first.first else { rows.append([]); return }
-        rows.append([Span(head, style: style)])
-        let rest = String((prefix + text).dropFirst(head.count)).drop { $0 == " " }
-        guard !rest.isEmpty else { return }
-        let pad = String(repeating: " ", count: min(indent, width - 1))
-        for line in TextWrap.wrap(String(rest), width: max(1, width - pad.count)) {
-            rows.append([Span(pad + line, style: style)])
+        let pad = String(repeating: " ", count: max(0, min(indent, width - 1)))
+        var out: [String] = []
+        var line = prefix, lineWidth = CharacterWidth.of(prefix), atStart = true
+        for (p, paragraph) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if p > 0 {
+                out.append(line)
+                line = pad
+                lineWidth = pad.count
+                atStart = true
+            }
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+                var w = String(word)
+                let need = CharacterWidth.of(w) + (atStart ? 0 : 1)
+                if lineWidth + need <= width {
+                    line += (atStart ? "" : " ") + w
+                    lineWidth += need
+                    atStart = false
+                    continue
+                }
+                if !atStart {
+                    out.append(line)
+                    line = pad
+                    lineWidth = pad.count
+                }
+                while lineWidth + CharacterWidth.of(w) > width {
+                    var head = w.truncated(toWidth: max(1, width - lineWidth), ellipsis: false)
+                    if head.isEmpty { head = String(w.first!) }
+                    out.append(line + head)
+                    w = String(w.dropFirst(head.count))
+                    line = pad
+                    lineWidth = pad.count
+                }
+                line += w
+                lineWidth += CharacterWidth.of(w)
+                atStart = w.isEmpty
+            }
         }
+        out.append(line)
+        rows += out.map { [Span($0, style: style)] }
     }
 
     /// Adds one row of spans as it is (cut at the edge).
@@ -117,7 +148,7 @@ extension WizardApp {
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
         if let help = s.help {
-            let box = b.area.inset(top: 1, left: 2, bottom: 1, right: 2)
+            let box = b.area.inset(top: 1, bottom: 1)
             b.fill(box, style: theme[.dialog])
             let block = Block(title: "Help: " + Self.title(s.screen), role: .border)
             block.render(area: box, buffer: &b, theme: theme)
@@ -141,11 +172,10 @@ extension WizardApp {
     func footnote(_ s: WizardState) -> String {
         switch s.screen {
         case .home: return "Nothing is written or run before you confirm it on a review screen."
-        case .csr: return "Checked as you type with the MMP's Step 1 rules. Nothing is written before review."
-        case .bundles: return "Nothing is written before review. Files: .pem .cer .crt .der .p7b .p12 and keys/CSRs (left out)."
+        case .csr: return "Every Step 1 rule is checked as you type. Nothing is written before review."
+        case .bundles: return "Nothing is written before review. PEM, DER, PKCS#7 and PKCS#12 files are read."
         case .review:
             switch s.review?.phase {
-            case .waiting?: return "Enter alone does nothing here: press y or F10 to write, Esc to go back."
             case .running?: return "Working: keys are generated off the screen's loop; Ctrl-C stops."
             default: return "Files are written atomically; private keys 0600; a key is never overwritten."
             }
@@ -212,49 +242,59 @@ enum HomeView {
         let items = items(s)
         let menuHeight = items.count
         let describeHeight = 2
-        let estateHeight = max(0, area.height - menuHeight - describeHeight - 2)
-        let parts = Layout.vertical([.length(estateHeight), .length(1), .length(1), .length(menuHeight), .length(describeHeight)]).split(area)
+        let estateHeight = max(0, area.height - menuHeight - describeHeight - 1)
+        let parts = Layout.vertical([.length(estateHeight), .length(1), .length(menuHeight), .length(describeHeight)]).split(area)
         var top = TextLines(width: area.width, theme: theme)
+        var files = TextLines(width: area.width, theme: theme)
+        files.add("Files go to " + s.context.workspaceDirectory + " (" + s.context.workspaceLabel + ")", .normal, indent: 2)
+        let room = estateHeight - files.rows.count
         switch s.context.source {
         case .lab(let directory, let estate, let madeNow):
             top.add("Built-in lab: CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
             top.add("Lab folder: " + directory, .muted, indent: 2)
             if madeNow {
-                top.add("Made now, on first run: a simulated cluster to rehearse every step on, before production.", .ok, indent: 2)
+                top.add("Made now, on first run: a simulated cluster to rehearse on.", .ok, indent: 2)
             } else {
-                top.add("A simulated cluster to rehearse on (cmscerts lab status shows it).", .muted, indent: 2)
+                top.add("A simulated cluster to rehearse on: cmscerts lab status shows it.", .muted, indent: 2)
             }
-            nodeRows(estate, &top, room: estateHeight - top.rows.count - 1)
+            nodeRows(estate, &top, room: room - top.rows.count)
         case .deployment(let path, let estate):
             top.add("Deployment \(lastPathComponent(path)): CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
-            top.add("Read-only summary in this version; cmscerts plan turns it into commands.", .muted, indent: 2)
-            nodeRows(estate, &top, room: estateHeight - top.rows.count - 1)
+            top.add("A read-only summary in this version; cmscerts plan turns it into commands.", .muted, indent: 2)
+            nodeRows(estate, &top, room: room - top.rows.count)
         case .brokenDeployment(let path, let problem):
             top.add("\(path) cannot be used:", .error)
-            for line in problem.split(separator: "\n").prefix(max(1, estateHeight - 3)) {
+            for line in problem.split(separator: "\n").prefix(max(1, room - 3)) {
                 top.add(String(line), .error, indent: 4)
             }
             top.add("Fix it (cmscerts init writes an example); Step 1 and Bundles work in the current folder.", .muted, indent: 2)
         }
-        top.rows = Array(top.rows.prefix(max(0, estateHeight - 1)))
-        top.add("Files go to " + s.context.workspaceDirectory + " (" + s.context.workspaceLabel + ")", .normal, indent: 2)
+        top.rows = Array(top.rows.prefix(max(0, room))) + files.rows
         top.render(area: parts[0], buffer: &b)
-        b.write("Steps and ways in", x: parts[2].x, y: parts[2].y, style: theme[.header], clip: parts[2])
-        Menu(items: items, state: s.home).render(area: parts[3], buffer: &b, theme: theme)
+        Menu(items: items, state: s.home).render(area: parts[2], buffer: &b, theme: theme)
         var bottom = TextLines(width: area.width, theme: theme)
         bottom.add(describe(Entry.allCases[min(s.home.selected, Entry.allCases.count - 1)]), .muted)
-        bottom.render(area: parts[4], buffer: &b)
+        bottom.render(area: parts[3], buffer: &b)
     }
 
     static func nodeRows(_ estate: EstateSummary, _ out: inout TextLines, room: Int) {
         guard room >= 2 else { return }
-        func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
-            a.padded(toWidth: 7) + b.padded(toWidth: 24) + c.padded(toWidth: 13) + d.padded(toWidth: 10) + e
+        let header = ["Node", "FQDN", "Address", "Database", "Services"]
+        let table = estate.nodes.map { [$0.name, $0.fqdn, $0.address, $0.database, $0.services.joined(separator: ",")] }
+        var widths = header.indices.map { c in ([header[c]] + table.map { $0[c] }).map { CharacterWidth.of($0) + 2 }.max() ?? 0 }
+        // Without room for every column, the address goes first: the FQDN names the node.
+        var columns = Array(header.indices)
+        if widths.reduce(0, +) - 2 > out.width {
+            columns.remove(at: 2)
+            widths[2] = 0
         }
-        out.add(spans: [Span(row("Node", "FQDN", "Address", "Database", "Services"), style: out.theme[.header])])
-        let shown = estate.nodes.count <= room - 1 ? estate.nodes : Array(estate.nodes.prefix(room - 2))
-        for n in shown {
-            out.add(spans: [Span(row(n.name, n.fqdn, n.address, n.database, n.services.joined(separator: ",")), style: out.theme[.normal])])
+        func row(_ cells: [String]) -> String {
+            columns.map { c in c == columns.last ? cells[c] : cells[c].padded(toWidth: widths[c]) }.joined()
+        }
+        out.add(spans: [Span(row(header), style: out.theme[.header])])
+        let shown = estate.nodes.count <= room - 1 ? table : Array(table.prefix(room - 2))
+        for cells in shown {
+            out.add(spans: [Span(row(cells), style: out.theme[.normal])])
         }
         if shown.count < estate.nodes.count {
             out.add("… and \(estate.nodes.count - shown.count) more (a taller terminal shows them)", .muted)

@@ -30,7 +30,8 @@ enum Snapshot {
                 let x = i < e.count ? String(e[i]) : "<none>", y = i < a.count ? String(a[i]) : "<none>"
                 if x != y { diff.append("line \(i + 1):\n  expected: \(x)\n  actual:   \(y)") }
             }
-            Issue.record("screen differs from snapshot \(name).txt:\n" + diff.joined(separator: "\n"), sourceLocation: sourceLocation)
+            let message = "screen differs from snapshot \(name).txt:\n" + diff.joined(separator: "\n")
+            Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
         }
     }
 }
