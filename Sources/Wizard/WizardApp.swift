@@ -31,6 +31,7 @@ public struct WizardApp: Program {
             s.review = review
             return [.after(0.1, .tick)]
         case .prepared(let origin, let result):
+            guard s.screen == origin else { return [] }  // the user left meanwhile: open nothing
             switch result {
             case .success(let operation):
                 let title = origin == .csr ? "Step 1: key and CSR" : "Bundle"

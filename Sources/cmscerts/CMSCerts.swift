@@ -8,6 +8,7 @@ struct CMSCerts: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cmscerts",
         abstract: "Certificates for Cisco Meeting Server: CSRs, the built-in CA, bundles, plans and the lab.",
+        discussion: "With no subcommand, on a terminal, cmscerts opens the full-screen wizard: on ./deployment.yaml when there is one, otherwise on the built-in lab.",
         subcommands: [
             PKICommand.self,
             BundleCommand.self,

@@ -29,6 +29,10 @@ enum WizardLauncher {
     }
 
     static func run(themeName: String?) throws {
+        // Before anything is made (the lab): a script that runs cmscerts bare gets usage, not a lab.
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CLIFailure(code: 2, message: "ERROR: the wizard needs an interactive terminal; in scripts use the subcommands (cmscerts --help)")
+        }
         let environment = ProcessInfo.processInfo.environment
         let current = FileManager.default.currentDirectoryPath
         let deploymentPath = current + "/deployment.yaml"

@@ -189,3 +189,44 @@ struct HomeTests {
         #expect(broken.state.screen == .csr, "Step 1 still works, in the current folder")
     }
 }
+
+@Suite("Snapshots of the shell at other sizes and sources")
+struct ShellSnapshotTests {
+    @Test func tooSmallAndDeploymentHome() throws {
+        let f = try WizardFixture()
+        f.runtime.resize(to: Size(width: 70, height: 20))
+        f.snapshot("too-small-70x20")
+        let d = try WizardFixture(context: { folder in
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: DeploymentFile.example, currentDirectory: folder)
+        })
+        d.snapshot("home-deployment")
+    }
+
+    @Test func aReviewThatArrivesAfterTheUserLeftIsNotOpened() async throws {
+        let f = try WizardFixture()
+        f.fillStep1()
+        f.press(.f(10), .esc)
+        await f.settle()
+        #expect(f.state.screen == .home)
+        #expect(f.state.review == nil)
+    }
+}
+
+@Suite("The file picker's listing (PKI's Workspace.browse)")
+struct BrowseTests {
+    @Test func listsCertificateFilesInSubfoldersSkippingHiddenOnesAndTooDeepOnes() throws {
+        let dir = TestSupport.temporaryDirectory("browse")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for sub in ["a/b/c/d", ".hidden", "x"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+        }
+        for file in ["top.pem", "notes.txt", ".secret.key", "a/one.crt", "a/b/c/three.cer", "a/b/c/d/four.pem", ".hidden/h.pem", "x/k.KEY"] {
+            TestSupport.write("x\n", to: dir + "/" + file)
+        }
+        let names = try Workspace(directory: dir).browse().map(\.relativePath)
+        #expect(names == ["a/b/c/three.cer", "a/one.crt", "top.pem", "x/k.KEY"])
+        #expect(try Workspace(directory: dir).browse(depth: 0).map(\.relativePath) == ["top.pem"])
+        #expect(try Workspace(directory: dir).browse(limit: 2).count == 2)
+        #expect(throws: PKIError.self) { try Workspace(directory: dir + "/none").browse() }
+    }
+}
