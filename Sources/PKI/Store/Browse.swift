@@ -45,7 +45,7 @@ extension Workspace {
                     if level < depth { try walk(path, level: level + 1) }
                 } else if Self.listedExtensions.contains((name as NSString).pathExtension.lowercased()) {
                     let size = (try? fm.attributesOfItem(atPath: directory + "/" + path)[.size] as? Int) ?? 0
-                    out.append(BrowsedFile(relativePath: path, size: size ?? 0))
+                    out.append(BrowsedFile(relativePath: path, size: size))
                 }
             }
         }
