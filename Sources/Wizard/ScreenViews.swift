@@ -46,13 +46,14 @@ enum CSRView {
         case .success(let spec):
             p.add(spans: [Span("The line, as the MMP takes it:", style: theme[.header])])
             p.add(spec.mmpCommand(), .ok, indent: 4)
+            // Notes first: the CN added to the SANs must be said even when the list is long.
+            for note in spec.notes { p.add(note, .warning, indent: 6, prefix: "Note: ") }
             p.add(spec.subject.entries.map { "\($0.0)=\($0.1)" }.joined(separator: ", "), .normal, indent: 9, prefix: "Subject  ")
             if spec.subjectAltNames.isEmpty {
                 p.add("none (XMPP clients reject a certificate without SANs)", .warning, indent: 9, prefix: "SANs     ")
             } else {
                 p.add(spec.subjectAltNames.map(\.typedValue).joined(separator: ", "), .normal, indent: 9, prefix: "SANs     ")
             }
-            for note in spec.notes { p.add(note, .warning, indent: 6, prefix: "Note: ") }
             p.add("\(spec.keyFileName) (0600) and \(spec.csrFileName), \(csr.keyType.displayName), SHA-256", .muted, indent: 9, prefix: "Writes   ")
         case .failure:
             p.add(spans: [Span("The line so far (incomplete: fix the fields marked ✗):", style: theme[.header])])
