@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "NcursesBackend", targets: ["NcursesBackend"]),
         .library(name: "Inventory", targets: ["Inventory"]),
+        .library(name: "Wizard", targets: ["Wizard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,8 @@ let package = Package(
         .target(name: "NcursesBackend", dependencies: ["TerminalUI", "CNcurses"]),
         // A gallery of every widget, which the backend's tmux tests drive.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
+        // The application: state, messages, update, view; one screen per step.
+        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Lab", "Deployment"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
@@ -51,6 +54,9 @@ let package = Package(
                 "Deployment",
                 "Lab",
                 "Inventory",
+                "Wizard",
+                "NcursesBackend",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +70,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 
 /// `cmscerts`: the command line of the engine. Each subcommand parses its arguments and
-/// calls the libraries; the work is never done here.
+/// calls the libraries; the work is never done here. With no subcommand it opens the wizard.
 @main
 struct CMSCerts: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cmscerts",
         abstract: "Certificates for Cisco Meeting Server: CSRs, the built-in CA, bundles, plans and the lab.",
+        discussion: "With no subcommand, on a terminal, cmscerts opens the full-screen wizard: on ./deployment.yaml when there is one, otherwise on the built-in lab.",
         subcommands: [
             PKICommand.self,
             BundleCommand.self,
@@ -17,6 +18,14 @@ struct CMSCerts: ParsableCommand {
             ExpiryCommand.self,
         ]
     )
+
+    @Option(help: "The wizard's colour theme (a themes/NAME.yaml, or default, monochrome). NO_COLOR set shows it without colour.")
+    var theme: String?
+
+    /// No subcommand: the full-screen wizard.
+    func run() throws {
+        try WizardLauncher.run(themeName: theme)
+    }
 
     /// Exit codes: 0 ok, 1 a check failed, 2 bad input or usage (never ArgumentParser's 64).
     static func main() {

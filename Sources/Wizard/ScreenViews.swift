@@ -1,0 +1,283 @@
+import PKI
+import TerminalUI
+
+/// Step 1 on screen: the fields with their reasons beside them, the key type, and the
+/// live preview of the `pki csr` line, the subject and the SANs.
+enum CSRView {
+    static let hints = [
+        "Letters, digits, - and _ only: it names <basename>.key and <basename>.csr. Use a NEW basename to renew: pki csr over a live key breaks its service.",
+        "The server's FQDN, or a wildcard such as *.example.com.",
+        "Optional organisational unit, up to 64 characters; spaces allowed (quoted in the line).",
+        "Optional organisation, up to 64 characters; spaces allowed (quoted in the line).",
+        "Optional state or province, up to 64 characters.",
+        "Optional locality (city), up to 64 characters.",
+        "Optional two-letter ISO 3166 country code, upper-case: GB, US, FR.",
+        "Optional subjectAltName: comma-separated, no spaces, no DNS: prefix; DNS names, IP or e-mail addresses.",
+        "←/→ to change. CMS's own pki csr makes RSA 2048; every choice is signed with SHA-256.",
+    ]
+
+    static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
+        let theme = s.theme
+        let csr = s.csr
+        let parts = Layout.vertical([.length(1), .length(CSRBuilder.labels.count), .length(1), .length(1), .length(2), .fill(1)]).split(area)
+        b.write(("Folder: " + s.context.workspaceDirectory).truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.muted], clip: parts[0])
+        var form = csr.form
+        form.focus = csr.focus < CSRBuilder.keyTypeRow ? csr.focus : -1
+        Form(state: form, inputWidth: 30).render(area: parts[1], buffer: &b, theme: theme)
+        // The key type, a choice rather than text.
+        let keyRow = parts[2]
+        let keyFocused = csr.focus == CSRBuilder.keyTypeRow
+        b.write("Key type", x: keyRow.x, y: keyRow.y, style: keyFocused ? theme[.focused] : theme[.normal], clip: keyRow)
+        b.write("◀ " + csr.keyType.displayName + " ▶", x: keyRow.x + 9, y: keyRow.y, style: keyFocused ? theme[.inputFocused] : theme[.input], clip: keyRow)
+        // The focused row: its whole reason, or what it takes.
+        var detail = TextLines(width: parts[4].width, theme: theme)
+        if let error = csr.submitError {
+            detail.add("✗ " + error, .error, indent: 2)
+        } else if csr.focus < CSRBuilder.keyTypeRow, let error = csr.form.fields[csr.focus].error,
+                  csr.form.fields[csr.focus].input.touched || csr.form.showAllErrors {
+            detail.add("✗ " + CSRBuilder.labels[csr.focus] + ": " + error, .error, indent: 2)
+        } else {
+            detail.add(hints[min(csr.focus, hints.count - 1)], .muted, indent: 2)
+        }
+        detail.render(area: parts[4], buffer: &b)
+        // The preview.
+        var p = TextLines(width: parts[5].width, theme: theme)
+        switch csr.spec {
+        case .success(let spec):
+            p.add(spans: [Span("The line, as the MMP takes it:", style: theme[.header])])
+            p.add(spec.mmpCommand(), .ok, indent: 4)
+            // Notes first: the CN added to the SANs must be said even when the list is long.
+            for note in spec.notes { p.add(note, .warning, indent: 6, prefix: "Note: ") }
+            p.add(spec.subject.entries.map { "\($0.0)=\($0.1)" }.joined(separator: ", "), .normal, indent: 9, prefix: "Subject  ")
+            if spec.subjectAltNames.isEmpty {
+                p.add("none (XMPP clients reject a certificate without SANs)", .warning, indent: 9, prefix: "SANs     ")
+            } else {
+                p.add(spec.subjectAltNames.map(\.typedValue).joined(separator: ", "), .normal, indent: 9, prefix: "SANs     ")
+            }
+            p.add("\(spec.keyFileName) (0600) and \(spec.csrFileName), \(csr.keyType.displayName), SHA-256", .muted, indent: 9, prefix: "Writes   ")
+        case .failure:
+            p.add(spans: [Span("The line so far (incomplete: fix the fields marked ✗):", style: theme[.header])])
+            p.add(csr.draftCommand, .muted, indent: 4)
+        }
+        p.render(area: parts[5], buffer: &b)
+    }
+}
+
+/// The bundle screen: the file picker, the chain top to bottom with every problem, the
+/// mode and the output name.
+enum BundleView {
+    /// Rows of the file list at `size`, so that update moves the selection as the screen shows it.
+    static func listHeight(_ size: Size) -> Int { max(1, size.height - 3 - 4 - 2) }
+
+    static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
+        let theme = s.theme
+        let st = s.bundles
+        let parts = Layout.vertical([.length(1), .fill(1), .length(1), .length(1), .length(1)]).split(area)
+        b.write(("Folder: " + s.context.workspaceDirectory + " and subfolders").truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.muted], clip: parts[0])
+        let cols = Layout.horizontal([.length(30), .fill(1)], spacing: 1).split(parts[1])
+        let filesBlock = Block(title: "Files (Space picks)", role: st.focus == .files ? .focused : .border)
+        filesBlock.render(area: cols[0], buffer: &b, theme: theme)
+        let listArea = filesBlock.inner(cols[0])
+        if let files = st.files {
+            if files.isEmpty {
+                var t = TextLines(width: listArea.width, theme: theme)
+                t.add(st.listError.map { "✗ " + $0 } ?? "No certificate files here. Put them in the folder and press r.", st.listError == nil ? .muted : .error)
+                t.render(area: listArea, buffer: &b)
+            } else {
+                var list = st.list
+                if st.focus != .files { list.selected = -1 }
+                Checklist(items: files.map(\.relativePath), state: list).render(area: listArea, buffer: &b, theme: theme)
+            }
+        } else {
+            b.write("Reading the folder…", x: listArea.x, y: listArea.y, style: theme[.muted], clip: listArea)
+        }
+        let modeName = st.mode == .fullChain ? "full chain" : "CA bundle"
+        let chainBlock = Block(title: "Chain, top to bottom (\(modeName))", role: .border)
+        chainBlock.render(area: cols[1], buffer: &b, theme: theme)
+        let chainArea = chainBlock.inner(cols[1])
+        chainLines(st, width: chainArea.width, theme: theme).render(area: chainArea, buffer: &b, scroll: st.scroll)
+        // Mode, output, and why review was refused.
+        let full = st.mode == .fullChain
+        b.write([Span("Mode    ", style: theme[.normal]),
+                 Span(full ? "(•) full chain" : "( ) full chain", style: full ? theme[.focused] : theme[.muted]),
+                 Span("   "),
+                 Span(full ? "( ) CA bundle" : "(•) CA bundle", style: full ? theme[.muted] : theme[.focused]),
+                 Span("   m switches", style: theme[.muted])], x: parts[2].x, y: parts[2].y, clip: parts[2])
+        let out = parts[3]
+        b.write("Output", x: out.x, y: out.y, style: st.focus == .output ? theme[.focused] : theme[.normal], clip: out)
+        let field = Rect(x: out.x + 8, y: out.y, width: min(30, max(0, out.width - 8)), height: 1)
+        TextField(state: st.output, focused: st.focus == .output).render(area: field, buffer: &b, theme: theme)
+        let nameProblem = outputProblem(st.output.text)
+        if let nameProblem {
+            b.write(("✗ " + nameProblem).truncated(toWidth: max(0, out.right - field.right - 1)), x: field.right + 1, y: out.y, style: theme[.error], clip: out)
+        }
+        if let error = st.submitError {
+            b.write(("✗ " + error).truncated(toWidth: parts[4].width), x: parts[4].x, y: parts[4].y, style: theme[.error], clip: parts[4])
+        }
+    }
+
+    /// The output name's problem, checked as typed (the engine says it again at review).
+    static func outputProblem(_ name: String) -> String? {
+        let t = name.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return "give a file name" }
+        if t.contains(" ") { return "no spaces" }
+        if !(t.hasSuffix(".pem") || t.hasSuffix(".cer") || t.hasSuffix(".crt")) { return "end it .pem, .cer or .crt" }
+        return nil
+    }
+
+    static func chainLines(_ st: BundleScreenState, width: Int, theme: Theme) -> TextLines {
+        var t = TextLines(width: width, theme: theme)
+        if st.picked.isEmpty {
+            t.add("Pick the files with Space: the server's certificate, its intermediates and its root, in any order, in one file or several. Keys and CSRs are left out.", .muted)
+            return t
+        }
+        guard st.isCurrent, let a = st.analysis else {
+            t.add("Reading the certificates…", .muted)
+            return t
+        }
+        if let error = a.error {
+            t.add("✗ " + error, .error, indent: 2)
+        }
+        for (i, link) in a.chain.enumerated() {
+            t.add(spans: [Span("\(i + 1) ", style: theme[.normal]), Span(link.position.padded(toWidth: 13), style: theme[.header]),
+                          Span(link.subject + (link.position == "root" ? " (self-signed)" : ""), style: theme[.normal])])
+            t.add(link.location, .muted, indent: 6, prefix: "    from ")
+            if i + 1 < a.chain.count {
+                t.add(a.chain[i + 1].subject, .ok, indent: 6, prefix: "  ↑ issued by ")
+            } else if let missing = a.missingIssuer {
+                t.add(missing, .error, indent: 6, prefix: "  ✗ issued by ")
+                t.add("missing: no file picked holds this issuer; add it and its issuers up to the root", .error, indent: 4, prefix: "    ")
+            }
+        }
+        for d in a.duplicates { t.add(d, .warning, indent: 4, prefix: "Duplicate: ") }
+        for x in a.strangers { t.add(x, .warning, indent: 4, prefix: "Stranger: ") }
+        for x in a.leftOut { t.add(x, .muted, indent: 4, prefix: "Left out: ") }
+        for w in a.warnings { t.add(w, .warning, indent: 4, prefix: "⚠ ") }
+        for check in a.checks {
+            if check.issues.isEmpty {
+                t.add("\(check.file) as it is follows every bundle rule", .ok, indent: 4, prefix: "Check: ")
+            } else {
+                t.add("\(check.file) as it is breaks \(check.issues.count) rule\(check.issues.count == 1 ? "" : "s"):", .error, indent: 4, prefix: "Check: ")
+                for issue in check.issues { t.add(issue, .error, indent: 4, prefix: "  ") }
+            }
+        }
+        return t
+    }
+}
+
+/// The review before commit: exactly the files to be written and the commands to be
+/// run, then the result or the error.
+enum ReviewView {
+    static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
+        let theme = s.theme
+        guard let r = s.review else { return }
+        let op = r.operation
+        var t = TextLines(width: area.width, theme: theme)
+        switch r.phase {
+        case .waiting, .running:
+            t.add(r.title + ": nothing has been written yet.", .title)
+            let folders = Set(op.writes.map { parentFolder($0.path) })
+            if folders.count == 1, let folder = folders.first { t.add(folder, .normal, indent: 4, prefix: "In ") }
+            t.blank()
+            t.add(spans: [Span("Files to be written", style: theme[.header])])
+            t.add(spans: [Span("  " + "File".padded(toWidth: 22) + "What".padded(toWidth: 34) + "Mode".padded(toWidth: 6) + "Replaces", style: theme[.muted])])
+            for w in op.writes {
+                let name = folders.count == 1 ? lastPathComponent(w.path) : w.path
+                let line = "  " + name.padded(toWidth: 21) + " " + w.what.truncated(toWidth: 33).padded(toWidth: 34) + w.modeText.padded(toWidth: 6) + (w.replaces ? "yes" : "no")
+                t.add(spans: [Span(line, style: w.replaces ? theme[.warning] : theme[.normal])])
+                if CharacterWidth.of(name) > 21 || CharacterWidth.of(w.what) > 33 {
+                    t.add(w.path + ": " + w.what, .muted, indent: 6, prefix: "    ")
+                }
+            }
+            t.blank()
+            t.add(spans: [Span("Commands to be run", style: theme[.header])])
+            t.add(op.command, .ok, indent: 4, prefix: "  ")
+            for note in op.notes { t.add(note, .warning, indent: 6, prefix: "Note: ") }
+            let footer: TextLines
+            if r.isRunning {
+                var f = TextLines(width: area.width, theme: theme)
+                f.add("\(Spinner.dots[r.spinner.tick % Spinner.dots.count]) Working: generating and writing…", .progress)
+                footer = f
+            } else {
+                var f = TextLines(width: area.width, theme: theme)
+                f.add("Press y or F10 to write these files. Esc goes back and writes nothing.", .focused)
+                footer = f
+            }
+            let parts = Layout.vertical([.fill(1), .length(footer.rows.count)]).split(area)
+            t.render(area: parts[0], buffer: &b, scroll: r.scroll)
+            footer.render(area: parts[1], buffer: &b)
+            return
+        case .done(let result):
+            t.add("✓ Done.", .ok)
+            for m in result.messages { t.add(m, .normal, indent: 2, prefix: "  ") }
+            t.blank()
+            t.add(spans: [Span("Written", style: theme[.header])])
+            for w in result.written { t.add(w, .normal, indent: 4, prefix: "  ") }
+            for backup in result.backups { t.add(backup, .warning, indent: 4, prefix: "  backup kept: ") }
+            for note in result.notes { t.add(note, .warning, indent: 6, prefix: "Note: ") }
+            t.blank()
+            t.add("Enter goes home.", .focused)
+        case .failed(let message):
+            // The wizard never replaces a key: the command line's way round is no way on here.
+            let shown = message.replacingOccurrences(of: ", or pass --replace to keep the old key as a backup", with: "")
+            t.add("✗ Failed: " + shown, .error, indent: 2)
+            t.blank()
+            t.add("Esc goes back to change it and try again; Enter goes home.", .focused)
+        }
+        t.render(area: area, buffer: &b, scroll: r.scroll)
+    }
+
+    static func parentFolder(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+/// What F1 shows on each screen.
+enum HelpText {
+    static func text(for screen: Screen) -> String {
+        let common = """
+            Keys everywhere: F1 help (also ? where you are not typing), Esc back, q quit (where you are not typing; asks first when something typed was not written), Ctrl-C leaves at once.
+            Nothing is written or run before a review screen lists it and you press y or F10 there.
+            """
+        switch screen {
+        case .home:
+            return """
+                Home shows the estate (./deployment.yaml, else the built-in lab in your data folder) and the ways in.
+                ↑/↓ move, Enter opens. Steps 2 to 5 are part 2 of the wizard and are not in this version: they are shown dimmed and cannot be opened.
+                Step 1 makes one key and CSR. Bundles puts certificates in the order CMS wants. Theme picks the colours.
+
+                """ + common
+        case .csr:
+            return """
+                Step 1 builds one pki csr line: pki csr <basename> CN:<fqdn> [OU:] [O:] [ST:] [L:] [C:] [subjectAltName:].
+                Tab or ↓ goes to the next field, Shift-Tab or ↑ back; Enter goes on when the field is good; F10 (or Enter on Key type) opens the review.
+                Each field is checked as you type; the reason shows beside it and, in full, under the form.
+                When SANs are given, the CN is added to them if missing (CMS requires it), and the preview says so.
+                Renewing? Use a NEW basename: pki csr over the basename of a key in use breaks that service at once. cmscerts never overwrites a key.
+                Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
+
+                """ + common
+        case .bundles:
+            return """
+                Bundles: pick the files (Space) among the workspace folder and its subfolders; the chain is drawn top to bottom: the entity, the intermediates, the root, each with the issuer that signed it.
+                A missing issuer, duplicates, strangers (certificates of another chain) and keys are named. A picked file that is already a bundle, and the output file when it exists, are checked against every bundle rule.
+                m switches between a full chain (webbridge3, CMS 3.x) and a CA bundle (no entity). Tab goes to the output name. PgUp/PgDn scroll the chain. r reads the folder again. Enter or F10 opens the review.
+
+                """ + common
+        case .review:
+            return """
+                The review lists exactly the files that will be written (path, what, mode, whether a file of that name is replaced) and the commands that will be run.
+                y or F10 confirms; Enter alone does not. Esc or n goes back and writes nothing.
+                Files are written atomically (temporary file, then rename); private keys get mode 0600; a key is never overwritten.
+
+                """ + common
+        case .themes:
+            return """
+                Themes come from themes/*.yaml (and built-in default and monochrome). ↑/↓ move, Enter uses the theme, Esc goes back.
+                --theme NAME picks one at start; NO_COLOR set in the environment shows every theme without colour.
+
+                """ + common
+        }
+    }
+}

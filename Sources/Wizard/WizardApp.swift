@@ -1,0 +1,392 @@
+import PKI
+import TerminalUI
+
+/// The wizard as a TerminalUI program: `update` applies one message to the state and
+/// hands slow work (listing files, reading certificates, generating keys, writing) to
+/// commands; `view` draws the whole screen. The same value runs on the terminal
+/// (NcursesBackend's `run`) and headless in tests.
+public struct WizardApp: Program {
+    /// The program.
+    public init() {}
+
+    /// The smallest terminal the screens are laid out for.
+    public static let minimumSize = Size.standard
+
+    public func message(for event: TerminalEvent) -> WizardMessage? {
+        switch event {
+        case .key(.ctrl("c")): return nil  // the runtime quits at once: the way out that always works
+        case .key(let key): return .key(key)
+        case .resize(let size): return .resize(size)
+        }
+    }
+
+    public func update(_ s: inout WizardState, _ message: WizardMessage) -> [Command<WizardMessage>] {
+        switch message {
+        case .resize(let size):
+            s.size = size
+            return []
+        case .tick:
+            guard var review = s.review, review.isRunning else { return [] }
+            review.spinner.advance()
+            s.review = review
+            return [.after(0.1, .tick)]
+        case .prepared(let origin, let result):
+            guard s.screen == origin else { return [] }  // the user left meanwhile: open nothing
+            switch result {
+            case .success(let operation):
+                let title = origin == .csr ? "Step 1: key and CSR" : "Bundle"
+                s.review = ReviewState(origin: origin, title: title, operation: operation)
+                s.screen = .review
+            case .failure(let failure):
+                if origin == .csr { s.csr.submitError = failure.message } else { s.bundles.submitError = failure.message }
+            }
+            return []
+        case .performed(let result):
+            guard var review = s.review else { return [] }
+            switch result {
+            case .success(let done):
+                review.phase = .done(done)
+                let names = done.written.map(lastPathComponent).joined(separator: ", ")
+                if review.origin == .csr {
+                    s.step1Result = "wrote " + names
+                    s.csr = CSRBuilder(cnPlaceholder: s.context.estate?.nodes.first?.fqdn ?? "cms1.example.com")
+                } else {
+                    s.bundleResult = "wrote " + names
+                    s.bundles.list.checked = []
+                    s.bundles.analysis = nil
+                    s.bundles.generation += 1
+                }
+            case .failure(let failure):
+                review.phase = .failed(failure.message)
+            }
+            s.review = review
+            return []
+        case .filesListed(let result):
+            let before = Set(s.bundles.picked)
+            switch result {
+            case .success(let files):
+                s.bundles.files = files
+                s.bundles.listError = nil
+                s.bundles.list.checked = Set(files.indices.filter { before.contains(files[$0].relativePath) })
+                s.bundles.list.selected = min(s.bundles.list.selected, max(0, files.count - 1))
+            case .failure(let failure):
+                s.bundles.files = []
+                s.bundles.listError = failure.message
+                s.bundles.list = ChecklistState()
+            }
+            return analyse(&s)
+        case .bundleAnalysed(let analysis):
+            guard analysis.generation == s.bundles.generation else { return [] }
+            s.bundles.analysis = analysis
+            if s.bundles.reviewPending, s.screen == .bundles {
+                s.bundles.reviewPending = false
+                return submitBundle(&s)
+            }
+            return []
+        case .themeLoaded(let result):
+            switch result {
+            case .success(let theme):
+                s.theme = s.noColor ? theme.withoutColor : theme
+                s.themeError = nil
+            case .failure(let failure):
+                s.themeError = failure.message
+            }
+            return []
+        case .key(let key):
+            return handle(key, &s)
+        }
+    }
+
+    // MARK: keys
+
+    func handle(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        if var dialog = s.quitDialog {
+            switch dialog.handle(key) {
+            case .yes: return [.quit]
+            case .no: s.quitDialog = nil
+            case nil: s.quitDialog = dialog
+            }
+            return []
+        }
+        if var help = s.help {
+            switch key {
+            case .esc, .f(1), .char("?"): s.help = nil
+            case .char("q"): return requestQuit(&s)
+            case .up, .pageUp: help.scroll = max(0, help.scroll - (key == .up ? 1 : 10)); s.help = help
+            case .down, .pageDown: help.scroll += key == .down ? 1 : 10; s.help = help
+            default: break
+            }
+            return []
+        }
+        if TooSmall.applies(to: s.size, minimum: Self.minimumSize) {
+            if key == .char("q") { return requestQuit(&s) }
+            return []
+        }
+        if key == .f(1) {
+            s.help = HelpState()
+            return []
+        }
+        switch s.screen {
+        case .home: return homeKey(key, &s)
+        case .csr: return csrKey(key, &s)
+        case .bundles: return bundleKey(key, &s)
+        case .review: return reviewKey(key, &s)
+        case .themes: return themeKey(key, &s)
+        }
+    }
+
+    /// q: quits at once when nothing would be lost, else asks.
+    func requestQuit(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        if s.review?.isRunning == true { return [] }
+        if s.unsavedWork.isEmpty { return [.quit] }
+        s.quitDialog = DialogState()
+        return []
+    }
+
+    func homeKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        let items = HomeView.items(s)
+        if s.home.handle(key, items: items, height: items.count) { return [] }
+        switch key {
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState()
+        case .enter:
+            switch HomeView.Entry.allCases[s.home.selected] {
+            case .step1: s.screen = .csr
+            case .bundles: return openBundles(&s)
+            case .theme:
+                s.screen = .themes
+                s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0
+            case .help: s.help = HelpState()
+            case .quit: return requestQuit(&s)
+            case .step2, .step3, .step4, .step5: break
+            }
+        default: break
+        }
+        return []
+    }
+
+    func themeKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        let items = s.themes.map { MenuItem($0.name, detail: $0.description) }
+        if s.themeMenu.handle(key, items: items, height: max(1, s.size.height - 6)) { return [] }
+        switch key {
+        case .esc: s.screen = .home
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState()
+        case .enter:
+            guard s.themeMenu.selected < s.themes.count else { return [] }
+            let name = s.themes[s.themeMenu.selected].name
+            let catalog = s.themeCatalog
+            return [.perform {
+                do { return .themeLoaded(.success(try catalog.load(named: name))) } catch { return .themeLoaded(.failure(WizardFailure(error))) }
+            }]
+        default: break
+        }
+        return []
+    }
+
+    func csrKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        switch key {
+        case .esc:
+            s.screen = .home
+            return []
+        case .f(10):
+            return submitCSR(&s)
+        case .tab, .down:
+            s.csr.next()
+            return []
+        case .backTab, .up:
+            s.csr.previous()
+            return []
+        case .enter:
+            if s.csr.focus == CSRBuilder.keyTypeRow { return submitCSR(&s) }
+            if s.csr.form.fields[s.csr.focus].error == nil {
+                s.csr.next()
+            } else {
+                s.csr.form.fields[s.csr.focus].input.touched = true
+            }
+            return []
+        default:
+            break
+        }
+        if s.csr.focus == CSRBuilder.keyTypeRow {
+            switch key {
+            case .left: s.csr.cycleKeyType(by: -1)
+            case .right, .char(" "): s.csr.cycleKeyType(by: 1)
+            case .char("q"): return requestQuit(&s)
+            case .char("?"): s.help = HelpState()
+            default: break
+            }
+            return []
+        }
+        if s.csr.form.fields[s.csr.focus].input.handle(key) { s.csr.submitError = nil }
+        return []
+    }
+
+    func submitCSR(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        switch s.csr.spec {
+        case .failure(let failure):
+            s.csr.showErrors()
+            if s.csr.errors.isEmpty { s.csr.submitError = failure.message }
+            return []
+        case .success(let spec):
+            let directory = s.context.workspaceDirectory, keyType = s.csr.keyType
+            return [.perform {
+                do {
+                    return .prepared(origin: .csr, .success(try Workspace(directory: directory).prepareCSR(spec, keyType: keyType)))
+                } catch {
+                    return .prepared(origin: .csr, .failure(WizardFailure(error)))
+                }
+            }]
+        }
+    }
+
+    func openBundles(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        s.screen = .bundles
+        return [listFiles(s)]
+    }
+
+    func listFiles(_ s: WizardState) -> Command<WizardMessage> {
+        let directory = s.context.workspaceDirectory
+        return .perform {
+            do { return .filesListed(.success(try Workspace(directory: directory).browse())) } catch { return .filesListed(.failure(WizardFailure(error))) }
+        }
+    }
+
+    /// Asks for the chain of the files picked now; older answers will be dropped.
+    func analyse(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        s.bundles.generation += 1
+        s.bundles.submitError = nil
+        s.bundles.reviewPending = false
+        s.bundles.scroll = 0
+        let generation = s.bundles.generation, sources = s.bundles.picked, mode = s.bundles.mode
+        let output = s.bundles.output.text, directory = s.context.workspaceDirectory
+        return [.perform {
+            .bundleAnalysed(BundleAnalysis.analyse(workspace: Workspace(directory: directory), sources: sources, mode: mode, output: output, generation: generation))
+        }]
+    }
+
+    func bundleKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        switch key {
+        case .esc:
+            s.screen = .home
+            return []
+        case .f(10), .enter:
+            return submitBundle(&s)
+        case .pageUp:
+            s.bundles.scroll = max(0, s.bundles.scroll - 5)
+            return []
+        case .pageDown:
+            s.bundles.scroll += 5
+            return []
+        case .tab, .backTab:
+            s.bundles.focus = s.bundles.focus == .files ? .output : .files
+            return []
+        default:
+            break
+        }
+        if s.bundles.focus == .output {
+            let before = s.bundles.output.text
+            s.bundles.output.handle(key)
+            return s.bundles.output.text == before ? [] : analyse(&s)
+        }
+        switch key {
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState(); return []
+        case .char("m"):
+            s.bundles.mode = s.bundles.mode == .fullChain ? .caBundle : .fullChain
+            return analyse(&s)
+        case .char("r"):
+            return [listFiles(s)]
+        default:
+            let before = s.bundles.list.checked
+            s.bundles.list.handle(key, count: s.bundles.files?.count ?? 0, height: BundleView.listHeight(s.size))
+            return s.bundles.list.checked == before ? [] : analyse(&s)
+        }
+    }
+
+    func submitBundle(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard !s.bundles.picked.isEmpty else {
+            s.bundles.submitError = "pick the certificate files first (Space)"
+            return []
+        }
+        guard s.bundles.isCurrent, let analysis = s.bundles.analysis else {
+            s.bundles.reviewPending = true
+            return []
+        }
+        guard let plan = analysis.plan else {
+            s.bundles.submitError = analysis.error ?? "no chain could be built from these files"
+            return []
+        }
+        let directory = s.context.workspaceDirectory, output = s.bundles.output.text, sources = analysis.sources
+        return [.perform {
+            do {
+                return .prepared(origin: .bundles, .success(try Workspace(directory: directory).prepareBundle(plan, sources: sources, to: output)))
+            } catch {
+                return .prepared(origin: .bundles, .failure(WizardFailure(error)))
+            }
+        }]
+    }
+
+    func reviewKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard var review = s.review else {
+            s.screen = .home
+            return []
+        }
+        switch review.phase {
+        case .running:
+            return []
+        case .waiting:
+            switch key {
+            case .char("y"), .char("Y"), .f(10):
+                review.phase = .running
+                s.review = review
+                let operation = review.operation
+                return [
+                    .perform {
+                        do { return .performed(.success(try operation.perform())) } catch { return .performed(.failure(WizardFailure(error))) }
+                    },
+                    .after(0.1, .tick),
+                ]
+            case .esc, .char("n"), .char("N"):
+                s.screen = review.origin
+                s.review = nil
+            case .up, .pageUp:
+                review.scroll = max(0, review.scroll - (key == .up ? 1 : 10))
+                s.review = review
+            case .down, .pageDown:
+                review.scroll += key == .down ? 1 : 10
+                s.review = review
+            case .char("q"): return requestQuit(&s)
+            case .char("?"): s.help = HelpState()
+            default: break
+            }
+        case .done:
+            switch key {
+            case .enter, .esc:
+                s.review = nil
+                s.screen = .home
+            case .char("q"): return requestQuit(&s)
+            case .char("?"): s.help = HelpState()
+            default: break
+            }
+        case .failed:
+            switch key {
+            case .esc:
+                s.screen = review.origin
+                s.review = nil
+            case .enter:
+                s.screen = .home
+                s.review = nil
+            case .char("q"): return requestQuit(&s)
+            case .char("?"): s.help = HelpState()
+            default: break
+            }
+        }
+        return []
+    }
+}
+
+/// The last component of a path.
+func lastPathComponent(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}

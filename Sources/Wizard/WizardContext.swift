@@ -1,0 +1,122 @@
+import Deployment
+import Foundation
+import Lab
+import PKI
+
+/// One CMS node as the home screen lists it.
+public struct NodeSummary: Hashable, Sendable {
+    /// The node's short name (`cms1`).
+    public var name: String
+    /// Its FQDN.
+    public var fqdn: String
+    /// Its address.
+    public var address: String
+    /// The services it runs, by their MMP names.
+    public var services: [String]
+    /// Its database role: primary, joined, connected or none.
+    public var database: String
+
+    /// A summary.
+    public init(name: String, fqdn: String, address: String, services: [String], database: String) {
+        self.name = name
+        self.fqdn = fqdn
+        self.address = address
+        self.services = services
+        self.database = database
+    }
+}
+
+/// The estate the wizard works on, read-only: CMS release, domain and nodes.
+public struct EstateSummary: Hashable, Sendable {
+    /// The CMS release (`3.x`, `2.9`).
+    public var cmsVersion: String
+    /// The domain.
+    public var domain: String
+    /// The web bridge's join URL, when there is one.
+    public var joinURL: String?
+    /// The nodes, in the file's order.
+    public var nodes: [NodeSummary]
+
+    /// A summary.
+    public init(cmsVersion: String, domain: String, joinURL: String?, nodes: [NodeSummary]) {
+        self.cmsVersion = cmsVersion
+        self.domain = domain
+        self.joinURL = joinURL
+        self.nodes = nodes
+    }
+}
+
+/// Where the wizard works: a deployment file's estate or the built-in lab, and the folder
+/// its files are written to (the workspace).
+public struct WizardContext: Hashable, Sendable {
+    /// What the home screen shows.
+    public enum Source: Hashable, Sendable {
+        /// `./deployment.yaml`, read and valid.
+        case deployment(path: String, estate: EstateSummary)
+        /// `./deployment.yaml` is there but cannot be used: why, in the loader's words.
+        case brokenDeployment(path: String, problem: String)
+        /// The built-in lab in `directory`; `madeNow` when this run made it.
+        case lab(directory: String, estate: EstateSummary, madeNow: Bool)
+    }
+
+    /// The estate.
+    public var source: Source
+    /// The folder Step 1 and the bundles write to and the file picker browses.
+    public var workspaceDirectory: String
+    /// What that folder is, in words ("cms1's MMP folder in the lab").
+    public var workspaceLabel: String
+
+    /// A context.
+    public init(source: Source, workspaceDirectory: String, workspaceLabel: String) {
+        self.source = source
+        self.workspaceDirectory = workspaceDirectory
+        self.workspaceLabel = workspaceLabel
+    }
+
+    /// The estate, when there is one to show.
+    public var estate: EstateSummary? {
+        switch source {
+        case .deployment(_, let e), .lab(_, let e, _): return e
+        case .brokenDeployment: return nil
+        }
+    }
+
+    /// A few words for the title bar: "lab", "deployment.yaml".
+    public var shortName: String {
+        switch source {
+        case .deployment(let path, _), .brokenDeployment(let path, _): return (path as NSString).lastPathComponent
+        case .lab: return "built-in lab"
+        }
+    }
+
+    /// The context for a deployment file's text (`deploymentText`, read by the caller from
+    /// `deploymentPath`), working in `currentDirectory`.
+    public static func deployment(path: String, text: String, currentDirectory: String) -> WizardContext {
+        let source: Source
+        do {
+            let d = try DeploymentFile.load(yaml: text)
+            let nodes = d.nodes.map {
+                NodeSummary(name: $0.name, fqdn: $0.fqdn, address: $0.address, services: $0.services.map(\.rawValue), database: $0.database.rawValue)
+            }
+            source = .deployment(path: path, estate: EstateSummary(cmsVersion: d.cmsVersion.description, domain: d.domain, joinURL: d.joinURL, nodes: nodes))
+        } catch {
+            source = .brokenDeployment(path: path, problem: "\(error)")
+        }
+        return WizardContext(source: source, workspaceDirectory: currentDirectory, workspaceLabel: "the current folder")
+    }
+
+    /// The built-in lab in `directory` (the user's data folder by default), made on first
+    /// use. Files are written to the first node's MMP folder, as `pki csr` on that node would.
+    public static func lab(directory: String = Lab.defaultDirectory()) throws -> WizardContext {
+        let existed = (try? Lab(directory: directory)) != nil
+        let lab = try Lab.openOrCreate(at: directory)
+        let topology = try lab.topology()
+        let nodes = topology.nodes.map {
+            NodeSummary(name: $0.name, fqdn: $0.fqdn, address: $0.address, services: $0.services.map(\.rawValue), database: $0.databaseRole.rawValue)
+        }
+        let estate = EstateSummary(cmsVersion: topology.version.rawValue, domain: topology.domain, joinURL: topology.joinURL, nodes: nodes)
+        let first = topology.nodes.first?.name ?? "cms1"
+        return WizardContext(source: .lab(directory: lab.directory, estate: estate, madeNow: !existed),
+                             workspaceDirectory: lab.nodeDirectory(first), workspaceLabel: "\(first)'s MMP folder in the lab")
+    }
+}

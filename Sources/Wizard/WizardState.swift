@@ -1,0 +1,125 @@
+import PKI
+import TerminalUI
+
+/// The screens of the wizard.
+public enum Screen: Hashable, Sendable {
+    /// The estate, the steps and the ways in.
+    case home
+    /// Step 1: one key and CSR in the MMP's syntax.
+    case csr
+    /// Bundles: choose files, see the chain, write it in CMS order.
+    case bundles
+    /// The files and commands an operation will write and run, before it does.
+    case review
+    /// The colour themes.
+    case themes
+}
+
+/// An engine error as the wizard shows it: the sentence, and the field it is about.
+public struct WizardFailure: Error, Hashable, Sendable {
+    /// The whole sentence.
+    public var message: String
+    /// The field or file it is about, when known.
+    public var field: String?
+
+    /// A failure.
+    public init(_ message: String, field: String? = nil) {
+        self.message = message
+        self.field = field
+    }
+
+    /// The failure for any error the engine throws.
+    public init(_ error: Error) {
+        if let pki = error as? PKIError {
+            self.init(pki.message, field: pki.field)
+        } else {
+            self.init("\(error)")
+        }
+    }
+}
+
+/// Everything that can happen in the wizard: keys, resizes, and the results of the work
+/// its commands do off the input loop.
+public enum WizardMessage: Sendable {
+    /// A key press.
+    case key(Key)
+    /// The terminal's size.
+    case resize(Size)
+    /// An operation checked and ready for review (or why it cannot be), for `origin`.
+    case prepared(origin: Screen, Result<PreparedOperation, WizardFailure>)
+    /// The confirmed operation finished.
+    case performed(Result<OperationResult, WizardFailure>)
+    /// The spinner's clock while an operation runs.
+    case tick
+    /// The workspace's files, for the bundle picker.
+    case filesListed(Result<[BrowsedFile], WizardFailure>)
+    /// The chain and checks for the files picked.
+    case bundleAnalysed(BundleAnalysis)
+    /// A theme read from its file (or why it could not be).
+    case themeLoaded(Result<Theme, WizardFailure>)
+}
+
+/// The help overlay and how far it is scrolled.
+public struct HelpState: Hashable, Sendable {
+    /// Rows scrolled past.
+    public var scroll: Int = 0
+    /// A help overlay at its top.
+    public init() {}
+}
+
+/// The whole wizard: one value, changed only by `WizardApp.update`.
+public struct WizardState: Sendable {
+    /// The terminal's size.
+    public var size: Size = .standard
+    /// The colours in use.
+    public var theme: Theme
+    /// True when NO_COLOR asked for no colour: every theme picked is shown without it.
+    public var noColor: Bool
+    /// Where theme files are found.
+    public var themeCatalog: ThemeCatalog
+    /// The themes on offer.
+    public var themes: [ThemeInfo]
+    /// The estate and the workspace folder.
+    public var context: WizardContext
+    /// The screen shown.
+    public var screen: Screen = .home
+    /// The home menu.
+    public var home = MenuState()
+    /// Step 1.
+    public var csr: CSRBuilder
+    /// The bundle screen.
+    public var bundles = BundleScreenState()
+    /// The review, while one is open.
+    public var review: ReviewState?
+    /// The theme picker.
+    public var themeMenu = MenuState()
+    /// Why the last theme picked could not be used.
+    public var themeError: String?
+    /// The help overlay, when open.
+    public var help: HelpState?
+    /// The quit question, when asked.
+    public var quitDialog: DialogState?
+    /// What Step 1 last wrote, for the home screen.
+    public var step1Result: String?
+    /// What the bundle screen last wrote, for the home screen.
+    public var bundleResult: String?
+
+    /// The state at start: the home screen over `context`.
+    public init(context: WizardContext, theme: Theme, themeCatalog: ThemeCatalog, themes: [ThemeInfo], noColor: Bool) {
+        self.context = context
+        self.theme = theme
+        self.themeCatalog = themeCatalog
+        self.themes = themes
+        self.noColor = noColor
+        self.csr = CSRBuilder(cnPlaceholder: context.estate?.nodes.first?.fqdn ?? "cms1.example.com")
+    }
+
+    /// What would be lost by quitting now, in words; empty when nothing would.
+    public var unsavedWork: [String] {
+        var out: [String] = []
+        if csr.isDirty { out.append("the Step 1 form is filled in but nothing was written") }
+        if bundles.isDirty { out.append("files are picked for a bundle that was not written") }
+        if let review, review.isWaiting { out.append("a review is open and not confirmed") }
+        return out
+    }
+}

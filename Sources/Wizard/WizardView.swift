@@ -1,0 +1,303 @@
+import PKI
+import TerminalUI
+
+/// Lines of styled text for a panel, wrapped to its width, so that screens can stack
+/// paragraphs of different roles and scroll them as one.
+struct TextLines {
+    var rows: [[Span]] = []
+    let width: Int
+    let theme: Theme
+
+    init(width: Int, theme: Theme) {
+        self.width = max(1, width)
+        self.theme = theme
+    }
+
+    /// Adds `prefix` + `text` in `role`, wrapped at spaces (a word longer than a row is
+    /// cut); continuation rows are indented by `indent` columns.
+    mutating func add(_ text: String, _ role: Role = .normal, indent: Int = 0, prefix: String = "") {
+        let style = theme[role]
+        let pad = String(repeating: " ", count: max(0, min(indent, width - 1)))
+        var out: [String] = []
+        var line = prefix, lineWidth = CharacterWidth.of(prefix), atStart = true
+        for (p, paragraph) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if p > 0 {
+                out.append(line)
+                line = pad
+                lineWidth = pad.count
+                atStart = true
+            }
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+                var w = String(word)
+                let need = CharacterWidth.of(w) + (atStart ? 0 : 1)
+                if lineWidth + need <= width {
+                    line += (atStart ? "" : " ") + w
+                    lineWidth += need
+                    atStart = false
+                    continue
+                }
+                if !atStart {
+                    out.append(line)
+                    line = pad
+                    lineWidth = pad.count
+                }
+                while lineWidth + CharacterWidth.of(w) > width {
+                    var head = w.truncated(toWidth: max(1, width - lineWidth), ellipsis: false)
+                    if head.isEmpty { head = String(w.first!) }
+                    out.append(line + head)
+                    w = String(w.dropFirst(head.count))
+                    line = pad
+                    lineWidth = pad.count
+                }
+                line += w
+                lineWidth += CharacterWidth.of(w)
+                atStart = w.isEmpty
+            }
+        }
+        out.append(line)
+        rows += out.map { [Span($0, style: style)] }
+    }
+
+    /// Adds one row of spans as it is (cut at the edge).
+    mutating func add(spans: [Span]) { rows.append(spans) }
+
+    /// Adds an empty row.
+    mutating func blank() { rows.append([]) }
+
+    /// Draws rows from `scroll` into `area`.
+    func render(area: Rect, buffer: inout Buffer, scroll: Int = 0) {
+        guard !area.isEmpty else { return }
+        for (i, row) in rows.dropFirst(max(0, min(scroll, max(0, rows.count - area.height)))).prefix(area.height).enumerated() {
+            buffer.write(row, x: area.x, y: area.y + i, clip: area)
+        }
+    }
+}
+
+extension WizardApp {
+    /// The keys that work now, as the help bar shows them (the same values update matches).
+    public func bindings(_ s: WizardState) -> [KeyBinding] {
+        if s.quitDialog != nil {
+            return [KeyBinding(.char("y"), help: "quit"), KeyBinding([.char("n"), .esc], label: "n/Esc", help: "stay"), KeyBinding([.left, .right], label: "←→", help: "choose"), .choose]
+        }
+        if s.help != nil {
+            return [KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll"), KeyBinding([.esc, .f(1)], label: "Esc/F1", help: "close help"), .quit]
+        }
+        if TooSmall.applies(to: s.size, minimum: Self.minimumSize) { return [.quit] }
+        let f1 = KeyBinding(.f(1), help: "help")
+        let review = KeyBinding(.f(10), help: "review")
+        let home = KeyBinding(.esc, help: "home")
+        switch s.screen {
+        case .home:
+            return [.move, .choose, .help, .quit]
+        case .themes:
+            return [.move, KeyBinding(.enter, help: "use"), .back, .help, .quit]
+        case .csr:
+            if s.csr.focus == CSRBuilder.keyTypeRow {
+                return [KeyBinding([.left, .right], label: "←→", help: "key type"), KeyBinding(.enter, help: "review"), KeyBinding(.tab, help: "fields"), home, .help, .quit]
+            }
+            return [KeyBinding([.tab, .backTab], label: "Tab/S-Tab", help: "field"), KeyBinding(.enter, help: "next"), review, home, f1]
+        case .bundles:
+            if s.bundles.focus == .output {
+                return [KeyBinding(.tab, help: "files"), KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), home, f1]
+            }
+            return [KeyBinding(.char(" "), help: "pick"), KeyBinding(.char("m"), help: "mode"), KeyBinding(.tab, help: "name"),
+                    KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "chain"),
+                    home, .help, .quit, .move, KeyBinding(.char("r"), help: "reread")]
+        case .review:
+            switch s.review?.phase {
+            case .waiting?:
+                return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "write"), KeyBinding([.esc, .char("n")], label: "Esc", help: "back, write nothing"),
+                        KeyBinding([.up, .down], label: "↑↓", help: "scroll"), .help, .quit]
+            case .running?: return []
+            case .done?: return [KeyBinding([.enter, .esc], label: "Enter", help: "home"), .help, .quit]
+            case .failed?: return [KeyBinding(.esc, help: "back to fix"), KeyBinding(.enter, help: "home"), .help, .quit]
+            case nil: return [home]
+            }
+        }
+    }
+
+    /// What each screen is called in the title bar.
+    static func title(_ screen: Screen) -> String {
+        switch screen {
+        case .home: return "Home"
+        case .csr: return "Step 1: CSR builder"
+        case .bundles: return "Bundles"
+        case .review: return "Review before writing"
+        case .themes: return "Theme"
+        }
+    }
+
+    public func view(_ s: WizardState, size: Size) -> Buffer {
+        let theme = s.theme
+        var b = Buffer(size: size, style: theme[.normal])
+        if TooSmall.applies(to: size, minimum: Self.minimumSize) {
+            TooSmall(minimum: Self.minimumSize).render(area: b.area, buffer: &b, theme: theme)
+            return b
+        }
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1), .length(1)]).split(b.area)
+        StatusLine(left: " cmscerts · " + Self.title(s.screen), right: "\(s.context.shortName) · theme \(theme.name) ", role: .status)
+            .render(area: rows[0], buffer: &b, theme: theme)
+        let body = rows[1].inset(left: 1, right: 1)
+        switch s.screen {
+        case .home: HomeView.render(s, area: body, buffer: &b)
+        case .csr: CSRView.render(s, area: body, buffer: &b)
+        case .bundles: BundleView.render(s, area: body, buffer: &b)
+        case .review: ReviewView.render(s, area: body, buffer: &b)
+        case .themes: renderThemes(s, area: body, buffer: &b)
+        }
+        StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
+        HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
+        if let help = s.help {
+            let box = b.area.inset(top: 1, bottom: 1)
+            b.fill(box, style: theme[.dialog])
+            let block = Block(title: "Help: " + Self.title(s.screen), role: .border)
+            block.render(area: box, buffer: &b, theme: theme)
+            let inner = block.inner(box).inset(left: 1, right: 1)
+            var text = TextLines(width: inner.width, theme: theme)
+            for line in HelpText.text(for: s.screen).split(separator: "\n", omittingEmptySubsequences: false) {
+                text.add(String(line), .dialog, indent: 2)
+            }
+            text.render(area: inner, buffer: &b, scroll: help.scroll)
+            b.cursor = nil
+        }
+        if let dialog = s.quitDialog {
+            let message = "Quit cmscerts? " + s.unsavedWork.joined(separator: "; ") + "."
+            Dialog(title: "Quit", message: message, state: dialog, yesLabel: "Quit", noLabel: "Stay").render(area: b.area, buffer: &b, theme: theme)
+            b.cursor = nil
+        }
+        return b
+    }
+
+    /// One line under the body: what matters on this screen right now.
+    func footnote(_ s: WizardState) -> String {
+        switch s.screen {
+        case .home: return "Nothing is written or run before you confirm it on a review screen."
+        case .csr: return "Every Step 1 rule is checked as you type. Nothing is written before review."
+        case .bundles: return "Nothing is written before review. PEM, DER, PKCS#7 and PKCS#12 files are read."
+        case .review:
+            switch s.review?.phase {
+            case .running?: return "Working: keys are generated off the screen's loop; Ctrl-C stops."
+            default: return "Files are written atomically; private keys 0600; a key is never overwritten."
+            }
+        case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
+        }
+    }
+
+    func renderThemes(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
+        let theme = s.theme
+        let parts = Layout.vertical([.length(2), .fill(1), .length(2)]).split(area)
+        var top = TextLines(width: parts[0].width, theme: theme)
+        top.add("Pick a theme; Enter uses it. In use: \(theme.name).", .title)
+        top.render(area: parts[0], buffer: &b)
+        let items = s.themes.map { MenuItem($0.name + ($0.name == theme.name ? " (in use)" : ""), detail: $0.description) }
+        Menu(items: items, state: s.themeMenu).render(area: parts[1], buffer: &b, theme: theme)
+        if let error = s.themeError {
+            var bottom = TextLines(width: parts[2].width, theme: theme)
+            bottom.add("✗ " + error, .error, indent: 2)
+            bottom.render(area: parts[2], buffer: &b)
+        }
+    }
+}
+
+/// The home screen: the estate, the steps with their state, and the ways in.
+enum HomeView {
+    /// The home menu's entries, in order.
+    enum Entry: CaseIterable {
+        case step1, step2, step3, step4, step5, bundles, theme, help, quit
+    }
+
+    static func items(_ s: WizardState) -> [MenuItem] {
+        let later = "not in this version"
+        let step1 = s.step1Result ?? (s.csr.isDirty ? "draft, not written" : "ready")
+        let bundles = s.bundleResult ?? (s.bundles.isDirty ? "files picked, not written" : "ready")
+        return [
+            MenuItem("Step 1   CSR builder: a key and CSR, pki csr syntax", detail: step1),
+            MenuItem("Step 2   CSRs per service", detail: later, enabled: false),
+            MenuItem("Step 3   Database cluster and built-in CA", detail: later, enabled: false),
+            MenuItem("Step 4   Verification: inspect, match, verify", detail: later, enabled: false),
+            MenuItem("Step 5   Applying certificates to services", detail: later, enabled: false),
+            MenuItem("Bundles  chain in CMS order, checks, write", detail: bundles),
+            MenuItem("Theme    colours", detail: s.theme.name),
+            MenuItem("Help", detail: "F1 or ?"),
+            MenuItem("Quit", detail: "q"),
+        ]
+    }
+
+    static func describe(_ entry: Entry) -> String {
+        switch entry {
+        case .step1: return "Make a private key and a CSR as the MMP's pki csr does, every Step 1 rule checked as you type."
+        case .step2: return "CSRs for each service (webadmin, callbridge, webbridge, XMPP, TURN): part 2 of the wizard, not in this version. Use Step 1 once per service meanwhile."
+        case .step3: return "The database cluster's certificates and the built-in CA: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
+        case .step4: return "Inspect, match and verify: part 2 of the wizard, not in this version; cmscerts pki inspect/match/verify do it now."
+        case .step5: return "Applying certificates to each service: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
+        case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."
+        case .theme: return "Colours from themes/*.yaml; NO_COLOR is honoured."
+        case .help: return "The keys and what each screen does."
+        case .quit: return "Leave cmscerts; asks first when something typed was not written."
+        }
+    }
+
+    static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
+        let theme = s.theme
+        let items = items(s)
+        let menuHeight = items.count
+        let describeHeight = 2
+        let estateHeight = max(0, area.height - menuHeight - describeHeight - 1)
+        let parts = Layout.vertical([.length(estateHeight), .length(1), .length(menuHeight), .length(describeHeight)]).split(area)
+        var top = TextLines(width: area.width, theme: theme)
+        var files = TextLines(width: area.width, theme: theme)
+        files.add("Files go to " + s.context.workspaceDirectory + " (" + s.context.workspaceLabel + ")", .normal, indent: 2)
+        let room = estateHeight - files.rows.count
+        switch s.context.source {
+        case .lab(let directory, let estate, let madeNow):
+            top.add("Built-in lab: CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
+            top.add("Lab folder: " + directory, .muted, indent: 2)
+            if madeNow {
+                top.add("Made now, on first run: a simulated cluster to rehearse on.", .ok, indent: 2)
+            } else {
+                top.add("A simulated cluster to rehearse on: cmscerts lab status shows it.", .muted, indent: 2)
+            }
+            nodeRows(estate, &top, room: room - top.rows.count)
+        case .deployment(let path, let estate):
+            top.add("Deployment \(lastPathComponent(path)): CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
+            top.add("A read-only summary in this version; cmscerts plan turns it into commands.", .muted, indent: 2)
+            nodeRows(estate, &top, room: room - top.rows.count)
+        case .brokenDeployment(let path, let problem):
+            top.add("\(path) cannot be used:", .error)
+            for line in problem.split(separator: "\n").prefix(max(1, room - 3)) {
+                top.add(String(line), .error, indent: 4)
+            }
+            top.add("Fix it (cmscerts init writes an example); Step 1 and Bundles work in the current folder.", .muted, indent: 2)
+        }
+        top.rows = Array(top.rows.prefix(max(0, room))) + files.rows
+        top.render(area: parts[0], buffer: &b)
+        Menu(items: items, state: s.home).render(area: parts[2], buffer: &b, theme: theme)
+        var bottom = TextLines(width: area.width, theme: theme)
+        bottom.add(describe(Entry.allCases[min(s.home.selected, Entry.allCases.count - 1)]), .muted)
+        bottom.render(area: parts[3], buffer: &b)
+    }
+
+    static func nodeRows(_ estate: EstateSummary, _ out: inout TextLines, room: Int) {
+        guard room >= 2 else { return }
+        let header = ["Node", "FQDN", "Address", "Database", "Services"]
+        let table = estate.nodes.map { [$0.name, $0.fqdn, $0.address, $0.database, $0.services.joined(separator: ",")] }
+        var widths = header.indices.map { c in ([header[c]] + table.map { $0[c] }).map { CharacterWidth.of($0) + 2 }.max() ?? 0 }
+        // Without room for every column, the address goes first: the FQDN names the node.
+        var columns = Array(header.indices)
+        if widths.reduce(0, +) - 2 > out.width {
+            columns.remove(at: 2)
+            widths[2] = 0
+        }
+        func row(_ cells: [String]) -> String {
+            columns.map { c in c == columns.last ? cells[c] : cells[c].padded(toWidth: widths[c]) }.joined()
+        }
+        out.add(spans: [Span(row(header), style: out.theme[.header])])
+        let shown = estate.nodes.count <= room - 1 ? table : Array(table.prefix(room - 2))
+        for cells in shown {
+            out.add(spans: [Span(row(cells), style: out.theme[.normal])])
+        }
+        if shown.count < estate.nodes.count {
+            out.add("… and \(estate.nodes.count - shown.count) more (a taller terminal shows them)", .muted)
+        }
+    }
+}

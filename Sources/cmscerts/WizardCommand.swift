@@ -1,0 +1,68 @@
+import Foundation
+import Lab
+import NcursesBackend
+import TerminalUI
+import Wizard
+
+/// `cmscerts` with no subcommand: the full-screen wizard, on ./deployment.yaml when there
+/// is one, otherwise on the built-in lab (made in the user's data folder on first run).
+enum WizardLauncher {
+    /// Folders searched for `NAME.yaml` themes, first match wins: $CMSCERTS_THEMES,
+    /// ./themes, the user's data folder, and the `themes` folder of the source tree or
+    /// installation the executable sits in (up to four folders above it).
+    static func themeFolders(environment: [String: String]) -> [String] {
+        var folders: [String] = []
+        if let custom = environment["CMSCERTS_THEMES"], !custom.isEmpty { folders.append(custom) }
+        folders.append(FileManager.default.currentDirectoryPath + "/themes")
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        folders.append(dataHome + "/cmscerts/themes")
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        for _ in 0..<4 {
+            for candidate in [folder.appendingPathComponent("themes").path, folder.appendingPathComponent("share/cmscerts/themes").path]
+            where FileManager.default.fileExists(atPath: candidate + "/default.yaml") {
+                folders.append(candidate)
+            }
+            folder.deleteLastPathComponent()
+        }
+        return folders
+    }
+
+    static func run(themeName: String?) throws {
+        // Before anything is made (the lab): a script that runs cmscerts bare gets usage, not a lab.
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CLIFailure(code: 2, message: "ERROR: the wizard needs an interactive terminal; in scripts use the subcommands (cmscerts --help)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let current = FileManager.default.currentDirectoryPath
+        let deploymentPath = current + "/deployment.yaml"
+        let context: WizardContext
+        if FileManager.default.fileExists(atPath: deploymentPath) {
+            guard let data = FileManager.default.contents(atPath: deploymentPath) else {
+                throw CLIFailure(code: 2, message: "ERROR: cannot read \(deploymentPath): check its permissions")
+            }
+            context = WizardContext.deployment(path: deploymentPath, text: String(decoding: data, as: UTF8.self), currentDirectory: current)
+        } else {
+            do {
+                context = try WizardContext.lab(directory: Lab.defaultDirectory(environment: environment))
+            } catch {
+                throw CLIFailure(code: 2, message: "ERROR: cannot open the built-in lab: \(error)")
+            }
+        }
+        let catalog = ThemeCatalog(folders: themeFolders(environment: environment))
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        var theme: Theme
+        do {
+            theme = try catalog.select(named: themeName, environment: environment)
+        } catch {
+            throw CLIFailure(code: 2, message: "ERROR: \(error)")
+        }
+        if noColor { theme = theme.withoutColor }
+        let state = WizardState(context: context, theme: theme, themeCatalog: catalog, themes: catalog.available(), noColor: noColor)
+        do {
+            _ = try NcursesBackend.run(WizardApp(), state: state)
+        } catch let error as TerminalError {
+            throw CLIFailure(code: 2, message: "ERROR: \(error.description)")
+        }
+    }
+}

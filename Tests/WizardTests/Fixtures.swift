@@ -1,0 +1,93 @@
+import Foundation
+import Lab
+import PKI
+import TerminalUI
+import TestSupport
+import Testing
+@testable import Wizard
+
+/// The repository's theme files.
+let repositoryThemes = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes").path
+
+/// A wizard over a fresh lab in a temporary folder, headless at 80x24.
+final class WizardFixture {
+    let folder: String
+    let context: WizardContext
+    let runtime: HeadlessRuntime<WizardApp>
+
+    /// `noColor` starts as NO_COLOR would; `context` replaces the lab (a deployment file).
+    init(noColor: Bool = false, context given: ((String) -> WizardContext)? = nil, size: Size = .standard) throws {
+        folder = TestSupport.temporaryDirectory("wiz")
+        context = try given?(folder) ?? WizardContext.lab(directory: folder + "/lab")
+        let catalog = ThemeCatalog(folders: [repositoryThemes])
+        let theme = noColor ? Theme.builtInMonochrome.withoutColor : Theme.builtInDefault
+        let state = WizardState(context: context, theme: theme, themeCatalog: catalog, themes: catalog.available(), noColor: noColor)
+        runtime = HeadlessRuntime(WizardApp(), state: state, size: size)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+    var state: WizardState { runtime.state }
+    var lines: [String] { runtime.lines }
+    var screenText: String { lines.joined(separator: "\n") }
+    var workspace: String { context.workspaceDirectory }
+
+    /// Variable text of the screen (the temporary folder) replaced by a fixed token of the
+    /// same length, so that snapshots are stable and the layout unchanged.
+    var placeholders: [String: String] {
+        let token = "/TMP" + String(repeating: "_", count: max(0, folder.count - 4))
+        return [folder: token]
+    }
+
+    func snapshot(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        Snapshot.check(lines, name, replacing: placeholders, sourceLocation: sourceLocation)
+    }
+
+    @discardableResult
+    func press(_ keys: Key...) -> [String] { runtime.press(keys).trimmedLines }
+
+    @discardableResult
+    func type(_ text: String) -> [String] { runtime.type(text).trimmedLines }
+
+    /// Waits for every command to finish (bounded by the runtime's timeout).
+    func settle() async {
+        let done = await runtime.settle()
+        #expect(done, "the wizard's commands finished")
+    }
+
+    /// Fills Step 1 from the home screen: basename, CN, O, C and SANs.
+    func fillStep1(basename: String = "webadmin", cn: String = "cms1.lab.example.com", o: String = "Example Inc.",
+                   c: String = "GB", sans: String = "join.lab.example.com") {
+        runtime.press(.enter)
+        runtime.type(basename)
+        runtime.press(.tab)
+        runtime.type(cn)
+        runtime.press(.tab, .tab)
+        runtime.type(o)
+        runtime.press(.tab, .tab, .tab)
+        runtime.type(c)
+        runtime.press(.tab)
+        runtime.type(sans)
+    }
+
+    /// A three-level chain made by `openssl` itself in `dir`: root, intermediate, leaf.
+    func opensslChain(in dir: String, leafCN: String = "cms1.lab.example.com") {
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        func ssl(_ args: [String]) {
+            let r = TestSupport.openssl(args, in: dir)
+            #expect(r.status == 0, "openssl \(args.joined(separator: " ")): \(r.stderr)")
+        }
+        ssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.crt", "-days", "3650",
+             "-subj", "/O=Test/CN=Test Root CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        ssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "inter.key", "-out", "inter.csr", "-subj", "/O=Test/CN=Test Issuing CA"])
+        TestSupport.write("basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n", to: dir + "/ca.ext")
+        ssl(["x509", "-req", "-in", "inter.csr", "-CA", "root.crt", "-CAkey", "root.key", "-CAcreateserial", "-out", "inter.crt", "-days", "1825", "-extfile", "ca.ext"])
+        ssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=\(leafCN)"])
+        TestSupport.write("basicConstraints=CA:FALSE\nsubjectAltName=DNS:\(leafCN)\nextendedKeyUsage=serverAuth,clientAuth\n", to: dir + "/leaf.ext")
+        ssl(["x509", "-req", "-in", "leaf.csr", "-CA", "inter.crt", "-CAkey", "inter.key", "-CAcreateserial", "-out", "leaf.crt", "-days", "365", "-extfile", "leaf.ext"])
+        for junk in ["root.key", "inter.key", "inter.csr", "leaf.csr", "ca.ext", "leaf.ext", "root.srl", "inter.srl"] {
+            try? FileManager.default.removeItem(atPath: dir + "/" + junk)
+        }
+    }
+}

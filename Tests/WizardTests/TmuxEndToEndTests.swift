@@ -1,0 +1,181 @@
+import Foundation
+import Lab
+import PKI
+import TestSupport
+import Testing
+
+let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// The built `cmscerts` in an 80x24 tmux pane on a private tmux server, with HOME and
+/// XDG_DATA_HOME in a temporary folder. A script around it saves `stty -g` before and
+/// compares it after, so a test can tell whether the terminal came back as it was.
+final class WizardPane {
+    let socket = "cmscerts-wiz-\(UUID().uuidString.prefix(8))"
+    let folder: String
+    var home: String { folder + "/home" }
+    var work: String { folder + "/work" }
+    var dataHome: String { home + "/data" }
+    var labNode: String { dataHome + "/cmscerts/lab/nodes/cms1" }
+
+    init(prepare: ((WizardPane) throws -> Void)? = nil) throws {
+        folder = TestSupport.temporaryDirectory("wizpane")
+        for dir in [home, work] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try prepare?(self)
+        let script = """
+            cd '\(work)'
+            stty -g > '\(folder)/before'
+            env HOME='\(home)' XDG_DATA_HOME='\(dataHome)' LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= TERM=xterm-256color '\(TestSupport.productPath("cmscerts"))'
+            echo "exit=$?"
+            stty -g > '\(folder)/after'
+            stty -a > '\(folder)/stty-after'
+            if cmp -s '\(folder)/before' '\(folder)/after'; then echo "TERMINAL SANE"; else echo "TERMINAL CHANGED"; fi
+            """
+        try script.write(toFile: folder + "/run.sh", atomically: true, encoding: .utf8)
+        try "set -g remain-on-exit on\n".write(toFile: folder + "/tmux.conf", atomically: true, encoding: .utf8)
+        let r = tmux(["-f", folder + "/tmux.conf", "new-session", "-d", "-s", "t", "-x", "80", "-y", "24",
+                      "bash --norc --noprofile '\(folder)/run.sh'"])
+        if r.status != 0 { throw POSIXError(.EIO) }
+    }
+
+    deinit {
+        tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    @discardableResult
+    func tmux(_ args: [String]) -> ProcessResult {
+        TestSupport.run(tmuxPath ?? "tmux", ["-L", socket] + args, timeout: .seconds(30))
+    }
+
+    /// The pane's visible lines.
+    func screen() -> [String] {
+        tmux(["capture-pane", "-p", "-t", "t"]).stdout.components(separatedBy: "\n")
+    }
+
+    /// Polls the pane until `text` shows (no fixed sleeps), for at most `seconds`.
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 30) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        repeat {
+            if screen().contains(where: { $0.contains(text) }) { return true }
+            usleep(20_000)
+        } while Date() < deadline
+        return false
+    }
+
+    func keys(_ names: String...) { tmux(["send-keys", "-t", "t"] + names) }
+    func type(_ text: String) { tmux(["send-keys", "-t", "t", "-l", text]) }
+    func resize(_ width: Int, _ height: Int) { tmux(["resize-window", "-t", "t", "-x", "\(width)", "-y", "\(height)"]) }
+
+    var alternateScreen: Bool {
+        tmux(["display", "-p", "-t", "t", "#{alternate_on}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+
+    /// After the program ended: the terminal is as it was before, echo on, canonical mode.
+    func expectSaneTerminal(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(waitFor("TERMINAL SANE"), "stty -g is the same after as before: \(screen().joined(separator: "\n"))", sourceLocation: sourceLocation)
+        #expect(!alternateScreen, "the alternate screen was left", sourceLocation: sourceLocation)
+        let stty = TestSupport.read(folder + "/stty-after")
+        #expect(stty.contains(" echo ") && stty.contains(" icanon "), "echo and canonical mode are back: \(stty)", sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("The wizard in tmux, on the built binary", .serialized, .enabled(if: tmuxPath != nil, "tmux is not installed: the end-to-end tests are skipped"))
+struct TmuxEndToEndTests {
+    @Test func step1ByKeysMakesAKeyAndCSRThatOpenSSLAcceptsThenResizeAndQ() throws {
+        let pane = try WizardPane()
+        try #require(pane.waitFor("Made now, on first run"), "\(pane.screen().joined(separator: "\n"))")
+        #expect(pane.alternateScreen)
+        pane.keys("Enter")
+        #expect(pane.waitFor("Step 1: CSR builder"))
+        pane.type("webadmin")
+        pane.keys("Tab")
+        pane.type("cms1.lab.example.com")
+        pane.keys("Tab", "Tab")
+        pane.type("Example Inc.")
+        pane.keys("Tab", "Tab", "Tab")
+        pane.type("GB")
+        pane.keys("Tab")
+        pane.type("join.lab.example.com")
+        #expect(pane.waitFor("The line, as the MMP takes it:"))
+        #expect(pane.waitFor("Note: the CN cms1.lab.example.com was added to subjectAltName"))
+        pane.keys("F10")
+        #expect(pane.waitFor("Press y or F10 to write these files"))
+        #expect(!FileManager.default.fileExists(atPath: pane.labNode + "/webadmin.key"), "nothing written before confirming")
+        pane.keys("y")
+        #expect(pane.waitFor("✓ Done."), "\(pane.screen().joined(separator: "\n"))")
+        let verify = TestSupport.openssl(["req", "-verify", "-noout", "-in", pane.labNode + "/webadmin.csr"])
+        #expect(verify.status == 0 && verify.output.contains("verify OK"), "\(verify.output)")
+        let match = TestSupport.openssl(["req", "-noout", "-subject", "-in", pane.labNode + "/webadmin.csr"]).stdout
+        #expect(match.contains("C = GB, O = Example Inc., CN = cms1.lab.example.com"), "\(match)")
+        pane.keys("Enter")
+        #expect(pane.waitFor("wrote webadmin.key, webadmin.csr"))
+        // A resize mid-screen: more room, too small, and back.
+        pane.resize(110, 30)
+        #expect(pane.waitFor("Address"), "the wider screen shows the address column")
+        pane.resize(60, 20)
+        #expect(pane.waitFor("Terminal too small: 60x20"))
+        pane.resize(80, 24)
+        #expect(pane.waitFor("Step 2   CSRs per service"))
+        pane.keys("q")
+        #expect(pane.waitFor("exit=0"))
+        pane.expectSaneTerminal()
+    }
+
+    @Test func theBundleViewOrdersAShuffledChainAndWritesIt() throws {
+        let pane = try WizardPane { pane in
+            let lab = try Lab.create(at: pane.dataHome + "/cmscerts/lab")
+            let node = lab.nodeDirectory("cms1")
+            let f = try WizardFixture()
+            f.opensslChain(in: pane.folder + "/chain")
+            let pile = ["root.crt", "leaf.crt", "inter.crt"].map { TestSupport.read(pane.folder + "/chain/" + $0) }.joined()
+            TestSupport.write(pile, to: node + "/shuffled.pem")
+        }
+        try #require(pane.waitFor("Bundles  chain in CMS order"))
+        pane.keys("Down", "Enter")
+        #expect(pane.waitFor("shuffled.pem"))
+        pane.keys("Space")
+        #expect(pane.waitFor("3 root"), "\(pane.screen().joined(separator: "\n"))")
+        #expect(pane.waitFor("1 entity"))
+        pane.keys("Enter")
+        #expect(pane.waitFor("Press y or F10 to write these files"))
+        pane.keys("F10")
+        #expect(pane.waitFor("✓ Done."))
+        let written = TestSupport.read(pane.labNode + "/fullchain.pem")
+        let report = BundleChecker.check(data: Data(written.utf8), name: "fullchain.pem")
+        #expect(report.passed, "\(report.text)")
+        #expect(report.members.map(\.subject) == ["CN=cms1.lab.example.com", "O=Test, CN=Test Issuing CA", "O=Test, CN=Test Root CA"])
+        pane.keys("Enter")
+        pane.keys("q")
+        #expect(pane.waitFor("exit=0"))
+        pane.expectSaneTerminal()
+    }
+
+    @Test func ctrlCInAHalfFilledFormLeavesASaneTerminal() throws {
+        let pane = try WizardPane()
+        try #require(pane.waitFor("Step 1   CSR builder"))
+        pane.keys("Enter")
+        #expect(pane.waitFor("Key type"))
+        pane.type("half")
+        #expect(pane.waitFor("Basename half"))
+        pane.keys("C-c")
+        #expect(pane.waitFor("exit="))
+        pane.expectSaneTerminal()
+        #expect(!FileManager.default.fileExists(atPath: pane.labNode + "/half.key"))
+    }
+
+    @Test func qAsksBeforeLosingAHalfFilledForm() throws {
+        let pane = try WizardPane()
+        try #require(pane.waitFor("Step 1   CSR builder"))
+        pane.keys("Enter")
+        pane.type("half")
+        #expect(pane.waitFor("Basename half"))
+        pane.keys("Escape")
+        #expect(pane.waitFor("draft, not written"))
+        pane.keys("q")
+        #expect(pane.waitFor("Quit cmscerts?"))
+        pane.keys("y")
+        #expect(pane.waitFor("exit=0"))
+        pane.expectSaneTerminal()
+    }
+}
