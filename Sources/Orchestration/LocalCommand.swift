@@ -22,12 +22,14 @@ public enum LocalCommand {
 
     /// Runs and waits, off the caller's thread.
     public static func run(_ executable: String, _ arguments: [String], input: Data? = nil, timeout: Duration,
-                           directory: String? = nil, environment: [String: String]? = nil) async throws -> Result {
+                           directory: String? = nil, environment: [String: String]? = nil,
+                           replacingEnvironment: Bool = false) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 do {
                     continuation.resume(returning: try runBlocking(executable, arguments, input: input, timeout: timeout,
-                                                                   directory: directory, environment: environment))
+                                                                   directory: directory, environment: environment,
+                                                                   replacingEnvironment: replacingEnvironment))
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -37,12 +39,13 @@ public enum LocalCommand {
 
     /// Runs and waits on this thread. `executable` is a path, or a name looked up in PATH.
     public static func runBlocking(_ executable: String, _ arguments: [String], input: Data? = nil, timeout: Duration,
-                                   directory: String? = nil, environment: [String: String]? = nil) throws -> Result {
+                                   directory: String? = nil, environment: [String: String]? = nil,
+                                   replacingEnvironment: Bool = false) throws -> Result {
         let scratch = NSTemporaryDirectory() + "cmscerts-proc-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: scratch + ".in", contents: input ?? Data(), attributes: [.posixPermissions: 0o600])
         defer { for ext in [".out", ".err", ".in"] { unlink(scratch + ext) } }
         let pid = try spawn(executable, arguments, stdin: scratch + ".in", stdout: scratch + ".out", stderr: scratch + ".err",
-                            directory: directory, environment: environment)
+                            directory: directory, environment: environment, replacingEnvironment: replacingEnvironment)
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let deadline = Date().addingTimeInterval(seconds)
         var timedOut = false
@@ -70,10 +73,12 @@ public enum LocalCommand {
     }
 
     /// Starts a program and returns its pid without waiting (for servers a test runs).
-    /// Standard streams go to the given paths (/dev/null by default).
+    /// Standard streams go to the given paths (/dev/null by default). `environment` is
+    /// added to this process's, or replaces it with `replacingEnvironment`.
     public static func spawn(_ executable: String, _ arguments: [String], stdin: String = "/dev/null",
                              stdout: String = "/dev/null", stderr: String = "/dev/null",
-                             directory: String? = nil, environment: [String: String]? = nil) throws -> pid_t {
+                             directory: String? = nil, environment: [String: String]? = nil,
+                             replacingEnvironment: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -88,14 +93,27 @@ public enum LocalCommand {
         }
         let argv = ([program] + args).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
-        var env = ProcessInfo.processInfo.environment
+        var env = replacingEnvironment ? [:] : ProcessInfo.processInfo.environment
         for (key, value) in environment ?? [:] { env[key] = value }
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in envp { free(p) } }
+        // The child starts with no signal blocked and default handlers: a thread that
+        // blocks SIGTERM (test runners' threads do) must not pass that on, or it could not be stopped.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let spawned = program.contains("/")
-            ? posix_spawn(&pid, program, &actions, nil, argv, envp)
-            : posix_spawnp(&pid, program, &actions, nil, argv, envp)
+            ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
             throw TransportError(.other, node: "local", operation: executable,
                                  message: "cannot start \(executable): \(String(cString: strerror(spawned)))")

@@ -24,10 +24,12 @@ public enum TestSupport {
     /// Runs a program with arguments; `input` goes to its standard input.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                           input: Data? = nil, environment: [String: String]? = nil, timeout: Duration = .seconds(300)) -> ProcessResult {
+                           input: Data? = nil, environment: [String: String]? = nil, replacingEnvironment: Bool = false,
+                           timeout: Duration = .seconds(300)) -> ProcessResult {
         do {
             let r = try LocalCommand.runBlocking(executable, arguments, input: input, timeout: timeout,
-                                                 directory: directory, environment: environment)
+                                                 directory: directory, environment: environment,
+                                                 replacingEnvironment: replacingEnvironment)
             return ProcessResult(status: r.status, crashed: r.signaled && !r.timedOut, stdout: r.stdout,
                                  stderr: r.timedOut ? r.stderr + "\n(timed out after \(timeout))" : r.stderr)
         } catch {

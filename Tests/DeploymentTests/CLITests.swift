@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Deployment
 
 /// The built `cmscerts` executable, run as a user would: `init` and `plan`, their output
@@ -13,18 +14,8 @@ struct CLITests {
     struct Result { var code: Int32; var out: String; var err: String }
 
     func run(_ args: [String], in dir: URL) throws -> Result {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        let r = TestSupport.run(Self.binary.path, args, in: dir.path)
+        return Result(code: r.status, out: r.stdout, err: r.stderr)
     }
 
     func tempDir() throws -> URL {

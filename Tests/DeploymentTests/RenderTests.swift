@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Deployment
 
 @Suite("Plan output")
@@ -58,16 +59,8 @@ struct RenderTests {
         #expect(out.contains("grep -F -- '(me)' | grep -F -- 'Connected Primary'"))
         #expect(out.contains("test -s 'cms1/webadmin.crt' || fail"))
         // sh -n parses it without running anything.
-        let sh = Process()
-        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
-        sh.arguments = ["-n"]
-        let input = Pipe()
-        sh.standardInput = input
-        try sh.run()
-        input.fileHandleForWriting.write(Data(out.utf8))
-        try input.fileHandleForWriting.close()
-        sh.waitUntilExit()
-        #expect(sh.terminationStatus == 0)
+        let parsed = TestSupport.run("/bin/sh", ["-n"], input: Data(out.utf8))
+        #expect(parsed.status == 0, "\(parsed.stderr)")
     }
 
     @Test("quoting for the shell keeps single quotes")
@@ -164,16 +157,7 @@ struct ScriptRunTests {
         try PlanRenderer.render(plan, as: .script).write(to: script, atomically: true, encoding: .utf8)
 
         func runScript() throws -> Int32 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = [script.path]
-            p.currentDirectoryURL = dir
-            p.environment = ["PATH": bin.path + ":/usr/bin:/bin"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            return p.terminationStatus
+            TestSupport.run("/bin/sh", [script.path], in: dir.path, environment: ["PATH": bin.path + ":/usr/bin:/bin"]).status
         }
 
         // First run: stops at once, the CA bundle is not there yet.

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import PKI
 import Testing
 @testable import Inventory
@@ -6,24 +7,20 @@ import Testing
 /// `openssl s_server` on 127.0.0.1 at a free port, presenting `cert` and the extra
 /// chain file as given; stopped by `stop()`.
 final class TLSServer {
-    let process = Process()
+    let pid: pid_t
+    var stopped = false
     let port: Int
 
     init(folder: TempFolder, cert: String, key: String, chain: String?) throws {
         port = try Self.freePort()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-naccept", "100", "-quiet"]
+        var arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-naccept", "100", "-quiet"]
         if let chain { arguments += ["-cert_chain", chain] }
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        process.standardInput = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // LocalCommand, not Foundation's Process: a long-lived child must not hide other children's exits.
+        pid = try LocalCommand.spawn("openssl", arguments, directory: folder.path)
         // Poll until it accepts (no fixed sleep); give up after 20 s.
         let deadline = Date().addingTimeInterval(20)
         while !Self.accepts(port) {
-            guard process.isRunning, Date() < deadline else {
+            guard LocalCommand.isRunning(pid), Date() < deadline else {
                 stop()
                 throw InventoryTestError("openssl s_server did not start on port \(port)")
             }
@@ -32,10 +29,9 @@ final class TLSServer {
     }
 
     func stop() {
-        if process.isRunning {
-            // SIGKILL: a child of a test thread may inherit a mask that blocks SIGTERM.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if !stopped {
+            stopped = true
+            LocalCommand.terminate(pid, grace: 0)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import PKI
 import Testing
 
@@ -42,20 +43,11 @@ struct InventoryTestError: Error, CustomStringConvertible {
 /// Runs a program and returns its output; throws with the output when it fails.
 @discardableResult
 func runTool(_ arguments: [String], in directory: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw InventoryTestError("\(arguments.joined(separator: " ")) failed: \(output)")
+    let r = TestSupport.run(arguments[0], Array(arguments.dropFirst()), in: directory)
+    guard r.status == 0 else {
+        throw InventoryTestError("\(arguments.joined(separator: " ")) failed: \(r.output)")
     }
-    return output
+    return r.output
 }
 
 /// A root, an intermediate and a leaf made with the openssl command (the project's

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Lab
 import Orchestration
 import Testing
@@ -26,28 +27,9 @@ struct ProcessResult {
 @discardableResult
 func runProcess(_ executable: String, _ arguments: [String], input: String? = nil,
                 environment: [String: String]? = nil, directory: String? = nil) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let out = Pipe(), err = Pipe(), inPipe = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = inPipe
-    try process.run()
-    if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-    try inPipe.fileHandleForWriting.close()
-    // Read both pipes to the end before waiting, so a full pipe never blocks the child.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    let r = TestSupport.run(executable, arguments, in: directory, input: input.map { Data($0.utf8) },
+                            environment: environment, replacingEnvironment: environment != nil)
+    return ProcessResult(status: r.status, stdout: r.stdout, stderr: r.stderr)
 }
 
 /// The `openssl` command: the independent judge of what the lab wrote.
