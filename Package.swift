@@ -23,8 +23,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // The PKI engine: keys, CSRs, the built-in CA, inspect, match, verify, bundles, file store.
         .target(name: "PKI", dependencies: ["COpenSSL"]),
-        // Runs a Plan: transports (SSH), executor, journal.
-        .target(name: "Orchestration"),
+        // Runs a Plan: transports (SSH), executor, journal, resume, progress events.
+        .target(name: "Orchestration", dependencies: ["Deployment", "PKI"]),
         // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
         .target(name: "Deployment", dependencies: ["PKI", .product(name: "Yams", package: "Yams")]),
         // A simulated CMS cluster: MMP commands with real effects; implements Orchestration's Transport.
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Orchestration"], path: "Sources/TestSupport"),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["PKI", "TestSupport"]),
-        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI"]),
+        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI", "cms-lab-node", "cmscerts"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "cms-lab-node"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
