@@ -74,7 +74,7 @@ public final class Executor: Sendable {
             return .failed([failure])
         }
 
-        let runner = StepRunner(workspace: workspace, partialDirectory: journal.path + ".partial", timeout: options.stepTimeout)
+        let runner = StepRunner(workspace: workspace, partialDirectory: journal.stateDirectory + "/partial", timeout: options.stepTimeout)
         var failures: [StepFailure] = []
         var waitingFiles: [String] = []
         var waitingSteps: [String] = []

@@ -77,6 +77,8 @@ public final class Journal: @unchecked Sendable {
     public let planDigest: String
     /// The journal file.
     public let path: String
+    /// The deployment's state folder the journal is in.
+    public var stateDirectory: String { store.directory }
     private let store: FileStore
     private let name: String
     private let lock = NSLock()

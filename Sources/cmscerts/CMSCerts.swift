@@ -14,6 +14,7 @@ struct CMSCerts: ParsableCommand {
             InitCommand.self,
             PlanCommand.self,
             LabCommand.self,
+            ApplyCommand.self,
         ]
     )
 
