@@ -44,12 +44,12 @@ public final class Executor: Sendable {
         self.options = options
     }
 
-    /// The events of a run, ending with `.runFinished`. The run starts when the stream is
-    /// first iterated... and is cancelled when the stream is dropped.
-    public func events(skipping done: Set<String> = []) -> AsyncStream<ExecutionEvent> {
+    /// The events of a run, ending with `.runFinished`; the same run as `run(skipping:)`,
+    /// for a caller that would rather iterate (the wizard turns each event into a message).
+    public func events(skipping done: Set<String> = [], interrupted: Set<String> = []) -> AsyncStream<ExecutionEvent> {
         AsyncStream { continuation in
             let task = Task {
-                _ = await self.run(skipping: done) { continuation.yield($0) }
+                _ = await self.run(skipping: done, interrupted: interrupted) { continuation.yield($0) }
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
@@ -61,9 +61,11 @@ public final class Executor: Sendable {
         plan.runbookOrder().filter { !done.contains($0.id) }
     }
 
-    /// Runs the plan, skipping `done` (steps an earlier run of the same plan finished);
-    /// `onEvent` is called in order, from one task at a time.
-    public func run(skipping done: Set<String> = [], onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }) async -> RunOutcome {
+    /// Runs the plan, skipping `done` (steps an earlier run of the same plan finished).
+    /// `interrupted` are steps a killed run started and never ended: those that must not
+    /// run twice (a key made, the cluster joined) are looked at first and counted done
+    /// when they took effect. `onEvent` is called in order, from one task at a time.
+    public func run(skipping done: Set<String> = [], interrupted: Set<String> = [], onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }) async -> RunOutcome {
         var state = Schedule(plan: plan, done: done)
         onEvent(.runStarted(runID: journal.runID, planDigest: plan.digest, toRun: state.pending.count, skipped: state.skipped))
 
@@ -95,7 +97,12 @@ public final class Executor: Sendable {
                     running += 1
                     onEvent(.stepStarted(progress(step, state)))
                     let transport = step.node.flatMap { transports[$0] }
+                    let timeout = options.stepTimeout
+                    let probe = interrupted.contains(step.id)
                     group.addTask {
+                        if probe, let transport, let found = await ResumeProbe.alreadyDone(step, transport: transport, timeout: timeout) {
+                            return (step, .done(output: found, inputDigest: nil), started, Date())
+                        }
                         let result = await runner.run(step, transport: transport)
                         return (step, result, started, Date())
                     }

@@ -79,6 +79,7 @@ struct ApplyCommand: ParsableCommand {
         // Which steps are done already (a resume), checked against this plan.
         var journal: Journal?
         var done: Set<String> = []
+        var interrupted: Set<String> = []
         if let resume {
             do {
                 if dryRun {
@@ -93,6 +94,7 @@ struct ApplyCommand: ParsableCommand {
                     let resumption = try Journal.resume(stateDirectory: stateFolder, runID: resume, plan: plan, workspace: workspaceFolder)
                     journal = resumption.journal
                     done = resumption.done
+                    interrupted = resumption.interrupted
                 }
             } catch let error as JournalError {
                 throw CLIFailure(code: 2, message: "cannot resume: \(error.message)")
@@ -126,7 +128,7 @@ struct ApplyCommand: ParsableCommand {
         }
         let executor = Executor(plan: plan, transports: transports, workspace: workspaceFolder, journal: journal!,
                                 options: ExecutorOptions(parallel: parallel))
-        let outcome = Self.runBlocking(executor, done: done)
+        let outcome = Self.runBlocking(executor, done: done, interrupted: interrupted)
         for transport in transports.values {
             if let ssh = transport as? SSHTransport { Self.blocking { await ssh.close() } }
         }
@@ -152,10 +154,10 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// Runs the executor to its end, printing a progress line per event (node, its count).
-    static func runBlocking(_ executor: Executor, done: Set<String>) -> RunOutcome {
+    static func runBlocking(_ executor: Executor, done: Set<String>, interrupted: Set<String>) -> RunOutcome {
         let box = OutcomeBox()
         blocking {
-            box.value = await executor.run(skipping: done) { event in
+            box.value = await executor.run(skipping: done, interrupted: interrupted) { event in
                 if let line = progressLine(event) { Console.out(line) }
             }
         }
