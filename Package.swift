@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "NcursesBackend", dependencies: ["TerminalUI", "CNcurses"]),
         // A gallery of every widget, which the backend's tmux tests drive.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
+        // Not a test: the executor's wall time on labs of 3, 5 and 20 nodes with a latency per command.
+        .executableTarget(name: "apply-bench", dependencies: ["Orchestration", "Deployment", "Lab", "PKI"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",

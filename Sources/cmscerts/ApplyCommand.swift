@@ -37,6 +37,9 @@ struct ApplyCommand: ParsableCommand {
     @Option(help: "At most this many steps at once across the nodes.")
     var parallel: Int = 4
 
+    @Option(name: .customLong("per-node"), help: "At most this many steps at once on one node (1: one command at a time, as a person types).")
+    var perNode: Int = 1
+
     @Option(help: "What the nodes hold now (JSON of CurrentState), for the renewal flows.")
     var state: String?
 
@@ -48,6 +51,7 @@ struct ApplyCommand: ParsableCommand {
 
     func validate() throws {
         if parallel < 1 { throw ValidationError("--parallel is 1 or more") }
+        if perNode < 1 { throw ValidationError("--per-node is 1 or more") }
     }
 
     func run() throws {
@@ -127,7 +131,7 @@ struct ApplyCommand: ParsableCommand {
             throw CLIFailure(code: 2, message: "\(error)")
         }
         let executor = Executor(plan: plan, transports: transports, workspace: workspaceFolder, journal: journal!,
-                                options: ExecutorOptions(parallel: parallel))
+                                options: ExecutorOptions(parallel: parallel, perNode: perNode))
         let outcome = Self.runBlocking(executor, done: done, interrupted: interrupted)
         for transport in transports.values {
             if let ssh = transport as? SSHTransport { Self.blocking { await ssh.close() } }

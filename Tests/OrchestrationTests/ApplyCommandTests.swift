@@ -60,6 +60,29 @@ struct ApplyCommandTests {
         #expect(FileManager.default.fileExists(atPath: fixture.lab.nodeDirectory("cms2") + "/ca-bundle.crt"))
     }
 
+    @Test func anUnknownHostKeyIsRefusedAndNothingRuns() throws {
+        if let reason = SSHServer.unavailableReason {
+            print("skipped: the sshd test needs a real sshd: \(reason)")
+            return
+        }
+        let fixture = try LabFixture(label: "cli-hostkey")
+        let labNode = TestSupport.productPath("cms-lab-node")
+        let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
+        defer { server.stop() }
+        fixture.writeDeployment(sshPort: server.port)
+        let unknown = server.configWithKnownHosts("", label: "empty")
+        let result = apply(fixture, ["--yes", "--ssh-config", unknown])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("FAILED: step "))
+        #expect(result.stderr.contains("never accepts a host key silently"), "\(result.stderr)")
+        let fingerprint = TestSupport.run("ssh-keygen", ["-l", "-f", server.directory + "/host_key.pub"]).stdout.split(separator: " ")[1]
+        #expect(result.stderr.contains(String(fingerprint)))
+        // Nothing reached a node.
+        for node in LabFixture.nodes {
+            #expect(try Workspace(directory: fixture.lab.nodeDirectory(node)).list().isEmpty)
+        }
+    }
+
     @Test func killedInTheMiddleThenResumedWithoutMakingNewKeys() throws {
         let fixture = try LabFixture(label: "cli-kill")
         let out = fixture.folder + "/killed.out"

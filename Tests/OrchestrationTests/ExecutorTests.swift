@@ -191,6 +191,26 @@ struct ExecutorTests {
         #expect(log.started.isEmpty)
     }
 
+    @Test func theEventStreamStartsWithTheRunAndEndsWithItsOutcome() async throws {
+        let fixture = try LabFixture(label: "stream")
+        let plan = try fixture.plan()
+        let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
+        var events: [ExecutionEvent] = []
+        for await event in try fixture.executor(plan, journal: journal).events() { events.append(event) }
+        #expect(events.first == .runStarted(runID: journal.runID, planDigest: plan.digest, toRun: plan.steps.count, skipped: 0))
+        guard case let .runFinished(outcome) = events.last, case .waiting = outcome else {
+            Issue.record("the stream did not end with the run's outcome: \(String(describing: events.last))")
+            return
+        }
+        // Per node, the counts climb to what the node has done.
+        var last: [String: Int] = [:]
+        for case let .stepFinished(p, _, _) in events {
+            #expect(p.nodeDone > last[p.node, default: 0] && p.nodeDone <= p.nodeTotal)
+            last[p.node] = p.nodeDone
+        }
+        #expect(Set(last.keys) == ["cms1", "cms2", "cms3"])
+    }
+
     @Test func theOutputGate() {
         let status = SuccessCriterion(alternatives: [["(me)", "Connected Primary"], ["(me)", "Connected Master"]])
         #expect(OutputGate.judge(CommandOutput(text: "    10.0.0.1 (me)  : Connected Primary\n"), success: status) == nil)
