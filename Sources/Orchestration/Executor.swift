@@ -56,8 +56,8 @@ public final class Executor: Sendable {
         }
     }
 
-    /// The steps a run would carry out, in an order it could take (a dry run prints them).
-    public func preview(skipping done: Set<String> = []) -> [Step] {
+    /// The steps a run of `plan` would carry out, in an order it could take (a dry run prints them).
+    public static func preview(_ plan: Plan, skipping done: Set<String> = []) -> [Step] {
         plan.runbookOrder().filter { !done.contains($0.id) }
     }
 
@@ -67,6 +67,10 @@ public final class Executor: Sendable {
     /// when they took effect. `onEvent` is called in order, from one task at a time.
     public func run(skipping done: Set<String> = [], interrupted: Set<String> = [], onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }) async -> RunOutcome {
         var state = Schedule(plan: plan, done: done)
+        if !done.isEmpty || !interrupted.isEmpty {
+            try? journal.append(JournalRecord(type: "resume", runID: journal.runID, planDigest: plan.digest,
+                                              flow: plan.flow.rawValue, start: Date()))
+        }
         onEvent(.runStarted(runID: journal.runID, planDigest: plan.digest, toRun: state.pending.count, skipped: state.skipped))
 
         if let missing = Set(plan.steps.compactMap(\.node)).subtracting(transports.keys).sorted().first {

@@ -121,8 +121,8 @@ public final class Journal: @unchecked Sendable {
     /// Opens run `runID` to resume it with `plan`. Refuses (`.planChanged`) a plan whose
     /// digest is not the run's: the deployment file or the flow changed since. An upload
     /// whose workspace file changed since it was sent is not counted done, nor is any
-    /// step after it.
-    public static func resume(stateDirectory: String, runID: String, plan: Plan, workspace: String, now: Date = Date()) throws -> Resumption {
+    /// step after it. Reads only: the executor notes the resume when it starts.
+    public static func resume(stateDirectory: String, runID: String, plan: Plan, workspace: String) throws -> Resumption {
         guard runID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), !runID.isEmpty else {
             throw JournalError(.notFound, "\(runID) is not a run id (they look like 20261129T111500Z-ab12cd)")
         }
@@ -170,7 +170,6 @@ public final class Journal: @unchecked Sendable {
             }
             done.subtract(stale)
         }
-        try journal.append(JournalRecord(type: "resume", runID: runID, planDigest: plan.digest, flow: plan.flow.rawValue, start: now))
         return Resumption(journal: journal, done: done.intersection(plan.steps.map(\.id)), interrupted: started)
     }
 

@@ -109,7 +109,7 @@ struct ApplyCommand: ParsableCommand {
         let toRun = plan.steps.count - done.count
         if dryRun {
             Console.out("Dry run: \(toRun) steps would run\(done.isEmpty ? "" : ", \(done.count) done by run \(resume ?? "") skipped"); nothing was run.")
-            for step in plan.runbookOrder() where !done.contains(step.id) {
+            for step in Executor.preview(plan, skipping: done) {
                 Console.out("  would run  \(step.node ?? "local")  \(step.id)  \(step.command)")
             }
             return
@@ -132,7 +132,9 @@ struct ApplyCommand: ParsableCommand {
         }
         let executor = Executor(plan: plan, transports: transports, workspace: workspaceFolder, journal: journal!,
                                 options: ExecutorOptions(parallel: parallel, perNode: perNode))
-        let outcome = Self.runBlocking(executor, done: done, interrupted: interrupted)
+        let display = NodeDisplay()
+        let outcome = Self.runBlocking(executor, done: done, interrupted: interrupted, display: display)
+        Console.out(display.summary())
         for transport in transports.values {
             if let ssh = transport as? SSHTransport { Self.blocking { await ssh.close() } }
         }
@@ -141,8 +143,9 @@ struct ApplyCommand: ParsableCommand {
         switch outcome {
         case let .done(ran, skipped):
             Console.out("Done: \(ran) steps run\(skipped > 0 ? ", \(skipped) done before" : ""). Journal: \(journal!.path)")
-        case let .waiting(files, _):
+        case let .waiting(files, steps):
             Console.out("Waiting for: \(files.joined(separator: ", "))")
+            for step in steps.compactMap(plan.step) { Console.out("  - " + step.command) }
             Console.out("Place \(files.count == 1 ? "it" : "them") in \(workspaceFolder), then run: \(again)")
             throw CLIFailure(code: 1, message: "")
         case let .failed(failures):
@@ -158,10 +161,11 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// Runs the executor to its end, printing a progress line per event (node, its count).
-    static func runBlocking(_ executor: Executor, done: Set<String>, interrupted: Set<String>) -> RunOutcome {
+    static func runBlocking(_ executor: Executor, done: Set<String>, interrupted: Set<String>, display: NodeDisplay) -> RunOutcome {
         let box = OutcomeBox()
         blocking {
             box.value = await executor.run(skipping: done, interrupted: interrupted) { event in
+                display.note(event)
                 if let line = progressLine(event) { Console.out(line) }
             }
         }
@@ -190,6 +194,35 @@ struct ApplyCommand: ParsableCommand {
     }
 
     final class OutcomeBox: @unchecked Sendable { var value: RunOutcome? }
+
+    /// Where each node stands, for the summary at the end: steps done of its total, and
+    /// what stopped it.
+    final class NodeDisplay: @unchecked Sendable {
+        private let lock = NSLock()
+        private var rows: [String: (done: Int, total: Int, state: String)] = [:]
+
+        func note(_ event: ExecutionEvent) {
+            lock.lock(); defer { lock.unlock() }
+            switch event {
+            case let .stepStarted(p): rows[p.node] = (p.nodeDone, p.nodeTotal, rows[p.node]?.state ?? "running")
+            case let .stepFinished(p, _, _): rows[p.node] = (p.nodeDone, p.nodeTotal, p.nodeDone == p.nodeTotal ? "done" : "running")
+            case let .stepFailed(p, _): rows[p.node] = (p.nodeDone, p.nodeTotal, "FAILED at \(p.stepID)")
+            case let .stepWaiting(p, _): rows[p.node] = (p.nodeDone, p.nodeTotal, "waiting for files")
+            default: break
+            }
+        }
+
+        func summary() -> String {
+            lock.lock(); defer { lock.unlock() }
+            var lines = ["", "Nodes:"]
+            for (node, row) in rows.sorted(by: { $0.key < $1.key }) {
+                var state = row.state
+                if state == "running" { state = row.done == row.total ? "done" : "not finished" }
+                lines.append("  \(node.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row.done)/\(row.total)  \(state)")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
 
     /// Waits for async work from the synchronous command line.
     static func blocking(_ body: @escaping @Sendable () async -> Void) {
