@@ -23,12 +23,13 @@ final class LabFixture: @unchecked Sendable {
 
     /// The deployment: the lab's names; `lab: lab` unless SSH targets are given (host =
     /// node name, an alias of the test sshd's ssh_config).
-    func writeDeployment(joinURL: String = "join.lab.example.com", sshPort: Int? = nil) {
+    func writeDeployment(joinURL: String = "join.lab.example.com", sshPort: Int? = nil, keys: String = "node") {
         var text = """
             version: 1
             cms_version: "3.8"
             domain: lab.example.com
             join_url: \(joinURL)
+            keys: \(keys)
 
             """
         if sshPort == nil { text += "lab: lab\n" }

@@ -69,6 +69,94 @@ struct ExecutorTests {
         #expect(!fixture.journalText().contains("BEGIN"))
     }
 
+    @Test func keysMadeHereTheLocalStepsRunInTheWorkspace() async throws {
+        let fixture = try LabFixture(label: "localkeys")
+        fixture.writeDeployment(keys: "local")
+        let plan = try fixture.plan()
+        #expect(plan.steps.contains { $0.kind == .localPKI })
+        let (journal, outcome) = try await firstPhase(fixture, plan, log: EventLog())
+        guard case let .waiting(files, _) = outcome else {
+            Issue.record("expected a wait, got \(outcome)")
+            return
+        }
+        // The keys and CSRs made here: keys 0600, CSRs that openssl verifies, the built-in CA's database pair.
+        for path in ["cms1/webadmin.key", "cms3/turn.key", "db/dbca.key", "db/dbserver.key", "db/dbclient.key"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: fixture.folder + "/" + path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(path)")
+        }
+        #expect(TestSupport.openssl(["req", "-in", fixture.folder + "/cms2/callbridge.csr", "-noout", "-verify"]).status == 0)
+        let db = TestSupport.openssl(["verify", "-CAfile", fixture.folder + "/db/dbca.crt", fixture.folder + "/db/dbserver.crt", fixture.folder + "/db/dbclient.crt"])
+        #expect(db.status == 0, "\(db.output)")
+
+        try OutsideCA().place(files, in: fixture.folder)
+        let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
+        let final = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done)
+        #expect(final == .done(ran: plan.steps.count - resumption.done.count, skipped: resumption.done.count))
+        try fixture.expectFreshFlowDone()
+        // The full chain made here: entity, intermediate, root.
+        let chain = TestSupport.read(fixture.folder + "/cms1/webbridge3-fullchain.crt")
+        #expect(chain.components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1 == 3)
+        #expect(!fixture.journalText().contains("PRIVATE KEY"))
+    }
+
+    /// A run killed after `pki csr` made the key on the node but before the journal said
+    /// so: the resumed run finds the files and does not make the key again (the MMP would
+    /// make a new one over the first, whose CSR may be at the CA already).
+    @Test func aKeyMadeJustBeforeTheKillIsNotMadeAgain() async throws {
+        for probe in [true, false] {
+            let fixture = try LabFixture(label: "interrupted")
+            let plan = try fixture.plan()
+            let step = try #require(plan.step("cms1:csr.webadmin"))
+            let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
+            try journal.append(JournalRecord(type: "step", runID: journal.runID, planDigest: plan.digest, step: step.id, node: "cms1",
+                                             command: step.command, start: Date(), outcome: "started"))
+            try fixture.lab.run(step.command, on: "cms1", answer: nil)
+            let key = TestSupport.read(fixture.lab.nodeDirectory("cms1") + "/webadmin.key")
+
+            let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
+            #expect(resumption.interrupted == [step.id])
+            #expect(resumption.done.isEmpty)
+            let outcome = await try fixture.executor(plan, journal: resumption.journal)
+                .run(skipping: resumption.done, interrupted: probe ? resumption.interrupted : [])
+            guard case .waiting = outcome else {
+                Issue.record("expected the resumed run to reach the wait for the CA, got \(outcome)")
+                continue
+            }
+            let now = TestSupport.read(fixture.lab.nodeDirectory("cms1") + "/webadmin.key")
+            if probe {
+                #expect(now == key, "the key was made again")
+            } else {
+                // Run again blindly, `pki csr` makes a new key over the first, as the MMP
+                // does: what the look before the step prevents.
+                #expect(now != key)
+            }
+        }
+    }
+
+    /// The same for `database cluster initialize`: a node in the cluster already is not
+    /// initialized again (the MMP refuses, and the run would stop for nothing).
+    @Test func aClusterInitializedJustBeforeTheKillIsNotInitializedAgain() async throws {
+        let fixture = try LabFixture(label: "interrupted-db")
+        let plan = try fixture.plan()
+        _ = try await firstPhase(fixture, plan, log: EventLog())
+        let initialize = "cms1:db.initialize"
+        let others = Set(plan.steps.map(\.id)).subtracting([initialize])
+        for probe in [true, false] {
+            let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
+            let outcome = await try fixture.executor(plan, journal: journal)
+                .run(skipping: others, interrupted: probe ? [initialize] : [])
+            if probe {
+                #expect(outcome == .done(ran: 1, skipped: others.count))
+            } else {
+                guard case let .failed(failures) = outcome else {
+                    Issue.record("a second initialize was expected to be refused, got \(outcome)")
+                    continue
+                }
+                #expect(failures.first?.stepID == initialize && failures.first?.output.contains("FAILURE") == true)
+            }
+        }
+    }
+
     /// The most steps seen running at once.
     static func maximumOverlap(_ events: [ExecutionEvent]) -> Int {
         var running = 0, most = 0
