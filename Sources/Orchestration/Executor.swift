@@ -46,6 +46,7 @@ public final class Executor: Sendable {
 
     /// The events of a run, ending with `.runFinished`; the same run as `run(skipping:)`,
     /// for a caller that would rather iterate (the wizard turns each event into a message).
+    /// Dropping the stream cancels the run: the steps running end, nothing new starts.
     public func events(skipping done: Set<String> = [], interrupted: Set<String> = []) -> AsyncStream<ExecutionEvent> {
         AsyncStream { continuation in
             let task = Task {
@@ -88,7 +89,7 @@ public final class Executor: Sendable {
         await withTaskGroup(of: (Step, StepResult, Date, Date).self) { group in
             var running = 0
             func startReady() {
-                while failures.isEmpty && running < options.parallel, let step = state.next(perNode: options.perNode) {
+                while failures.isEmpty && !Task.isCancelled && running < options.parallel, let step = state.next(perNode: options.perNode) {
                     let started = Date()
                     do {
                         try journal.append(record(step, outcome: "started", start: started))
@@ -148,6 +149,10 @@ public final class Executor: Sendable {
             }
         }
 
+        if Task.isCancelled && failures.isEmpty && !state.pending.isEmpty {
+            failures.append(StepFailure(stepID: "-", node: "-", command: "-", output: "",
+                                        reason: "the run was cancelled: the steps running then ended, nothing new was started; resume to go on"))
+        }
         let outcome: RunOutcome
         if !failures.isEmpty {
             outcome = .failed(failures)

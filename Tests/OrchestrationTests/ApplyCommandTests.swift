@@ -60,6 +60,30 @@ struct ApplyCommandTests {
         #expect(FileManager.default.fileExists(atPath: fixture.lab.nodeDirectory("cms2") + "/ca-bundle.crt"))
     }
 
+    @Test func aNodeBehindAStoppedSSHServerStopsTheRunWithTheNodeStepAndCommand() throws {
+        if let reason = SSHServer.unavailableReason {
+            print("skipped: the sshd test needs a real sshd: \(reason)")
+            return
+        }
+        let fixture = try LabFixture(label: "cli-sshdown")
+        let labNode = TestSupport.productPath("cms-lab-node")
+        let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
+        defer { server.stop() }
+        fixture.writeDeployment(sshPort: server.port)
+        let first = apply(fixture, ["--yes", "--ssh-config", server.configFile])
+        let id = try #require(runID(in: first.stdout), "\(first.output)")
+        try OutsideCA().place(waitingFiles(in: first.stdout), in: fixture.folder)
+        let before = try fixture.lab.status()
+        server.stop()
+        let down = apply(fixture, ["--yes", "--resume", id, "--ssh-config", server.configFile])
+        #expect(down.status == 1, "\(down.output)")
+        #expect(down.stderr.contains("FAILED: step cms"), "\(down.stderr)")
+        #expect(down.stderr.contains("cannot be reached"))
+        #expect(down.stderr.contains("  command: "))
+        #expect(down.stderr.contains("--resume \(id)"))
+        #expect(try fixture.lab.status().nodes == before.nodes)
+    }
+
     @Test func anUnknownHostKeyIsRefusedAndNothingRuns() throws {
         if let reason = SSHServer.unavailableReason {
             print("skipped: the sshd test needs a real sshd: \(reason)")

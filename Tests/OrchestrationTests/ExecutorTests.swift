@@ -299,6 +299,30 @@ struct ExecutorTests {
         #expect(Set(last.keys) == ["cms1", "cms2", "cms3"])
     }
 
+    @Test func aCancelledRunStartsNothingNewAndSaysSo() async throws {
+        let fixture = try LabFixture(label: "cancel")
+        let plan = try fixture.plan()
+        let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
+        let log = EventLog()
+        let executor = try fixture.executor(plan, journal: journal)
+        let outcome = await executor.run { event in
+            log.add(event)
+            // The wizard's "stop": the run's own task is cancelled when the first step ends.
+            if case .stepFinished = event, log.events.filter({ if case .stepFinished = $0 { return true }; return false }).count == 1 {
+                withUnsafeCurrentTask { $0?.cancel() }
+            }
+        }
+        guard case let .failed(failures) = outcome else {
+            Issue.record("expected the cancelled run to stop, got \(outcome)")
+            return
+        }
+        #expect(failures.first?.reason.contains("cancelled") == true)
+        let firstEnd = log.events.firstIndex { if case .stepFinished = $0 { return true }; return false }!
+        let startedAfter = log.events[(firstEnd + 1)...].filter { if case .stepStarted = $0 { return true }; return false }
+        #expect(startedAfter.isEmpty)
+        #expect(log.started.count < plan.steps.count)
+    }
+
     @Test func theOutputGate() {
         let status = SuccessCriterion(alternatives: [["(me)", "Connected Primary"], ["(me)", "Connected Master"]])
         #expect(OutputGate.judge(CommandOutput(text: "    10.0.0.1 (me)  : Connected Primary\n"), success: status) == nil)
