@@ -78,7 +78,7 @@ struct ApplyCommand: ParsableCommand {
             throw CLIFailure(code: 2, message: "\(deployment): \(error)")
         }
         let workspaceFolder = workspace.map(absolute) ?? folder
-        let stateFolder = folder + "/.cmscerts"
+        let stateFolder = Journal.stateDirectory(forDeploymentFile: deploymentPath)
 
         // Which steps are done already (a resume), checked against this plan.
         var journal: Journal?
