@@ -26,13 +26,15 @@ let package = Package(
         // The PKI engine: keys, CSRs, the built-in CA, inspect, match, verify, bundles, file store.
         .target(name: "PKI", dependencies: ["COpenSSL"]),
         // Runs a Plan: transports (SSH), executor, journal.
-        .target(name: "Orchestration"),
+        .target(name: "Orchestration", dependencies: ["Deployment", "PKI"]),
         // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
         .target(name: "Deployment", dependencies: ["PKI", .product(name: "Yams", package: "Yams")]),
         // A simulated CMS cluster: MMP commands with real effects; implements Orchestration's Transport.
         .target(name: "Lab", dependencies: ["PKI", "Orchestration"]),
         // One simulated MMP on stdin/stdout, or behind sshd as the forced command.
         .executableTarget(name: "cms-lab-node", dependencies: ["Lab"]),
+        // Times the executor on simulated clusters of 3 to 20 nodes (swift run apply-bench).
+        .executableTarget(name: "apply-bench", dependencies: ["Orchestration", "Deployment", "Lab", "PKI"]),
         // Gathers certificates for the expiry dashboard: files, nodes, TLS endpoints.
         .target(name: "Inventory", dependencies: ["PKI", "Orchestration"]),
         // ncursesw (libncursesw5-dev): the only module that sees it is NcursesBackend.
@@ -64,7 +66,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Orchestration"], path: "Sources/TestSupport"),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["PKI", "TestSupport"]),
-        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI"]),
+        .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI", "cms-lab-node", "cmscerts"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", "TestSupport", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "TestSupport", "cms-lab-node"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "TestSupport"]),

@@ -16,6 +16,7 @@ struct CMSCerts: ParsableCommand {
             PlanCommand.self,
             LabCommand.self,
             ExpiryCommand.self,
+            ApplyCommand.self,
         ]
     )
 

@@ -62,7 +62,7 @@ struct YAMLReader {
     var lines: [String: Int] = [:]
 
     static let topKeys = ["version", "cms_version", "domain", "join_url", "xmpp_domain", "subject", "key_type",
-                          "ca_validity_days", "strategy", "cluster_fqdn", "certificate_name", "ca_bundle", "keys", "nodes"]
+                          "ca_validity_days", "strategy", "cluster_fqdn", "certificate_name", "ca_bundle", "keys", "nodes", "lab"]
     static let subjectKeys = ["ou", "o", "st", "l", "c"]
     static let nodeKeys = ["name", "fqdn", "address", "ssh", "services", "database", "loadbalancer_tag"]
     static let sshKeys = ["host", "user", "port"]
@@ -214,6 +214,7 @@ struct YAMLReader {
         let clusterFQDN = string(top["cluster_fqdn"], path: "cluster_fqdn")
         let certificateName = string(top["certificate_name"], path: "certificate_name") ?? "cms"
         let caBundle = string(top["ca_bundle"], path: "ca_bundle") ?? "ca-bundle.crt"
+        let lab = string(top["lab"], path: "lab")
 
         // A bad optional value is reported already and stands in as its default, so that the
         // rules still run on the rest; a missing required value or a node that could not be
@@ -222,7 +223,7 @@ struct YAMLReader {
         return Deployment(cmsVersion: cmsVersion, domain: domain, joinURL: joinURL, xmppDomain: xmppDomain,
                           subject: subject, keyType: keyType ?? .rsa2048, caValidityDays: days ?? Deployment.defaultCAValidityDays,
                           strategy: strategy ?? .perService, clusterFQDN: clusterFQDN, certificateName: certificateName,
-                          caBundle: caBundle, keys: keys ?? .node, nodes: nodes)
+                          caBundle: caBundle, keys: keys ?? .node, nodes: nodes, lab: lab)
     }
 
     mutating func readNode(_ item: Yams.Node, path: String) -> DeploymentNode? {

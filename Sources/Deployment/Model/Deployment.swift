@@ -44,6 +44,10 @@ public struct Deployment: Codable, Hashable, Sendable {
     public var keys: KeyLocation
     /// The servers, in the order the file lists them.
     public var nodes: [DeploymentNode]
+    /// A lab folder (`cmscerts lab init`) that stands in for the servers: when given,
+    /// `cmscerts apply` reaches each node through the lab instead of SSH. A relative path
+    /// is taken from the deployment file's folder.
+    public var lab: String?
 
     /// A deployment with the file format's defaults for everything but what has none.
     public init(version: Int = 1, cmsVersion: CMSVersion, domain: String, joinURL: String? = nil,
@@ -51,7 +55,7 @@ public struct Deployment: Codable, Hashable, Sendable {
                 keyType: KeyType = .rsa2048, caValidityDays: Int = Deployment.defaultCAValidityDays,
                 strategy: CertificateStrategy = .perService, clusterFQDN: String? = nil,
                 certificateName: String = "cms", caBundle: String = "ca-bundle.crt",
-                keys: KeyLocation = .node, nodes: [DeploymentNode]) {
+                keys: KeyLocation = .node, nodes: [DeploymentNode], lab: String? = nil) {
         self.version = version
         self.cmsVersion = cmsVersion
         self.domain = domain
@@ -66,11 +70,12 @@ public struct Deployment: Codable, Hashable, Sendable {
         self.caBundle = caBundle
         self.keys = keys
         self.nodes = nodes
+        self.lab = lab
     }
 
     /// The keys as the deployment file spells them, so that YAML and JSON agree.
     enum CodingKeys: String, CodingKey {
-        case version, domain, subject, strategy, keys, nodes
+        case version, domain, subject, strategy, keys, nodes, lab
         case cmsVersion = "cms_version"
         case joinURL = "join_url"
         case xmppDomain = "xmpp_domain"
@@ -99,7 +104,8 @@ public struct Deployment: Codable, Hashable, Sendable {
             certificateName: try c.decodeIfPresent(String.self, forKey: .certificateName) ?? "cms",
             caBundle: try c.decodeIfPresent(String.self, forKey: .caBundle) ?? "ca-bundle.crt",
             keys: try c.decodeIfPresent(KeyLocation.self, forKey: .keys) ?? .node,
-            nodes: try c.decode([DeploymentNode].self, forKey: .nodes))
+            nodes: try c.decode([DeploymentNode].self, forKey: .nodes),
+            lab: try c.decodeIfPresent(String.self, forKey: .lab))
     }
 
     /// The only file format version there is.

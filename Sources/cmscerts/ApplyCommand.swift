@@ -1,0 +1,236 @@
+import ArgumentParser
+import Deployment
+import Foundation
+import Orchestration
+
+/// `cmscerts apply <deployment.yaml>`: runs the plan on the nodes, with a journal that
+/// `--resume` continues. Shows the plan and asks before the first step unless --yes.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Run a certificate procedure on the nodes (the plan `cmscerts plan` shows), with a journal to resume.",
+        discussion: """
+        The nodes are reached by SSH (each node's ssh target; your ~/.ssh/config, agent and \
+        known_hosts apply), or through the lab the deployment file names (lab: DIR). Files \
+        are read from and written to the workspace (the deployment file's folder unless \
+        --workspace); the journal goes to <deployment folder>/.cmscerts/runs/<run id>.jsonl. \
+        When the run waits for files (your CA's certificates), place them and resume with \
+        --resume <run id>. Exit codes: 0 done, 1 a step failed or the run waits for files, 2 bad input.
+        """
+    )
+
+    @Argument(help: "The deployment file (YAML).")
+    var deployment: String
+
+    @Option(help: "fresh, renew, renew-new-names or renew-database.")
+    var flow: Flow = .fresh
+
+    @Flag(name: .customLong("dry-run"), help: "Print what would run; run nothing.")
+    var dryRun = false
+
+    @Option(help: "Resume the run with this id: skip the steps it finished (the plan must be the same).")
+    var resume: String?
+
+    @Flag(help: "Run without asking.")
+    var yes = false
+
+    @Option(help: "At most this many steps at once across the nodes.")
+    var parallel: Int = 4
+
+    @Option(name: .customLong("per-node"), help: "At most this many steps at once on one node (1: one command at a time, as a person types).")
+    var perNode: Int = 1
+
+    @Option(help: "What the nodes hold now (JSON of CurrentState), for the renewal flows.")
+    var state: String?
+
+    @Option(help: "The workspace folder (default: the deployment file's folder).")
+    var workspace: String?
+
+    @Option(name: .customLong("ssh-config"), help: "An ssh_config file to use instead of ~/.ssh/config (ssh -F).")
+    var sshConfig: String?
+
+    func validate() throws {
+        if parallel < 1 { throw ValidationError("--parallel is 1 or more") }
+        if perNode < 1 { throw ValidationError("--per-node is 1 or more") }
+    }
+
+    func run() throws {
+        let deploymentPath = absolute(deployment)
+        let folder = (deploymentPath as NSString).deletingLastPathComponent
+        guard let data = FileManager.default.contents(atPath: deploymentPath) else {
+            throw CLIFailure(code: 2, message: "cannot read the deployment file \(deployment)")
+        }
+        let plan: Plan
+        let estate: Deployment
+        do {
+            estate = try DeploymentFile.load(yaml: String(decoding: data, as: UTF8.self))
+            var current = CurrentState.empty
+            if let state {
+                guard let json = FileManager.default.contents(atPath: state) else {
+                    throw CLIFailure(code: 2, message: "cannot read the state file \(state)")
+                }
+                current = try JSONDecoder().decode(CurrentState.self, from: json)
+            }
+            plan = try Planner.plan(estate, flow: flow, current: current)
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch {
+            throw CLIFailure(code: 2, message: "\(deployment): \(error)")
+        }
+        let workspaceFolder = workspace.map(absolute) ?? folder
+        let stateFolder = Journal.stateDirectory(forDeploymentFile: deploymentPath)
+
+        // Which steps are done already (a resume), checked against this plan.
+        var journal: Journal?
+        var done: Set<String> = []
+        var interrupted: Set<String> = []
+        if let resume {
+            do {
+                if dryRun {
+                    // A dry run writes nothing, not even a resume record: read the journal only.
+                    let records = try Journal.read(path: stateFolder + "/runs/\(resume).jsonl")
+                    guard records.first?.planDigest == plan.digest else {
+                        throw JournalError(.planChanged, "run \(resume) was made for another plan: the deployment file or the flow changed since")
+                    }
+                    let ended = records.filter { $0.type == "step" && $0.outcome == "done" }.compactMap(\.step)
+                    done = Set(ended)
+                } else {
+                    let resumption = try Journal.resume(stateDirectory: stateFolder, runID: resume, plan: plan, workspace: workspaceFolder)
+                    journal = resumption.journal
+                    done = resumption.done
+                    interrupted = resumption.interrupted
+                }
+            } catch let error as JournalError {
+                throw CLIFailure(code: 2, message: "cannot resume: \(error.message)")
+            }
+        }
+
+        Console.out(PlanRenderer.render(plan, as: .text))
+        let toRun = plan.steps.count - done.count
+        if dryRun {
+            Console.out("Dry run: \(toRun) steps would run\(done.isEmpty ? "" : ", \(done.count) done by run \(resume ?? "") skipped"); nothing was run.")
+            for step in Executor.preview(plan, skipping: done) {
+                Console.out("  would run  \(step.node ?? "local")  \(step.id)  \(step.command)")
+            }
+            return
+        }
+        if !yes {
+            guard Console.stdinIsTerminal else {
+                throw CLIFailure(code: 2, message: "Nothing was run: no terminal to ask on; review the plan above and add --yes to run it.")
+            }
+            guard Console.confirm("Run these \(toRun) steps on \(plan.nodes.map(\.name).joined(separator: ", "))?") else {
+                throw CLIFailure(code: 1, message: "Nothing was run.")
+            }
+        }
+
+        let transports: [String: any Transport]
+        do {
+            transports = try NodeTransports.make(for: estate, deploymentFolder: folder, sshConfig: sshConfig)
+            if journal == nil { journal = try Journal.create(stateDirectory: stateFolder, plan: plan) }
+        } catch {
+            throw CLIFailure(code: 2, message: "\(error)")
+        }
+        let executor = Executor(plan: plan, transports: transports, workspace: workspaceFolder, journal: journal!,
+                                options: ExecutorOptions(parallel: parallel, perNode: perNode))
+        let display = NodeDisplay()
+        let outcome = Self.runBlocking(executor, done: done, interrupted: interrupted, display: display)
+        Console.out(display.summary())
+        for transport in transports.values {
+            if let ssh = transport as? SSHTransport { Self.blocking { await ssh.close() } }
+        }
+
+        let again = "cmscerts apply \(deployment)\(flow == .fresh ? "" : " --flow \(flow.rawValue)") --resume \(journal!.runID)"
+        switch outcome {
+        case let .done(ran, skipped):
+            Console.out("Done: \(ran) steps run\(skipped > 0 ? ", \(skipped) done before" : ""). Journal: \(journal!.path)")
+        case let .waiting(files, steps):
+            Console.out("Waiting for: \(files.joined(separator: ", "))")
+            for step in steps.compactMap(plan.step) { Console.out("  - " + step.command) }
+            Console.out("Place \(files.count == 1 ? "it" : "them") in \(workspaceFolder), then run: \(again)")
+            throw CLIFailure(code: 1, message: "")
+        case let .failed(failures):
+            var text = failures.map { "FAILED: \($0)" }.joined(separator: "\n")
+            text += "\nNothing new was started after the failure. Fix the cause, then run: \(again)"
+            throw CLIFailure(code: 1, message: text)
+        }
+    }
+
+    func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (full as NSString).standardizingPath
+    }
+
+    /// Runs the executor to its end, printing a progress line per event (node, its count).
+    static func runBlocking(_ executor: Executor, done: Set<String>, interrupted: Set<String>, display: NodeDisplay) -> RunOutcome {
+        let box = OutcomeBox()
+        blocking {
+            box.value = await executor.run(skipping: done, interrupted: interrupted) { event in
+                display.note(event)
+                if let line = progressLine(event) { Console.out(line) }
+            }
+        }
+        return box.value ?? .failed([])
+    }
+
+    /// One line per event: `[cms1  4/52] done    cms1:csr.webadmin (0.1 s)`.
+    static func progressLine(_ event: ExecutionEvent) -> String? {
+        func head(_ p: StepProgress) -> String {
+            "[\(p.node.padding(toLength: 6, withPad: " ", startingAt: 0)) \(p.nodeDone)/\(p.nodeTotal)]"
+        }
+        switch event {
+        case let .runStarted(runID, digest, toRun, skipped):
+            return "Run \(runID) (plan sha256:\(digest.prefix(16))...): \(toRun) steps to run\(skipped > 0 ? ", \(skipped) done before" : "")"
+        case let .stepStarted(p):
+            return "\(head(p)) start   \(p.stepID): \(p.command)"
+        case let .stepFinished(p, _, seconds):
+            return "\(head(p)) done    \(p.stepID) (\(String(format: "%.1f", seconds)) s)"
+        case let .stepFailed(p, failure):
+            return "\(head(p)) FAILED  \(p.stepID): \(failure.reason)"
+        case let .stepWaiting(p, files):
+            return "\(head(p)) waiting \(p.stepID): for \(files.joined(separator: ", "))"
+        case .runFinished:
+            return nil
+        }
+    }
+
+    final class OutcomeBox: @unchecked Sendable { var value: RunOutcome? }
+
+    /// Where each node stands, for the summary at the end: steps done of its total, and
+    /// what stopped it.
+    final class NodeDisplay: @unchecked Sendable {
+        private let lock = NSLock()
+        private var rows: [String: (done: Int, total: Int, state: String)] = [:]
+
+        func note(_ event: ExecutionEvent) {
+            lock.lock(); defer { lock.unlock() }
+            switch event {
+            case let .stepStarted(p): rows[p.node] = (p.nodeDone, p.nodeTotal, rows[p.node]?.state ?? "running")
+            case let .stepFinished(p, _, _): rows[p.node] = (p.nodeDone, p.nodeTotal, p.nodeDone == p.nodeTotal ? "done" : "running")
+            case let .stepFailed(p, _): rows[p.node] = (p.nodeDone, p.nodeTotal, "FAILED at \(p.stepID)")
+            case let .stepWaiting(p, _): rows[p.node] = (p.nodeDone, p.nodeTotal, "waiting for files")
+            default: break
+            }
+        }
+
+        func summary() -> String {
+            lock.lock(); defer { lock.unlock() }
+            var lines = ["", "Nodes:"]
+            for (node, row) in rows.sorted(by: { $0.key < $1.key }) {
+                var state = row.state
+                if state == "running" { state = row.done == row.total ? "done" : "not finished" }
+                lines.append("  \(node.padding(toLength: 8, withPad: " ", startingAt: 0)) \(row.done)/\(row.total)  \(state)")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Waits for async work from the synchronous command line.
+    static func blocking(_ body: @escaping @Sendable () async -> Void) {
+        let semaphore = DispatchSemaphore(value: 0)
+        Task.detached {
+            await body()
+            semaphore.signal()
+        }
+        semaphore.wait()
+    }
+}

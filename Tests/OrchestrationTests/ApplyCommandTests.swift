@@ -1,0 +1,191 @@
+import Deployment
+import Foundation
+import Lab
+import Orchestration
+import PKI
+import TestSupport
+import Testing
+
+/// `cmscerts apply` as a user runs it: the built binary, on a lab, and through a real
+/// OpenSSH sshd on 127.0.0.1 whose forced command is `cms-lab-node`.
+@Suite("cmscerts apply", .serialized)
+struct ApplyCommandTests {
+    func apply(_ fixture: LabFixture, _ arguments: [String]) -> ProcessResult {
+        TestSupport.runProduct("cmscerts", ["apply", fixture.deploymentFile] + arguments, in: fixture.folder)
+    }
+
+    /// The run id in the `--resume <id>` the command prints.
+    func runID(in output: String) -> String? {
+        guard let range = output.range(of: "--resume ") else { return nil }
+        return output[range.upperBound...].split(whereSeparator: { $0 == "\n" || $0 == " " }).first.map(String.init)
+    }
+
+    /// The files of `Waiting for: a, b, c`.
+    func waitingFiles(in output: String) -> [String] {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Waiting for: ") }) else { return [] }
+        return line.dropFirst("Waiting for: ".count).components(separatedBy: ", ")
+    }
+
+    /// Waits, resumes after placing the CA's certificates, finishes; checks the lab's end state.
+    func waitPlaceResume(_ fixture: LabFixture, extra: [String] = []) throws {
+        let first = apply(fixture, ["--yes"] + extra)
+        #expect(first.status == 1, "\(first.output)")
+        let files = waitingFiles(in: first.stdout)
+        #expect(files.contains("ca-bundle.crt") && files.count == 13, "\(first.output)")
+        let id = try #require(runID(in: first.stdout), "\(first.output)")
+        try OutsideCA().place(files, in: fixture.folder)
+        let second = apply(fixture, ["--yes", "--resume", id] + extra)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.stdout.contains("Done: "))
+        try fixture.expectFreshFlowDone()
+        #expect(!fixture.journalText().contains("PRIVATE KEY"))
+    }
+
+    @Test func theFreshFlowThroughTheLab() throws {
+        try waitPlaceResume(try LabFixture(label: "cli-lab"))
+    }
+
+    @Test func theFreshFlowThroughARealSSHServer() throws {
+        if let reason = SSHServer.unavailableReason {
+            print("skipped: the sshd test needs a real sshd: \(reason)")
+            return
+        }
+        let fixture = try LabFixture(label: "cli-ssh")
+        let labNode = TestSupport.productPath("cms-lab-node")
+        let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
+        defer { server.stop() }
+        fixture.writeDeployment(sshPort: server.port)
+        try waitPlaceResume(fixture, extra: ["--ssh-config", server.configFile])
+        // It went through sshd: the lab saw nothing else, and sftp served the node folders.
+        #expect(FileManager.default.fileExists(atPath: fixture.lab.nodeDirectory("cms2") + "/ca-bundle.crt"))
+    }
+
+    @Test func aNodeBehindAStoppedSSHServerStopsTheRunWithTheNodeStepAndCommand() throws {
+        if let reason = SSHServer.unavailableReason {
+            print("skipped: the sshd test needs a real sshd: \(reason)")
+            return
+        }
+        let fixture = try LabFixture(label: "cli-sshdown")
+        let labNode = TestSupport.productPath("cms-lab-node")
+        let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
+        defer { server.stop() }
+        fixture.writeDeployment(sshPort: server.port)
+        let first = apply(fixture, ["--yes", "--ssh-config", server.configFile])
+        let id = try #require(runID(in: first.stdout), "\(first.output)")
+        try OutsideCA().place(waitingFiles(in: first.stdout), in: fixture.folder)
+        let before = try fixture.lab.status()
+        server.stop()
+        let down = apply(fixture, ["--yes", "--resume", id, "--ssh-config", server.configFile])
+        #expect(down.status == 1, "\(down.output)")
+        #expect(down.stderr.contains("FAILED: step cms"), "\(down.stderr)")
+        #expect(down.stderr.contains("cannot be reached"))
+        #expect(down.stderr.contains("  command: "))
+        #expect(down.stderr.contains("--resume \(id)"))
+        #expect(try fixture.lab.status().nodes == before.nodes)
+    }
+
+    @Test func anUnknownHostKeyIsRefusedAndNothingRuns() throws {
+        if let reason = SSHServer.unavailableReason {
+            print("skipped: the sshd test needs a real sshd: \(reason)")
+            return
+        }
+        let fixture = try LabFixture(label: "cli-hostkey")
+        let labNode = TestSupport.productPath("cms-lab-node")
+        let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
+        defer { server.stop() }
+        fixture.writeDeployment(sshPort: server.port)
+        let unknown = server.configWithKnownHosts("", label: "empty")
+        let result = apply(fixture, ["--yes", "--ssh-config", unknown])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("FAILED: step "))
+        #expect(result.stderr.contains("never accepts a host key silently"), "\(result.stderr)")
+        let fingerprint = TestSupport.run("ssh-keygen", ["-l", "-f", server.directory + "/host_key.pub"]).stdout.split(separator: " ")[1]
+        #expect(result.stderr.contains(String(fingerprint)))
+        // Nothing reached a node.
+        for node in LabFixture.nodes {
+            #expect(try Workspace(directory: fixture.lab.nodeDirectory(node)).list().isEmpty)
+        }
+    }
+
+    @Test func killedInTheMiddleThenResumedWithoutMakingNewKeys() throws {
+        let fixture = try LabFixture(label: "cli-kill")
+        let out = fixture.folder + "/killed.out"
+        // One step at a time, so that the kill lands between or inside steps, never in a burst.
+        let pid = try LocalCommand.spawn(TestSupport.productPath("cmscerts"),
+                                         ["apply", fixture.deploymentFile, "--yes", "--parallel", "1"],
+                                         stdout: out, stderr: out + ".err", directory: fixture.folder)
+        let runs = fixture.stateDirectory + "/runs"
+        var killed = false
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            // Best when a `pki csr` is under way (the step a second run must not repeat); else
+            // anywhere after the thirtieth step.
+            let text = fixture.journalText()
+            let started = text.components(separatedBy: "\"outcome\":\"started\"").count - 1
+            let last = text.split(separator: "\n").last.map(String.init) ?? ""
+            let inCSR = started >= 8 && last.contains("\"outcome\":\"started\"") && last.contains("\"command\":\"pki csr ")
+            if inCSR || started >= 30 {
+                killed = kill(pid, SIGKILL) == 0
+                break
+            }
+            if !LocalCommand.isRunning(pid) { break }
+            usleep(1_000)
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(killed && (status & 0x7f) == SIGKILL, "the run ended before it could be killed: \(TestSupport.read(out))")
+        let keysAtKill = keyFiles(fixture)
+        #expect(!keysAtKill.isEmpty)
+
+        let name = try #require((try? FileManager.default.contentsOfDirectory(atPath: runs))?.first { $0.hasSuffix(".jsonl") })
+        let id = String(name.dropLast(".jsonl".count))
+        let resumed = apply(fixture, ["--yes", "--resume", id])
+        #expect(resumed.status == 1 && resumed.stdout.contains("Waiting for: "), "\(resumed.output)")
+        try OutsideCA().place(waitingFiles(in: resumed.stdout), in: fixture.folder)
+        let finished = apply(fixture, ["--yes", "--resume", id])
+        #expect(finished.status == 0, "\(finished.output)")
+        try fixture.expectFreshFlowDone()
+        // Every key there at the kill is the same key now: none was made twice.
+        let keysNow = keyFiles(fixture)
+        for (path, content) in keysAtKill {
+            #expect(keysNow[path] == content, "\(path) changed after the resume")
+        }
+        #expect(!fixture.journalText().contains("PRIVATE KEY"))
+    }
+
+    @Test func withoutATerminalAndWithoutYesNothingRuns() throws {
+        let fixture = try LabFixture(label: "cli-noyes")
+        let result = apply(fixture, [])
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.contains("no terminal") && result.stderr.contains("--yes"))
+        #expect(result.stdout.contains("cmscerts plan: fresh"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/runs"))
+        #expect(try fixture.lab.status().nodes.allSatisfy { node in node.services.allSatisfy { !$0.enabled } })
+    }
+
+    @Test func aDryRunOnlyPrints() throws {
+        let fixture = try LabFixture(label: "cli-dry")
+        let plan = try fixture.plan()
+        let result = apply(fixture, ["--dry-run"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("Dry run: \(plan.steps.count) steps would run"))
+        #expect(result.stdout.components(separatedBy: "\n  would run  ").count - 1 == plan.steps.count)
+        #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory))
+        #expect(try Workspace(directory: fixture.lab.nodeDirectory("cms1")).list().isEmpty)
+    }
+
+    @Test func aResumeOfAnotherPlanIsRefusedAndBadInputIsExitTwo() throws {
+        let fixture = try LabFixture(label: "cli-refuse")
+        let first = apply(fixture, ["--yes"])
+        let id = try #require(runID(in: first.stdout), "\(first.output)")
+        fixture.writeDeployment(joinURL: "meet.lab.example.com")
+        let refused = apply(fixture, ["--yes", "--resume", id])
+        #expect(refused.status == 2, "\(refused.output)")
+        #expect(refused.stderr.contains("another plan"))
+        #expect(!refused.stdout.contains("Run \(id)"))
+        let unknown = apply(fixture, ["--yes", "--resume", "20991231T000000Z-nosuch"])
+        #expect(unknown.status == 2)
+        TestSupport.write("version: 1\ncms_version: \"3.8\"\n", to: fixture.deploymentFile)
+        #expect(apply(fixture, ["--yes"]).status == 2)
+    }
+}
