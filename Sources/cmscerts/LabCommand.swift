@@ -37,8 +37,14 @@ struct LabCommand: ParsableCommand {
                     Console.out("  \(node.name)  \(node.fqdn)  \(node.address)  database: \(node.databaseRole.rawValue)  services: \(node.services.map(\.rawValue).joined(separator: ", "))")
                 }
                 Console.out("Open a node's MMP with: cms-lab-node --lab \(lab.directory) --node cms1")
+                if let written = try LabDeployment.write(topology, labFolder: lab.directory) {
+                    Console.out("A matching deployment file: \(written)")
+                    Console.out("  cmscerts plan \(written)    (then: cmscerts apply \(written))")
+                }
             } catch let error as LabError {
                 throw CLIFailure(code: 2, message: "ERROR: \(error.message)")
+            } catch {
+                throw fail(error)
             }
         }
     }

@@ -175,7 +175,7 @@ struct TmuxEndToEndTests {
         pane.keys("q")
         #expect(pane.waitFor("Quit cmscerts?"))
         pane.keys("y")
-        #expect(pane.waitFor("exit=0"))
+        #expect(pane.waitFor("exit=0", seconds: 60), "the pane after y: \(pane.screen().joined(separator: "\n"))")
         pane.expectSaneTerminal()
     }
 }
