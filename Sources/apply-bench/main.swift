@@ -2,7 +2,7 @@
 // and transfer (as a WAN link to the nodes adds it). Not a test: it prints, per lab, the
 // wall time beside the sum of the step times and the Plan's critical path.
 //
-//     swift run -c release apply-bench [--latency-ms 50] [--per-node 1] [--nodes 3,5,20]
+//     swift run -c release apply-bench [--latency-ms 50] [--per-node 1] [--nodes 3,5,24]
 import Deployment
 import Foundation
 import Lab
@@ -86,7 +86,7 @@ func criticalPath(_ plan: Plan, _ seconds: [String: Double]) -> Double {
 
 let latency = Int(argument("--latency-ms", "50")) ?? 50
 let perNode = Int(argument("--per-node", "1")) ?? 1
-let sizes = argument("--nodes", "3,5,20").split(separator: ",").compactMap { Int($0) }
+let sizes = argument("--nodes", "3,5,24").split(separator: ",").compactMap { Int($0) }
 let rootKey = try PrivateKey.generate(.rsa2048)
 let rootCertificate = try Issuance.selfSigned(try CSRSpec.parse(arguments: ["benchroot", "CN:bench-root.example.com"]), key: rootKey)
 

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Deployment
 import Foundation
 import Inventory
+import Orchestration
 import PKI
 
 /// `cmscerts expiry`: every certificate of files, folders and live TLS endpoints, with
@@ -15,6 +17,8 @@ struct ExpiryCommand: ParsableCommand {
             cannot be read is a row saying why (state UNKNOWN), never a stop.
             --endpoint host:port[@sni][=CERTFILE] reads the chain a live TLS server presents, checks its order and, with \
             =CERTFILE, that the server presents the certificate of that file (the one the service is configured with).
+            --deployment F reads every node of a deployment file (or of its lab) through SSH: `pki list`, each \
+            certificate file fetched and read here, and which service uses which file.
             json, csv and prometheus stream in walking order; the table is sorted by days left.
             Prometheus output uses x509-certificate-exporter's names; for node_exporter's textfile collector write it to \
             a temporary file and rename it into the collector's folder.
@@ -25,6 +29,12 @@ struct ExpiryCommand: ParsableCommand {
 
     @Option(name: .customLong("endpoint"), help: ArgumentHelp("A live TLS endpoint: host:port, host:port@sni, optionally =CERTFILE to compare with.", valueName: "host:port[@sni][=file]"))
     var endpoints: [String] = []
+
+    @Option(help: ArgumentHelp("A deployment file: read the certificates on its nodes (over SSH, or in its lab).", valueName: "deployment.yaml"))
+    var deployment: String?
+
+    @Option(name: .customLong("ssh-config"), help: "An ssh_config file to use instead of ~/.ssh/config (ssh -F).")
+    var sshConfig: String?
 
     @Option(help: "Days left at or under which a certificate is a warning.")
     var warn: Int = 30
@@ -55,8 +65,8 @@ struct ExpiryCommand: ParsableCommand {
                 throw InventoryError("--format \(format) is not one of \(ExpiryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             outputFormat = chosen
-            if paths.isEmpty && endpoints.isEmpty {
-                throw InventoryError("give files or folders to read, or --endpoint host:port")
+            if paths.isEmpty && endpoints.isEmpty && deployment == nil {
+                throw InventoryError("give files or folders to read, --deployment deployment.yaml, or --endpoint host:port")
             }
             guard timeout > 0 else { throw InventoryError("--timeout must be at least 1 second") }
             guard CertificateFileReader.Parser(rawValue: parser) != nil else {
@@ -70,6 +80,7 @@ struct ExpiryCommand: ParsableCommand {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(error.message)")
         }
         let passphrase = try PassphraseSource(file: passphraseFile).initial()
+        let nodes = try deployment.map { try Self.nodeTargets($0, sshConfig: sshConfig) } ?? []
         let now = Date()
         let color = outputFormat == .table
             && TableRenderer.wantsColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
@@ -90,6 +101,11 @@ struct ExpiryCommand: ParsableCommand {
         if !paths.isEmpty {
             FileSource.scan(paths, policy: policy, now: now, passphrase: passphrase,
                             parser: CertificateFileReader.Parser(rawValue: parser) ?? .lean) { take($0) }
+        }
+        if !nodes.isEmpty {
+            nonisolated(unsafe) var scans: [NodeScan] = []
+            ApplyCommand.blocking { scans = await NodeSource.scan(nodes, policy: policy, now: now, passphrase: passphrase) }
+            for scan in scans { take(scan.rows) }
         }
         for (var target, certificateFile) in targets {
             if let certificateFile {
@@ -112,6 +128,23 @@ struct ExpiryCommand: ParsableCommand {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: no certificate found in \(paths.joined(separator: " "))")
         }
         if state != .ok { throw CLIFailure(code: state.rawValue, message: "") }
+    }
+}
+
+extension ExpiryCommand {
+    /// The nodes of a deployment file, each with its transport (the lab's, or SSH).
+    static func nodeTargets(_ path: String, sshConfig: String?) throws -> [NodeTarget] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: cannot read the deployment file \(path)")
+        }
+        do {
+            let estate = try DeploymentFile.load(yaml: String(decoding: data, as: UTF8.self))
+            let folder = (path as NSString).deletingLastPathComponent
+            let transports = try NodeTransports.make(for: estate, deploymentFolder: folder.isEmpty ? "." : folder, sshConfig: sshConfig)
+            return estate.nodes.compactMap { node in transports[node.name].map { NodeTarget(name: node.name, transport: $0) } }
+        } catch {
+            throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(path): \(error)")
+        }
     }
 }
 
