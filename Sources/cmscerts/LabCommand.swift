@@ -9,7 +9,7 @@ struct LabCommand: ParsableCommand {
         commandName: "lab",
         abstract: "A simulated CMS cluster to rehearse on: init, status, clock.",
         discussion: "Reach a node's MMP with: cms-lab-node --lab DIR --node cms1",
-        subcommands: [Init.self, Status.self, Clock.self]
+        subcommands: [Init.self, Status.self, Clock.self, Sign.self]
     )
 
     struct Init: ParsableCommand {
@@ -93,6 +93,39 @@ struct LabCommand: ParsableCommand {
                 Console.out("Lab clock: \(PKIFormat.date(try lab.now())) (\(offset == 0 ? "real time" : String(format: "%+.1f days from real time", days)))")
             } catch let error as LabError {
                 throw CLIFailure(code: 2, message: "ERROR: \(error.message)")
+            }
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sign",
+            abstract: "Play your CA in a rehearsal: sign the CSRs the plan waits for and place ca-bundle.crt.",
+            discussion: "A root and an issuing CA are made once in <lab>/ca/. Every <node>/<name>.csr of the lab's workspace without a .crt is signed; then run the apply command again with --resume.")
+
+        @Argument(help: "The lab folder (default: the user's lab).")
+        var directory: String?
+
+        func run() throws {
+            let folder = directory ?? Lab.defaultDirectory()
+            do {
+                _ = try Lab(directory: folder)
+                let written = try LabCA(labDirectory: folder).signPending(workspace: folder)
+                if written.isEmpty {
+                    Console.out("Nothing to sign: every CSR in \(folder) has its certificate, and ca-bundle.crt is there.")
+                } else {
+                    for path in written { Console.out("Wrote \(path)") }
+                    Console.out("Signed by the lab's issuing CA (\(folder)/ca).")
+                    // The newest run of the lab's deployment is the one waiting for these files.
+                    let runs = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/.cmscerts/runs")) ?? []
+                    if let newest = runs.filter({ $0.hasSuffix(".jsonl") }).sorted().last {
+                        Console.out("Now resume: cmscerts apply \(folder)/deployment.yaml --resume \(newest.dropLast(6))")
+                    }
+                }
+            } catch let error as LabError {
+                throw CLIFailure(code: 2, message: "ERROR: \(error.message)")
+            } catch {
+                throw fail(error)
             }
         }
     }

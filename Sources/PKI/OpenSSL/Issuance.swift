@@ -55,8 +55,11 @@ public enum Issuance {
     /// from the CSR, CA:FALSE, keyUsage digitalSignature + keyEncipherment (RSA),
     /// extendedKeyUsage serverAuth + clientAuth, a random 128-bit serial, SKID/AKID.
     /// `notes` receives what the user should know (the certificate outliving the CA).
+    /// With `intermediateCA`, the certificate is a CA under this one instead (CA:TRUE,
+    /// pathlen:0, keyCertSign + cRLSign): an issuing CA, as public and company CAs have.
     public static func sign(_ request: CertificateRequest, caCertificate: Certificate, caKey: PrivateKey,
-                            days: Int = defaultSignDays, now: Date = Date(), notes: inout [String]) throws -> Certificate {
+                            days: Int = defaultSignDays, now: Date = Date(), intermediateCA: Bool = false,
+                            notes: inout [String]) throws -> Certificate {
         try checkDays(days)
         guard request.signatureIsValid else {
             throw PKIError.input("the CSR's signature does not verify with its own key: the CSR is damaged or altered; make it again")
@@ -68,7 +71,12 @@ public enum Issuance {
             notes.append("the certificate will outlive its CA: the CA expires on \(PKIFormat.date(caCertificate.notAfter)), which then ends the certificate's use too")
         }
         let leafKeyIsEC = EVP_PKEY_get_base_id(publicKey) == EVP_PKEY_EC
-        let extensions: [(Int32, String)] = [
+        let extensions: [(Int32, String)] = intermediateCA ? [
+            (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
+            (NID_key_usage, "critical,keyCertSign,cRLSign"),
+            (NID_subject_key_identifier, "hash"),
+            (NID_authority_key_identifier, "keyid:always"),
+        ] : [
             (NID_basic_constraints, "critical,CA:FALSE"),
             (NID_key_usage, leafKeyIsEC ? "critical,digitalSignature" : "critical,digitalSignature,keyEncipherment"),
             (NID_ext_key_usage, "serverAuth,clientAuth"),

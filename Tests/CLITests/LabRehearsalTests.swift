@@ -1,0 +1,37 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A whole rehearsal as a new user does it, through the binaries only: a lab, its plan
+/// applied until it waits for the CA, the lab playing the CA, the run resumed to the end.
+@Suite("A full rehearsal on the lab, through the command line")
+struct LabRehearsalTests {
+    @Test func freshFlowFromLabInitToEveryServiceRunning() throws {
+        let lab = TestSupport.temporaryDirectory("rehearsal") + "/lab"
+        #expect(TestSupport.runProduct("cmscerts", ["lab", "init", lab]).status == 0)
+        let deployment = lab + "/deployment.yaml"
+
+        let first = TestSupport.runProduct("cmscerts", ["apply", deployment, "--yes"])
+        #expect(first.status == 1, "the run waits for the CA's certificates: \(first.output)")
+        #expect(first.stdout.contains("Waiting for: ca-bundle.crt"))
+        let resume = try #require(first.stdout.components(separatedBy: "--resume ").last?.split(separator: "\n").first.map(String.init))
+
+        let signed = TestSupport.runProduct("cmscerts", ["lab", "sign", lab])
+        #expect(signed.status == 0, "\(signed.output)")
+        #expect(signed.stdout.contains("--resume \(resume)"))
+        // openssl agrees that what "your CA" signed chains to the bundle it placed.
+        let verify = TestSupport.openssl(["verify", "-CAfile", lab + "/ca/root.crt", "-untrusted", lab + "/ca-bundle.crt", lab + "/cms1/webadmin.crt"])
+        #expect(verify.status == 0, "\(verify.output)")
+
+        let second = TestSupport.runProduct("cmscerts", ["apply", deployment, "--yes", "--resume", resume])
+        #expect(second.status == 0, "\(second.output)")
+        let status = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
+        #expect(!status.contains("disabled") && !status.contains("failing"), "\(status)")
+        let cluster = TestSupport.runProduct("cms-lab-node", ["--lab", lab, "--node", "cms1", "-c", "database cluster status"]).stdout
+        #expect(cluster.contains("(me)") && cluster.contains("Connected Primary"), "\(cluster)")
+        #expect(cluster.components(separatedBy: "Connected Replica ( In Sync )").count == 3, "\(cluster)")
+        let expiry = TestSupport.runProduct("cmscerts", ["expiry", "--deployment", deployment])
+        #expect(expiry.status == 0, "\(expiry.output)")
+        #expect(TestSupport.runProduct("cmscerts", ["lab", "sign", lab]).stdout.contains("Nothing to sign"))
+    }
+}
