@@ -47,9 +47,11 @@ final class WizardPane {
         TestSupport.run(tmuxPath ?? "tmux", ["-L", socket] + args, timeout: .seconds(30))
     }
 
-    /// The pane's visible lines.
+    /// The pane's lines, visible and recent history.
     func screen() -> [String] {
-        tmux(["capture-pane", "-p", "-t", "t"]).stdout.components(separatedBy: "\n")
+        // With the last 100 lines of history: after the program ends, its last lines
+        // ("exit=0") may have scrolled above the visible pane.
+        tmux(["capture-pane", "-p", "-J", "-S", "-100", "-t", "t"]).stdout.components(separatedBy: "\n")
     }
 
     /// Polls the pane until `text` shows (no fixed sleeps), for at most `seconds`.
@@ -118,7 +120,7 @@ struct TmuxEndToEndTests {
         pane.resize(80, 24)
         #expect(pane.waitFor("Step 2   CSRs per service"))
         pane.keys("q")
-        #expect(pane.waitFor("exit=0"))
+        #expect(pane.waitFor("exit=0", seconds: 60), "the pane after q: \(pane.screen().joined(separator: "\n"))")
         pane.expectSaneTerminal()
     }
 
@@ -146,8 +148,9 @@ struct TmuxEndToEndTests {
         #expect(report.passed, "\(report.text)")
         #expect(report.members.map(\.subject) == ["CN=cms1.lab.example.com", "O=Test, CN=Test Issuing CA", "O=Test, CN=Test Root CA"])
         pane.keys("Enter")
+        #expect(pane.waitFor("Step 1   CSR builder"), "home after the result: \(pane.screen().joined(separator: "\n"))")
         pane.keys("q")
-        #expect(pane.waitFor("exit=0"))
+        #expect(pane.waitFor("exit=0", seconds: 60), "the pane after q: \(pane.screen().joined(separator: "\n"))")
         pane.expectSaneTerminal()
     }
 
