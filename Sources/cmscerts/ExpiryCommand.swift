@@ -10,7 +10,7 @@ import PKI
 struct ExpiryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "expiry",
-        abstract: "List every certificate of files, folders and TLS endpoints by days left; exit 0 ok, 1 warning, 2 critical or expired, 3 unknown.",
+        abstract: "List every certificate of files, folders, a deployment's nodes and TLS endpoints by days left; exit 0 ok, 1 warning, 2 critical or expired, 3 unknown.",
         discussion: """
             Folders are walked recursively (files ending .crt .cer .pem .der .cert .p7b .p7c .p12 .pfx); a file named on \
             its own is always read. Every member of a bundle is a row: intermediates and roots expire too. A file that \

@@ -7,7 +7,7 @@ import PKI
 struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
-        abstract: "A simulated CMS cluster to rehearse on: init, status, clock.",
+        abstract: "A simulated CMS cluster to rehearse on: init, status, sign, clock.",
         discussion: "Reach a node's MMP with: cms-lab-node --lab DIR --node cms1",
         subcommands: [Init.self, Status.self, Clock.self, Sign.self]
     )
