@@ -29,6 +29,25 @@ struct FileStoreTests {
         #expect(mode == 0o600)
     }
 
+    @Test func twoReplacesInOneSecondKeepBothBackups() throws {
+        let f = Fixture()
+        let store = FileStore(directory: f.dir)
+        try store.write(Data("one".utf8), to: "k.key", isPrivateKey: true)
+        let first = try store.write(Data("two".utf8), to: "k.key", isPrivateKey: true, replace: true)
+        let second = try store.write(Data("three".utf8), to: "k.key", isPrivateKey: true, replace: true)
+        #expect(first != nil && second != nil && first != second)
+        #expect(TestSupport.read(first!) == "one" && TestSupport.read(second!) == "two")
+        #expect(TestSupport.read(f.path("k.key")) == "three")
+    }
+
+    @Test func createOnlyNeverReplacesAFile() throws {
+        let f = Fixture()
+        let store = FileStore(directory: f.dir)
+        try store.write(Data("mine".utf8), to: "deployment.yaml", isPrivateKey: false, createOnly: true)
+        #expect(throws: PKIError.self) { try store.write(Data("theirs".utf8), to: "deployment.yaml", isPrivateKey: false, createOnly: true) }
+        #expect(TestSupport.read(f.path("deployment.yaml")) == "mine")
+    }
+
     @Test func everyKeyIs0600EvenUnderAPermissiveUmask() throws {
         let f = Fixture()
         let old = umask(0)

@@ -52,8 +52,10 @@ public struct FileStore: Sendable {
     }
 
     /// Writes `data` to `name` atomically and returns the backup's path when a key was replaced.
+    /// `createOnly` gives any file the keys' rule: written only where no file of that name
+    /// is (a deployment file the user may have edited, say).
     @discardableResult
-    public func write(_ data: Data, to name: String, isPrivateKey: Bool, replace: Bool = false) throws -> String? {
+    public func write(_ data: Data, to name: String, isPrivateKey: Bool, replace: Bool = false, createOnly: Bool = false) throws -> String? {
         let target = path(name)
         let folder = (target as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -67,6 +69,9 @@ public struct FileStore: Sendable {
             throw PKIError.input("\(folder) is not a folder", field: folder)
         }
         if isPrivateKey { try checkKeyIsFree(name, replace: replace) }
+        if createOnly && exists(name) {
+            throw PKIError.input("\(target) exists already: it is never overwritten; choose another name", field: name)
+        }
         if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
             throw PKIError.input("\(target) is a directory: cannot write a file there", field: target)
         }
@@ -98,11 +103,17 @@ public struct FileStore: Sendable {
         }
 
         var backup: String? = nil
-        if isPrivateKey {
-            if FileManager.default.fileExists(atPath: target) {
-                // replace == true here (checked above): keep the old key beside it.
+        if isPrivateKey || createOnly {
+            if isPrivateKey && replace && FileManager.default.fileExists(atPath: target) {
+                // An explicit replace: keep the old key beside it (a counter when two
+                // replaces fall in the same second).
                 let stamp = Int(Date().timeIntervalSince1970)
-                let candidate = "\(target).bak-\(stamp)"
+                var candidate = "\(target).bak-\(stamp)"
+                var counter = 1
+                while FileManager.default.fileExists(atPath: candidate) {
+                    counter += 1
+                    candidate = "\(target).bak-\(stamp)-\(counter)"
+                }
                 guard link(target, candidate) == 0 else {
                     unlink(temporary)
                     throw PKIError.input("could not keep a backup of \(target) (\(String(cString: strerror(errno)))): the key was not replaced", field: target)
