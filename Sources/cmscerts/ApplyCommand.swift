@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deployment
 import Foundation
+import PKI
 import Orchestration
 
 /// `cmscerts apply <deployment.yaml>`: runs the plan on the nodes, with a journal that
@@ -62,6 +63,8 @@ struct ApplyCommand: ParsableCommand {
         }
         let plan: Plan
         let estate: Deployment
+        let stateFolder = Journal.stateDirectory(forDeploymentFile: deploymentPath)
+        var gathered: CurrentState? = nil
         do {
             estate = try DeploymentFile.load(yaml: String(decoding: data, as: UTF8.self))
             var current = CurrentState.empty
@@ -70,6 +73,21 @@ struct ApplyCommand: ParsableCommand {
                     throw CLIFailure(code: 2, message: "cannot read the state file \(state)")
                 }
                 current = try JSONDecoder().decode(CurrentState.self, from: json)
+            } else if flow != .fresh {
+                // A renewal plans from what the nodes hold. A resumed run uses the state its
+                // plan was made from (kept beside its journal), so that the plan is the same.
+                if let resume, let saved = FileManager.default.contents(atPath: stateFolder + "/runs/\(resume).state.json") {
+                    current = try JSONDecoder().decode(CurrentState.self, from: saved)
+                } else {
+                    let transports = try NodeTransports.make(for: estate, deploymentFolder: folder, sshConfig: sshConfig)
+                    nonisolated(unsafe) var result: Result<CurrentState, Error> = .success(.empty)
+                    Self.blocking {
+                        do { result = .success(try await NodeStateReader.read(estate, transports: transports)) } catch { result = .failure(error) }
+                    }
+                    current = try result.get()
+                    gathered = current
+                    Console.out("Read what \(current.nodes.count) node(s) hold now (pki list and each service's status) to plan the \(flow.rawValue) flow.")
+                }
             }
             plan = try Planner.plan(estate, flow: flow, current: current)
         } catch let failure as CLIFailure {
@@ -78,7 +96,6 @@ struct ApplyCommand: ParsableCommand {
             throw CLIFailure(code: 2, message: "\(deployment): \(error)")
         }
         let workspaceFolder = workspace.map(absolute) ?? folder
-        let stateFolder = Journal.stateDirectory(forDeploymentFile: deploymentPath)
 
         // Which steps are done already (a resume), checked against this plan.
         var journal: Journal?
@@ -127,6 +144,12 @@ struct ApplyCommand: ParsableCommand {
         do {
             transports = try NodeTransports.make(for: estate, deploymentFolder: folder, sshConfig: sshConfig)
             if journal == nil { journal = try Journal.create(stateDirectory: stateFolder, plan: plan) }
+            if let gathered, let journal {
+                // Kept with the run: --resume plans from the same state, so the plan stays the same.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try FileStore(directory: stateFolder + "/runs").write(try encoder.encode(gathered), to: journal.runID + ".state.json", isPrivateKey: false)
+            }
         } catch {
             throw CLIFailure(code: 2, message: "\(error)")
         }

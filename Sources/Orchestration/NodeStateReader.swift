@@ -1,0 +1,71 @@
+import Deployment
+import Foundation
+
+/// Reads what the nodes hold now, through their transports, for the planner's renewal
+/// flows: the files of the MMP's folder (`pki list`) and, from each service's status,
+/// which key, certificate and bundle it uses. Read-only: only listing and status
+/// commands are sent. The planner stays pure; this is the executor's side.
+public enum NodeStateReader {
+    /// The status commands asked on each node, by the service name the planner uses.
+    static let statusCommands: [(service: String, command: String)] = [
+        ("webadmin", "webadmin"), ("callbridge", "callbridge"), ("webbridge", "webbridge"),
+        ("webbridge3", "webbridge3"), ("xmpp", "xmpp"), ("turn", "turn"), ("database", "database cluster status"),
+    ]
+
+    /// Reads every node of `deployment` that has a transport. A node that cannot be
+    /// reached is an error naming it: a renewal planned on a guess would be worse.
+    public static func read(_ deployment: Deployment, transports: [String: any Transport],
+                            timeout: Duration = .seconds(30)) async throws -> CurrentState {
+        var nodes: [String: NodeState] = [:]
+        for node in deployment.nodes {
+            guard let transport = transports[node.name] else { continue }
+            nodes[node.name] = try await read(transport, services: Set(node.services.map(\.rawValue) + ["database"]), timeout: timeout)
+        }
+        return CurrentState(nodes: nodes)
+    }
+
+    static func read(_ transport: any Transport, services: Set<String>, timeout: Duration) async throws -> NodeState {
+        let listing = try await transport.run("pki list", answer: nil, timeout: timeout)
+        var state = NodeState(files: parseList(listing.text))
+        for (service, command) in statusCommands where services.contains(service) {
+            let output = try await transport.run(command, answer: nil, timeout: timeout)
+            if let files = parseStatus(service: service, output.text) { state.services.append(files) }
+        }
+        return state
+    }
+
+    /// The names after `pki list`'s heading, one a line.
+    public static func parseList(_ text: String) -> [String] {
+        var names: [String] = []
+        var inList = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.lowercased().hasPrefix("user supplied certificates") { inList = true; continue }
+            if inList, !line.isEmpty, !line.contains(" ") { names.append(line) }
+        }
+        return names
+    }
+
+    /// The files one status output names, sorted into key, certificate, bundle and the
+    /// rest; nil when the service is not configured (every file `none`) or unknown here.
+    public static func parseStatus(service: String, _ text: String) -> ServiceFiles? {
+        var files = ServiceFiles(service: service)
+        for raw in text.split(whereSeparator: \.isNewline) {
+            guard let colon = raw.firstIndex(of: ":") else { continue }
+            let label = raw[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = raw[raw.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard value.contains("."), !value.contains(" "), value.lowercased() != "none" else { continue }
+            let isKey = label.contains("key")
+            let isBundle = label.contains("bundle") || label.contains("trust") || label == "ca certificate"
+            let isCertificate = label.contains("certificate") && !isBundle
+            // The service's own files: "Key file", "Certificate file", webbridge3's HTTPS
+            // pair, the database's server pair. Everything else (C2W, client) is "other".
+            let primary = !label.hasPrefix("c2w") && !label.hasPrefix("client")
+            if isKey && primary && files.key == nil { files.key = value }
+            else if isCertificate && primary && files.certificate == nil { files.certificate = value }
+            else if isBundle && primary && files.bundle == nil { files.bundle = value }
+            else if isKey || isCertificate || isBundle, !files.other.contains(value) { files.other.append(value) }
+        }
+        return files.key == nil && files.certificate == nil && files.bundle == nil && files.other.isEmpty ? nil : files
+    }
+}
