@@ -112,6 +112,12 @@ struct StepRunner: Sendable {
         }
         let store = FileStore(directory: workspace)
         switch operation {
+        case let .setAside(file):
+            if let moved = try store.setAside(file) {
+                return .done(output: "\(file) set aside as \((moved as NSString).lastPathComponent)", inputDigest: nil)
+            }
+            return .done(output: "\(file) is not in the workspace: nothing to set aside", inputDigest: nil)
+
         case let .awaitFiles(files):
             let missing = files.filter { (FileManager.default.contents(atPath: path($0)) ?? Data()).isEmpty }
             return missing.isEmpty ? .done(output: "found " + files.joined(separator: ", "), inputDigest: nil) : .waiting(files: missing)

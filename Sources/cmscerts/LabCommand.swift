@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Orchestration
 import Lab
 import PKI
 
@@ -120,7 +121,9 @@ struct LabCommand: ParsableCommand {
                     // The newest run of the lab's deployment is the one waiting for these files.
                     let runs = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/.cmscerts/runs")) ?? []
                     if let newest = runs.filter({ $0.hasSuffix(".jsonl") }).sorted().last {
-                        Console.out("Now resume: cmscerts apply \(folder)/deployment.yaml --resume \(newest.dropLast(6))")
+                        let runID = String(newest.dropLast(6))
+                        let flow = (try? Journal.read(path: folder + "/.cmscerts/runs/" + newest))?.first?.flow ?? "fresh"
+                        Console.out("Now resume: cmscerts apply \(folder)/deployment.yaml\(flow == "fresh" ? "" : " --flow \(flow)") --resume \(runID)")
                     }
                 }
             } catch let error as LabError {

@@ -33,5 +33,21 @@ struct LabRehearsalTests {
         let expiry = TestSupport.runProduct("cmscerts", ["expiry", "--deployment", deployment])
         #expect(expiry.status == 0, "\(expiry.output)")
         #expect(TestSupport.runProduct("cmscerts", ["lab", "sign", lab]).stdout.contains("Nothing to sign"))
+
+        // A year on: every service certificate expired. Renew under the same names.
+        #expect(TestSupport.runProduct("cmscerts", ["lab", "clock", lab, "+400d"]).status == 0)
+        let expired = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
+        #expect(expired.contains("failing") || expired.contains("expired"), "\(expired)")
+        let renew = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew", "--yes"])
+        #expect(renew.status == 1, "the renewal waits for the renewed certificates, not the old ones: \(renew.output)")
+        #expect(renew.stdout.contains("local:setaside.cms1.webadmin"), "\(renew.stdout)")
+        let renewRun = try #require(renew.stdout.components(separatedBy: "--resume ").last?.split(separator: "\n").first.map(String.init))
+        let resigned = TestSupport.runProduct("cmscerts", ["lab", "sign", lab])
+        #expect(resigned.stdout.contains("--flow renew --resume \(renewRun)"), "\(resigned.output)")
+        let finished = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew", "--yes", "--resume", renewRun])
+        #expect(finished.status == 0, "\(finished.output)")
+        let renewed = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
+        #expect(!renewed.contains("failing") && !renewed.contains("disabled"), "\(renewed)")
+        #expect(FileManager.default.fileExists(atPath: lab + "/cms1/webadmin.crt.previous"), "the old certificate is kept aside")
     }
 }

@@ -212,4 +212,8 @@ public enum LocalOperation: Codable, Hashable, Sendable {
     case fullChain(certificate: String, bundle: String, output: String)
     /// Files a person must place in the workspace (a certificate signed by their CA).
     case awaitFiles(files: [String])
+    /// A renewal's first move: the certificate of the last round, still in the workspace,
+    /// is set aside (renamed `<file>.previous`, numbered if taken), so that the plan waits
+    /// for the new one instead of taking the old one for it. Nothing when the file is absent.
+    case setAside(file: String)
 }

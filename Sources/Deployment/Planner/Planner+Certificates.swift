@@ -110,10 +110,19 @@ extension PlanContext {
         }
         for note in unit.spec.notes { builder.note("\(unit.basename): \(note)") }
 
+        var setAside: [String] = []
+        if flow == .renew {
+            setAside.append(builder.add(Step(
+                id: Self.id(nil, "setaside.\(unit.slug)"), node: nil, articleStep: 2, kind: .localPKI,
+                command: "[ ! -e \(unit.certificatePath) ] || mv --backup=numbered \(unit.certificatePath) \(unit.certificatePath).previous",
+                writes: [.workspace(unit.certificatePath + ".previous")],
+                why: "the expired certificate of the last round is still in the workspace under the same name: set it aside so that the plan waits for the renewed one",
+                local: .setAside(file: unit.certificatePath))))
+        }
         builder.add(Step(
             id: Self.id(nil, "signed.\(unit.slug)"), node: nil, articleStep: 2, kind: .check,
             command: "Have \(unit.csrPath) signed by your CA (SHA-256, TLS Web Server and Client authentication: serverAuth and clientAuth) and save the certificate, PEM, as \(unit.certificatePath)",
-            reads: [.workspace(unit.csrPath)], writes: [.workspace(unit.certificatePath)],
+            reads: [.workspace(unit.csrPath)], writes: [.workspace(unit.certificatePath)], dependsOn: setAside,
             why: "cmscerts does not sign service certificates: your CA does; the plan waits here until the file is in the workspace",
             local: .awaitFiles(files: [unit.certificatePath])))
 

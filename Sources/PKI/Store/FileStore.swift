@@ -142,6 +142,28 @@ public struct FileStore: Sendable {
         return backup
     }
 
+    /// Renames `name` to `<name>.previous` (`.previous-2`, ... when taken), never over a
+    /// file; returns the new path, or nil when there was no such file.
+    @discardableResult
+    public func setAside(_ name: String) throws -> String? {
+        let source = path(name)
+        guard FileManager.default.fileExists(atPath: source) else { return nil }
+        var candidate = source + ".previous"
+        var counter = 1
+        // link() then unlink(): the old name is kept until the new one exists, and an
+        // existing file is never replaced.
+        while link(source, candidate) != 0 {
+            guard errno == EEXIST else {
+                throw PKIError.input("could not set \(source) aside: \(String(cString: strerror(errno)))", field: name)
+            }
+            counter += 1
+            candidate = source + ".previous-\(counter)"
+        }
+        unlink(source)
+        syncDirectory((source as NSString).deletingLastPathComponent)
+        return candidate
+    }
+
     private func syncDirectory(_ folder: String) {
         let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
