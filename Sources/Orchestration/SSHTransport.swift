@@ -33,10 +33,13 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     let controlDirectory: String
     let sshPath: String
     let sftpPath: String
+    /// Seconds the shared connection stays open after its last command (ControlPersist).
+    let persistSeconds: Int
 
     /// `controlDirectory` holds the shared connection's socket (made 0700 if missing).
     public init(node: String, target: SSHDestination, controlDirectory: String,
-                sshPath: String = "/usr/bin/ssh", sftpPath: String = "/usr/bin/sftp") {
+                sshPath: String = "/usr/bin/ssh", sftpPath: String = "/usr/bin/sftp", persistSeconds: Int = 60) {
+        self.persistSeconds = persistSeconds
         self.node = node
         self.target = target
         self.controlDirectory = controlDirectory
@@ -57,7 +60,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
             "-o", "ControlMaster=auto",
             // The node's name in the path: two nodes behind one address never share a connection.
             "-o", "ControlPath=\(controlDirectory)/\(node)-%C",
-            "-o", "ControlPersist=60",
+            "-o", "ControlPersist=\(persistSeconds)",
             "-o", "ConnectTimeout=15",
             "-o", "ServerAliveInterval=15",
             "-o", "LogLevel=ERROR",

@@ -6,7 +6,7 @@ import Testing
 /// applied until it waits for the CA, the lab playing the CA, the run resumed to the end.
 @Suite("A full rehearsal on the lab, through the command line")
 struct LabRehearsalTests {
-    @Test func freshFlowFromLabInitToEveryServiceRunning() throws {
+    @Test func freshFlowThenSameNameRenewalThenExpiredDatabase() throws {
         let lab = TestSupport.temporaryDirectory("rehearsal") + "/lab"
         #expect(TestSupport.runProduct("cmscerts", ["lab", "init", lab]).status == 0)
         let deployment = lab + "/deployment.yaml"
@@ -49,5 +49,16 @@ struct LabRehearsalTests {
         let renewed = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
         #expect(!renewed.contains("failing") && !renewed.contains("disabled"), "\(renewed)")
         #expect(FileManager.default.fileExists(atPath: lab + "/cms1/webadmin.crt.previous"), "the old certificate is kept aside")
+
+        // Later still: the database certificates (two years) have expired too.
+        #expect(TestSupport.runProduct("cmscerts", ["lab", "clock", lab, "+400d"]).status == 0)
+        let broken = TestSupport.runProduct("cms-lab-node", ["--lab", lab, "--node", "cms2", "-c", "database cluster status"]).stdout
+        #expect(!broken.contains("In Sync"), "the replicas lost the primary: \(broken)")
+        let database = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew-database", "--yes"])
+        #expect(database.status == 0, "\(database.output)")
+        let healed = TestSupport.runProduct("cms-lab-node", ["--lab", lab, "--node", "cms1", "-c", "database cluster status"]).stdout
+        #expect(healed.contains("(me)") && healed.contains("Connected Primary"), "\(healed)")
+        #expect(healed.components(separatedBy: "Connected Replica ( In Sync )").count == 3, "\(healed)")
+        #expect(FileManager.default.fileExists(atPath: lab + "/db/dbserver.key.previous"), "the last round's database key is set aside, not overwritten")
     }
 }

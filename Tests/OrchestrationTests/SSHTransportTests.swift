@@ -39,7 +39,7 @@ struct SSHTransportTests {
 
     func transport(_ server: SSHServer, _ node: String, config: String? = nil) -> SSHTransport {
         SSHTransport(node: node, target: SSHDestination(host: node, configFile: config ?? server.configFile),
-                     controlDirectory: server.directory + "/control")
+                     controlDirectory: server.directory + "/control", persistSeconds: 600)
     }
 
     @Test func commandsReachTheRightNodeOverOneConnectionEach() async throws {

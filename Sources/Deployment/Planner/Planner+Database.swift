@@ -58,6 +58,24 @@ extension PlanContext {
         let client3 = ["dbclient.key", "dbclient.crt", "dbca.crt"]
         func ws(_ f: String) -> String { "db/" + f }
 
+        // Expired database certificates: the files of the last round are still in the
+        // workspace under the same names. Set them aside first, so that the new ones are
+        // made or fetched (a key in the workspace is never overwritten) and the old CA is
+        // not kept.
+        var asides: [String] = []
+        if flow == .renewDatabase {
+            let lastRound = ["dbca.key", "dbca.crt", "dbserver.key", "dbserver.csr", "dbserver.crt", "dbclient.key", "dbclient.csr", "dbclient.crt"]
+            for f in lastRound {
+                asides.append(builder.add(Step(
+                    id: Self.id(nil, "db.setaside-\(f)"), node: nil, articleStep: 3, kind: .localPKI,
+                    command: "[ ! -e \(ws(f)) ] || mv --backup=numbered \(ws(f)) \(ws(f)).previous",
+                    writes: [.workspace(ws(f) + ".previous")],
+                    why: "the last round's \(f) is set aside so that this round's is made or fetched instead",
+                    local: .setAside(file: ws(f)))))
+            }
+        }
+        removes += asides
+
         if keysHere {
             let days = d.caValidityDays
             builder.add(Step(
@@ -104,7 +122,7 @@ extension PlanContext {
             for f in all5 where needed.contains(f) {
                 builder.add(Step(
                     id: Self.id(p, "get.\(f)"), node: p, articleStep: 3, kind: .download, command: MMP.get(f, ws(f)),
-                    reads: [FileRef(node: p, f)], writes: [.workspace(ws(f))],
+                    reads: [FileRef(node: p, f)], writes: [.workspace(ws(f))], dependsOn: asides,
                     why: f.hasSuffix(".key") ? "the other nodes need this key too (keep the workspace private)" : "to copy it to the other nodes"))
             }
         }
