@@ -244,7 +244,7 @@ enum HelpText {
         case .home:
             return """
                 Home shows the estate (./deployment.yaml, else the built-in lab in your data folder) and the ways in.
-                ↑/↓ move, Enter opens. Steps 2 to 5 are part 2 of the wizard and are not in this version: they are shown dimmed and cannot be opened.
+                ↑/↓ move, Enter opens. Step 5 plans and runs a procedure on the nodes. Steps 2 to 4 are not in this version: they are shown dimmed and cannot be opened.
                 Step 1 makes one key and CSR. Bundles puts certificates in the order CMS wants. Theme picks the colours.
 
                 """ + common
@@ -256,6 +256,14 @@ enum HelpText {
                 When SANs are given, the CN is added to them if missing (CMS requires it), and the preview says so.
                 Renewing? Use a NEW basename: pki csr over the basename of a key in use breaks that service at once. cmscerts never overwrites a key.
                 Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
+
+                """ + common
+        case .apply:
+            return """
+                Step 5 plans a procedure for the estate and shows it per node: every command that will run and every file it will write, in the order the executor runs them. ←/→ picks the procedure: fresh deployment, renewal under the same names, renewal under new names, expired database certificates.
+                y or F10 runs exactly that plan, nodes in parallel where the order allows; progress shows per node. Every step goes to a journal beside the deployment file (.cmscerts/runs).
+                When the run waits for files (certificates your CA signs), place them in the workspace and press r: the run resumes from its journal and skips what is done. After a failure, the node, the command and its output are shown: fix the cause, then r resumes the same way.
+                The same run can be resumed from the command line: cmscerts apply <deployment.yaml> --resume <run id>.
 
                 """ + common
         case .bundles:

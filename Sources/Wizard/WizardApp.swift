@@ -25,7 +25,14 @@ public struct WizardApp: Program {
         case .resize(let size):
             s.size = size
             return []
+        case .applyEvent, .applyCouldNotStart:
+            return applyMessage(message, &s)
         case .tick:
+            if var apply = s.apply, apply.isRunning {
+                apply.spinner.advance()
+                s.apply = apply
+                return [.after(0.1, .tick)]
+            }
             guard var review = s.review, review.isRunning else { return [] }
             review.spinner.advance()
             s.review = review
@@ -132,12 +139,13 @@ public struct WizardApp: Program {
         case .bundles: return bundleKey(key, &s)
         case .review: return reviewKey(key, &s)
         case .themes: return themeKey(key, &s)
+        case .apply: return applyKey(key, &s)
         }
     }
 
     /// q: quits at once when nothing would be lost, else asks.
     func requestQuit(_ s: inout WizardState) -> [Command<WizardMessage>] {
-        if s.review?.isRunning == true { return [] }
+        if s.review?.isRunning == true || s.apply?.isRunning == true { return [] }
         if s.unsavedWork.isEmpty { return [.quit] }
         s.quitDialog = DialogState()
         return []
@@ -158,7 +166,8 @@ public struct WizardApp: Program {
                 s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0
             case .help: s.help = HelpState()
             case .quit: return requestQuit(&s)
-            case .step2, .step3, .step4, .step5: break
+            case .step5: return openApply(&s)
+            case .step2, .step3, .step4: break
             }
         default: break
         }

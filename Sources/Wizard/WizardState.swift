@@ -1,3 +1,4 @@
+import Orchestration
 import PKI
 import TerminalUI
 
@@ -13,6 +14,8 @@ public enum Screen: Hashable, Sendable {
     case review
     /// The colour themes.
     case themes
+    /// Step 5: the plan per node, then the run with progress per node.
+    case apply
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -57,6 +60,10 @@ public enum WizardMessage: Sendable {
     case bundleAnalysed(BundleAnalysis)
     /// A theme read from its file (or why it could not be).
     case themeLoaded(Result<Theme, WizardFailure>)
+    /// Step 5: what the executor reports while it runs.
+    case applyEvent(ExecutionEvent)
+    /// Step 5: the run could not start (the transports or the journal), and why.
+    case applyCouldNotStart(WizardFailure)
 }
 
 /// The help overlay and how far it is scrolled.
@@ -91,6 +98,8 @@ public struct WizardState: Sendable {
     public var bundles = BundleScreenState()
     /// The review, while one is open.
     public var review: ReviewState?
+    /// Step 5, while open (or a run left waiting or failed, to resume).
+    public var apply: ApplyState?
     /// The theme picker.
     public var themeMenu = MenuState()
     /// Why the last theme picked could not be used.
@@ -120,6 +129,7 @@ public struct WizardState: Sendable {
         if csr.isDirty { out.append("the Step 1 form is filled in but nothing was written") }
         if bundles.isDirty { out.append("files are picked for a bundle that was not written") }
         if let review, review.isWaiting { out.append("a review is open and not confirmed") }
+        if let apply, apply.canResume { out.append("the Step 5 run \(apply.runID ?? "") is not finished (cmscerts apply --resume continues it)") }
         return out
     }
 }

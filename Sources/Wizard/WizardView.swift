@@ -103,6 +103,8 @@ extension WizardApp {
             return [KeyBinding(.char(" "), help: "pick"), KeyBinding(.char("m"), help: "mode"), KeyBinding(.tab, help: "name"),
                     KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "chain"),
                     home, .help, .quit, .move, KeyBinding(.char("r"), help: "reread")]
+        case .apply:
+            return ApplyView.bindings(s.apply)
         case .review:
             switch s.review?.phase {
             case .waiting?:
@@ -124,6 +126,7 @@ extension WizardApp {
         case .bundles: return "Bundles"
         case .review: return "Review before writing"
         case .themes: return "Theme"
+        case .apply: return "Step 5: applying certificates"
         }
     }
 
@@ -144,6 +147,7 @@ extension WizardApp {
         case .bundles: BundleView.render(s, area: body, buffer: &b)
         case .review: ReviewView.render(s, area: body, buffer: &b)
         case .themes: renderThemes(s, area: body, buffer: &b)
+        case .apply: ApplyView.render(s, area: body, buffer: &b)
         }
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
@@ -179,6 +183,7 @@ extension WizardApp {
             case .running?: return "Working: keys are generated off the screen's loop; Ctrl-C stops."
             default: return "Files are written atomically; private keys 0600; a key is never overwritten."
             }
+        case .apply: return ApplyView.footnote(s.apply)
         case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
         }
     }
@@ -215,7 +220,8 @@ enum HomeView {
             MenuItem("Step 2   CSRs per service", detail: later, enabled: false),
             MenuItem("Step 3   Database cluster and built-in CA", detail: later, enabled: false),
             MenuItem("Step 4   Verification: inspect, match, verify", detail: later, enabled: false),
-            MenuItem("Step 5   Applying certificates to services", detail: later, enabled: false),
+            MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
+                     enabled: s.context.apply != nil),
             MenuItem("Bundles  chain in CMS order, checks, write", detail: bundles),
             MenuItem("Theme    colours", detail: s.theme.name),
             MenuItem("Help", detail: "F1 or ?"),
@@ -229,7 +235,7 @@ enum HomeView {
         case .step2: return "CSRs for each service (webadmin, callbridge, webbridge, XMPP, TURN): part 2 of the wizard, not in this version. Use Step 1 once per service meanwhile."
         case .step3: return "The database cluster's certificates and the built-in CA: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
         case .step4: return "Inspect, match and verify: part 2 of the wizard, not in this version; cmscerts pki inspect/match/verify do it now."
-        case .step5: return "Applying certificates to each service: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
+        case .step5: return "Plan a procedure (fresh, renewals, expired database) per node, review every command and file, then run it with progress per node."
         case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."
         case .theme: return "Colours from themes/*.yaml; NO_COLOR is honoured."
         case .help: return "The keys and what each screen does."
@@ -260,7 +266,7 @@ enum HomeView {
             nodeRows(estate, &top, room: room - top.rows.count)
         case .deployment(let path, let estate):
             top.add("Deployment \(lastPathComponent(path)): CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
-            top.add("A read-only summary in this version; cmscerts plan turns it into commands.", .muted, indent: 2)
+            top.add("Step 5 plans a procedure for these nodes and runs it over SSH after review.", .muted, indent: 2)
             nodeRows(estate, &top, room: room - top.rows.count)
         case .brokenDeployment(let path, let problem):
             top.add("\(path) cannot be used:", .error)

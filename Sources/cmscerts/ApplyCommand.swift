@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deployment
 import Foundation
+import Lab
 import Orchestration
 
 /// `cmscerts apply <deployment.yaml>`: runs the plan on the nodes, with a journal that

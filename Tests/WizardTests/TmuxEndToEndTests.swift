@@ -132,7 +132,7 @@ struct TmuxEndToEndTests {
             TestSupport.write(pile, to: node + "/shuffled.pem")
         }
         try #require(pane.waitFor("Bundles  chain in CMS order"))
-        pane.keys("Down", "Enter")
+        pane.keys("Down", "Down", "Enter")
         #expect(pane.waitFor("shuffled.pem"))
         pane.keys("Space")
         #expect(pane.waitFor("3 root"), "\(pane.screen().joined(separator: "\n"))")
