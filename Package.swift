@@ -46,7 +46,7 @@ let package = Package(
         // A gallery of every widget, which the backend's tmux tests drive.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
         // The application: state, messages, update, view; one screen per step.
-        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Lab", "Deployment", "Orchestration"]),
+        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
-        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]
 )

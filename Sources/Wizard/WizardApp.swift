@@ -25,6 +25,9 @@ public struct WizardApp: Program {
         case .resize(let size):
             s.size = size
             return []
+        case .dashboardLoaded(let generation, let rows, let at):
+            dashboardLoaded(generation, rows, at, &s)
+            return []
         case .applyEvent, .applyCouldNotStart:
             return applyMessage(message, &s)
         case .tick:
@@ -140,6 +143,7 @@ public struct WizardApp: Program {
         case .review: return reviewKey(key, &s)
         case .themes: return themeKey(key, &s)
         case .apply: return applyKey(key, &s)
+        case .dashboard: return dashboardKey(key, &s)
         }
     }
 
@@ -161,6 +165,7 @@ public struct WizardApp: Program {
             switch HomeView.Entry.allCases[s.home.selected] {
             case .step1: s.screen = .csr
             case .bundles: return openBundles(&s)
+            case .expiry: return openDashboard(&s)
             case .theme:
                 s.screen = .themes
                 s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0

@@ -1,3 +1,5 @@
+import Foundation
+import Inventory
 import Orchestration
 import PKI
 import TerminalUI
@@ -16,6 +18,8 @@ public enum Screen: Hashable, Sendable {
     case themes
     /// Step 5: the plan per node, then the run with progress per node.
     case apply
+    /// The expiry dashboard: every certificate of the workspace and the nodes.
+    case dashboard
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -64,6 +68,8 @@ public enum WizardMessage: Sendable {
     case applyEvent(ExecutionEvent)
     /// Step 5: the run could not start (the transports or the journal), and why.
     case applyCouldNotStart(WizardFailure)
+    /// The dashboard's rows, read by refresh number `generation` at `at`.
+    case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date)
 }
 
 /// The help overlay and how far it is scrolled.
@@ -100,6 +106,8 @@ public struct WizardState: Sendable {
     public var review: ReviewState?
     /// Step 5, while open (or a run left waiting or failed, to resume).
     public var apply: ApplyState?
+    /// The expiry dashboard.
+    public var dashboard = DashboardState()
     /// The theme picker.
     public var themeMenu = MenuState()
     /// Why the last theme picked could not be used.

@@ -105,6 +105,8 @@ extension WizardApp {
                     home, .help, .quit, .move, KeyBinding(.char("r"), help: "reread")]
         case .apply:
             return ApplyView.bindings(s.apply)
+        case .dashboard:
+            return DashboardView.bindings(s.dashboard)
         case .review:
             switch s.review?.phase {
             case .waiting?:
@@ -127,6 +129,7 @@ extension WizardApp {
         case .review: return "Review before writing"
         case .themes: return "Theme"
         case .apply: return "Step 5: applying certificates"
+        case .dashboard: return "Expiry dashboard"
         }
     }
 
@@ -148,6 +151,7 @@ extension WizardApp {
         case .review: ReviewView.render(s, area: body, buffer: &b)
         case .themes: renderThemes(s, area: body, buffer: &b)
         case .apply: ApplyView.render(s, area: body, buffer: &b)
+        case .dashboard: DashboardView.render(s, area: body, buffer: &b)
         }
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
@@ -184,6 +188,7 @@ extension WizardApp {
             default: return "Files are written atomically; private keys 0600; a key is never overwritten."
             }
         case .apply: return ApplyView.footnote(s.apply)
+        case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
         case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
         }
     }
@@ -208,7 +213,7 @@ extension WizardApp {
 enum HomeView {
     /// The home menu's entries, in order.
     enum Entry: CaseIterable {
-        case step1, step2, step3, step4, step5, bundles, theme, help, quit
+        case step1, step2, step3, step4, step5, bundles, expiry, theme, help, quit
     }
 
     static func items(_ s: WizardState) -> [MenuItem] {
@@ -223,6 +228,7 @@ enum HomeView {
             MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
                      enabled: s.context.apply != nil),
             MenuItem("Bundles  chain in CMS order, checks, write", detail: bundles),
+            MenuItem("Expiry   dashboard: the workspace's and the nodes' certificates", detail: s.dashboard.rows.map { "\($0.count) certificates" } ?? "files and nodes"),
             MenuItem("Theme    colours", detail: s.theme.name),
             MenuItem("Help", detail: "F1 or ?"),
             MenuItem("Quit", detail: "q"),
@@ -237,6 +243,7 @@ enum HomeView {
         case .step4: return "Inspect, match and verify: part 2 of the wizard, not in this version; cmscerts pki inspect/match/verify do it now."
         case .step5: return "Plan a procedure (fresh, renewals, expired database) per node, review every command and file, then run it with progress per node."
         case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."
+        case .expiry: return "Every certificate of the workspace and of the nodes, nearest expiry first: sort, filter with /, Enter for the details."
         case .theme: return "Colours from themes/*.yaml; NO_COLOR is honoured."
         case .help: return "The keys and what each screen does."
         case .quit: return "Leave cmscerts; asks first when something typed was not written."

@@ -39,7 +39,7 @@ struct HomeTests {
         #expect(f.state.screen == .csr)
         f.press(.esc)
         #expect(f.state.screen == .home)
-        f.press(.down, .down, .down)
+        f.press(.down, .down, .down, .down)
         f.press(.enter)
         #expect(f.state.screen == .themes)
         f.press(.esc)
@@ -125,7 +125,7 @@ struct HomeTests {
 
     @Test func themePickerLoadsAThemeFileAndNoColorStripsColour() async throws {
         let f = try WizardFixture()
-        f.press(.down, .down, .down, .enter)
+        f.press(.down, .down, .down, .down, .enter)
         #expect(f.state.screen == .themes)
         let names = f.state.themes.map(\.name)
         #expect(Set(["default", "high-contrast", "monochrome", "nord"]).isSubset(of: Set(names)))
@@ -140,7 +140,7 @@ struct HomeTests {
         #expect(f.lines[0].hasSuffix("theme nord"))
 
         let plain = try WizardFixture(noColor: true)
-        plain.press(.down, .down, .down, .enter, .home)
+        plain.press(.down, .down, .down, .down, .enter, .home)
         for _ in 0..<nord { plain.press(.down) }
         plain.press(.enter)
         await plain.settle()
@@ -160,7 +160,7 @@ struct HomeTests {
         state.themeCatalog = ThemeCatalog(folders: [bad])
         state.themes = state.themeCatalog.available()
         let r = HeadlessRuntime(WizardApp(), state: state)
-        r.press(.down, .down, .down, .enter, .home)
+        r.press(.down, .down, .down, .down, .enter, .home)
         #expect(r.state.themes[0].name == "broken")
         r.press(.enter)
         _ = await r.settle()

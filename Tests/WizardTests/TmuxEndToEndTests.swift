@@ -47,17 +47,18 @@ final class WizardPane {
         TestSupport.run(tmuxPath ?? "tmux", ["-L", socket] + args, timeout: .seconds(30))
     }
 
-    /// The pane's visible lines.
-    func screen() -> [String] {
-        tmux(["capture-pane", "-p", "-t", "t"]).stdout.components(separatedBy: "\n")
+    /// The pane's visible lines; with `history`, the lines scrolled off above them too
+    /// (after the program ends, the shell's lines can scroll the `exit=` line away).
+    func screen(history: Bool = false) -> [String] {
+        tmux(["capture-pane", "-p", "-t", "t"] + (history ? ["-S", "-200"] : [])).stdout.components(separatedBy: "\n")
     }
 
     /// Polls the pane until `text` shows (no fixed sleeps), for at most `seconds`.
     @discardableResult
-    func waitFor(_ text: String, seconds: Double = 30) -> Bool {
+    func waitFor(_ text: String, seconds: Double = 30, history: Bool = false) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
         repeat {
-            if screen().contains(where: { $0.contains(text) }) { return true }
+            if screen(history: history).contains(where: { $0.contains(text) }) { return true }
             usleep(20_000)
         } while Date() < deadline
         return false
@@ -118,7 +119,7 @@ struct TmuxEndToEndTests {
         pane.resize(80, 24)
         #expect(pane.waitFor("Step 2   CSRs per service"))
         pane.keys("q")
-        #expect(pane.waitFor("exit=0"))
+        #expect(pane.waitFor("exit=0", history: true))
         pane.expectSaneTerminal()
     }
 
@@ -147,7 +148,7 @@ struct TmuxEndToEndTests {
         #expect(report.members.map(\.subject) == ["CN=cms1.lab.example.com", "O=Test, CN=Test Issuing CA", "O=Test, CN=Test Root CA"])
         pane.keys("Enter")
         pane.keys("q")
-        #expect(pane.waitFor("exit=0"))
+        #expect(pane.waitFor("exit=0", history: true))
         pane.expectSaneTerminal()
     }
 
@@ -159,7 +160,7 @@ struct TmuxEndToEndTests {
         pane.type("half")
         #expect(pane.waitFor("Basename half"))
         pane.keys("C-c")
-        #expect(pane.waitFor("exit="))
+        #expect(pane.waitFor("exit=", history: true))
         pane.expectSaneTerminal()
         #expect(!FileManager.default.fileExists(atPath: pane.labNode + "/half.key"))
     }
@@ -175,7 +176,7 @@ struct TmuxEndToEndTests {
         pane.keys("q")
         #expect(pane.waitFor("Quit cmscerts?"))
         pane.keys("y")
-        #expect(pane.waitFor("exit=0", seconds: 60), "the pane after y: \(pane.screen().joined(separator: "\n"))")
+        #expect(pane.waitFor("exit=0", seconds: 60, history: true), "the pane after y: \(pane.screen().joined(separator: "\n"))")
         pane.expectSaneTerminal()
     }
 }
