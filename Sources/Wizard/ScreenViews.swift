@@ -244,7 +244,7 @@ enum HelpText {
         case .home:
             return """
                 Home shows the estate (./deployment.yaml, else the built-in lab in your data folder) and the ways in.
-                ↑/↓ move, Enter opens. Step 5 plans and runs a procedure on the nodes. Steps 2 to 4 are not in this version: they are shown dimmed and cannot be opened.
+                ↑/↓ move, Enter opens. Step 4 checks files; Step 5 plans and runs a procedure on the nodes; Expiry lists every certificate. Steps 2 and 3 are not in this version: they are shown dimmed and cannot be opened.
                 Step 1 makes one key and CSR. Bundles puts certificates in the order CMS wants. Theme picks the colours.
 
                 """ + common
@@ -256,6 +256,13 @@ enum HelpText {
                 When SANs are given, the CN is added to them if missing (CMS requires it), and the preview says so.
                 Renewing? Use a NEW basename: pki csr over the basename of a key in use breaks that service at once. cmscerts never overwrites a key.
                 Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
+
+                """ + common
+        case .verify:
+            return """
+                Step 4 lists the certificates, keys and CSRs of the workspace folder. Enter checks the one selected:
+                inspect shows every field (subject, SANs, validity and days left, key, usages, fingerprint); match says whether the key of the same basename (webadmin.key for webadmin.crt) belongs to it; verify builds the chain of a certificate to a root of the CA bundle, link by link, with each failure in plain words.
+                b makes the selected file the CA bundle (ca-bundle.crt is picked when there is one). PgUp/PgDn scroll the result. r reads the folder again. Nothing is written.
 
                 """ + common
         case .dashboard:

@@ -25,6 +25,13 @@ public struct WizardApp: Program {
         case .resize(let size):
             s.size = size
             return []
+        case .verifyFilesListed(let result):
+            verifyFilesListed(result, &s)
+            return []
+        case .verified(let result):
+            s.verify.result = result
+            s.verify.scroll = 0
+            return []
         case .dashboardLoaded(let generation, let rows, let at):
             dashboardLoaded(generation, rows, at, &s)
             return []
@@ -144,6 +151,7 @@ public struct WizardApp: Program {
         case .themes: return themeKey(key, &s)
         case .apply: return applyKey(key, &s)
         case .dashboard: return dashboardKey(key, &s)
+        case .verify: return verifyKey(key, &s)
         }
     }
 
@@ -171,8 +179,9 @@ public struct WizardApp: Program {
                 s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0
             case .help: s.help = HelpState()
             case .quit: return requestQuit(&s)
+            case .step4: return openVerify(&s)
             case .step5: return openApply(&s)
-            case .step2, .step3, .step4: break
+            case .step2, .step3: break
             }
         default: break
         }

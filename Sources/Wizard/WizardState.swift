@@ -20,6 +20,8 @@ public enum Screen: Hashable, Sendable {
     case apply
     /// The expiry dashboard: every certificate of the workspace and the nodes.
     case dashboard
+    /// Step 4: inspect, match and verify the workspace's files.
+    case verify
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -70,6 +72,10 @@ public enum WizardMessage: Sendable {
     case applyCouldNotStart(WizardFailure)
     /// The dashboard's rows, read by refresh number `generation` at `at`.
     case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date)
+    /// Step 4: the workspace's files.
+    case verifyFilesListed(Result<[BrowsedFile], WizardFailure>)
+    /// Step 4: the checks of one file.
+    case verified(VerifyResult)
 }
 
 /// The help overlay and how far it is scrolled.
@@ -106,6 +112,8 @@ public struct WizardState: Sendable {
     public var review: ReviewState?
     /// Step 5, while open (or a run left waiting or failed, to resume).
     public var apply: ApplyState?
+    /// Step 4.
+    public var verify = VerifyState()
     /// The expiry dashboard.
     public var dashboard = DashboardState()
     /// The theme picker.

@@ -107,6 +107,8 @@ extension WizardApp {
             return ApplyView.bindings(s.apply)
         case .dashboard:
             return DashboardView.bindings(s.dashboard)
+        case .verify:
+            return VerifyView.bindings(s.verify)
         case .review:
             switch s.review?.phase {
             case .waiting?:
@@ -130,6 +132,7 @@ extension WizardApp {
         case .themes: return "Theme"
         case .apply: return "Step 5: applying certificates"
         case .dashboard: return "Expiry dashboard"
+        case .verify: return "Step 4: verification"
         }
     }
 
@@ -152,6 +155,7 @@ extension WizardApp {
         case .themes: renderThemes(s, area: body, buffer: &b)
         case .apply: ApplyView.render(s, area: body, buffer: &b)
         case .dashboard: DashboardView.render(s, area: body, buffer: &b)
+        case .verify: VerifyView.render(s, area: body, buffer: &b)
         }
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
@@ -188,6 +192,7 @@ extension WizardApp {
             default: return "Files are written atomically; private keys 0600; a key is never overwritten."
             }
         case .apply: return ApplyView.footnote(s.apply)
+        case .verify: return "The same checks as the MMP's pki inspect, match and verify. Nothing is written."
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
         case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
         }
@@ -224,11 +229,11 @@ enum HomeView {
             MenuItem("Step 1   CSR builder: a key and CSR, pki csr syntax", detail: step1),
             MenuItem("Step 2   CSRs per service", detail: later, enabled: false),
             MenuItem("Step 3   Database cluster and built-in CA", detail: later, enabled: false),
-            MenuItem("Step 4   Verification: inspect, match, verify", detail: later, enabled: false),
+            MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.checks.allSatisfy(\.passed) ? "\(r.file) passed" : "\(r.file) failed" } ?? "ready"),
             MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
                      enabled: s.context.apply != nil),
             MenuItem("Bundles  chain in CMS order, checks, write", detail: bundles),
-            MenuItem("Expiry   dashboard: the workspace's and the nodes' certificates", detail: s.dashboard.rows.map { "\($0.count) certificates" } ?? "files and nodes"),
+            MenuItem("Expiry   dashboard: every certificate, files and nodes", detail: s.dashboard.rows.map { "\($0.count) certificates" } ?? "ready"),
             MenuItem("Theme    colours", detail: s.theme.name),
             MenuItem("Help", detail: "F1 or ?"),
             MenuItem("Quit", detail: "q"),
@@ -240,7 +245,7 @@ enum HomeView {
         case .step1: return "Make a private key and a CSR as the MMP's pki csr does, every Step 1 rule checked as you type."
         case .step2: return "CSRs for each service (webadmin, callbridge, webbridge, XMPP, TURN): part 2 of the wizard, not in this version. Use Step 1 once per service meanwhile."
         case .step3: return "The database cluster's certificates and the built-in CA: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
-        case .step4: return "Inspect, match and verify: part 2 of the wizard, not in this version; cmscerts pki inspect/match/verify do it now."
+        case .step4: return "Inspect, match and verify the workspace's certificates, keys and CSRs: pass or fail, with the reason."
         case .step5: return "Plan a procedure (fresh, renewals, expired database) per node, review every command and file, then run it with progress per node."
         case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."
         case .expiry: return "Every certificate of the workspace and of the nodes, nearest expiry first: sort, filter with /, Enter for the details."

@@ -53,9 +53,7 @@ struct ApplyTests {
 
     /// Home → Step 5 (the first entry under Step 1 that opens).
     func openStep5(_ f: WizardFixture) {
-        f.press(.down)
-        #expect(HomeView.Entry.allCases[f.state.home.selected] == .step5)
-        f.press(.enter)
+        f.open(.step5)
     }
 
     @Test func theReviewShowsThePlanTheExecutorWillRunPerNode() throws {

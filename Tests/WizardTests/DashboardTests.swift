@@ -11,9 +11,7 @@ struct DashboardTests {
 
     /// Home → Expiry (past Step 5 and Bundles).
     func openDashboard(_ f: WizardFixture) {
-        f.press(.down, .down, .down)
-        #expect(HomeView.Entry.allCases[f.state.home.selected] == .expiry)
-        f.press(.enter)
+        f.open(.expiry)
     }
 
     /// Fixed rows, one per status, as the Inventory sources make them (decoded, since a

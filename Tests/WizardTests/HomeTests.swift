@@ -16,7 +16,8 @@ struct HomeTests {
         }
         #expect(madeNow)
         #expect(f.screenText.contains("Made now, on first run"))
-        for step in 2...4 { #expect(f.lines.contains { $0.contains("Step \(step)") && $0.hasSuffix("not in this version") }) }
+        for step in 2...3 { #expect(f.lines.contains { $0.contains("Step \(step)") && $0.hasSuffix("not in this version") }) }
+        #expect(f.lines.contains { $0.contains("Step 4") && $0.hasSuffix("ready") })
         #expect(f.lines.contains { $0.contains("Step 5") && $0.hasSuffix("plan and run") })
         #expect(f.lines.last == "↑↓ move  Enter choose  F1/? help  q quit")
         f.snapshot("home")
@@ -29,9 +30,9 @@ struct HomeTests {
     @Test func disabledStepsAreSkippedAndEnterOpensWhatIsSelected() throws {
         let f = try WizardFixture()
         f.press(.down)
-        #expect(HomeView.Entry.allCases[f.state.home.selected] == .step5, "Steps 2-4 cannot be selected")
+        #expect(HomeView.Entry.allCases[f.state.home.selected] == .step4, "Steps 2 and 3 cannot be selected")
         f.press(.down)
-        #expect(HomeView.Entry.allCases[f.state.home.selected] == .bundles)
+        #expect(HomeView.Entry.allCases[f.state.home.selected] == .step5)
         f.press(.up)
         f.press(.up)
         #expect(f.state.home.selected == 0)
@@ -39,8 +40,7 @@ struct HomeTests {
         #expect(f.state.screen == .csr)
         f.press(.esc)
         #expect(f.state.screen == .home)
-        f.press(.down, .down, .down, .down)
-        f.press(.enter)
+        f.open(.theme)
         #expect(f.state.screen == .themes)
         f.press(.esc)
         f.press(.end, .up, .enter)
@@ -125,7 +125,7 @@ struct HomeTests {
 
     @Test func themePickerLoadsAThemeFileAndNoColorStripsColour() async throws {
         let f = try WizardFixture()
-        f.press(.down, .down, .down, .down, .enter)
+        f.open(.theme)
         #expect(f.state.screen == .themes)
         let names = f.state.themes.map(\.name)
         #expect(Set(["default", "high-contrast", "monochrome", "nord"]).isSubset(of: Set(names)))
@@ -140,7 +140,8 @@ struct HomeTests {
         #expect(f.lines[0].hasSuffix("theme nord"))
 
         let plain = try WizardFixture(noColor: true)
-        plain.press(.down, .down, .down, .down, .enter, .home)
+        plain.open(.theme)
+        plain.press(.home)
         for _ in 0..<nord { plain.press(.down) }
         plain.press(.enter)
         await plain.settle()
@@ -160,7 +161,7 @@ struct HomeTests {
         state.themeCatalog = ThemeCatalog(folders: [bad])
         state.themes = state.themeCatalog.available()
         let r = HeadlessRuntime(WizardApp(), state: state)
-        r.press(.down, .down, .down, .down, .enter, .home)
+        r.press(.down, .down, .down, .down, .down, .enter, .home)  // Steps 4, 5, Bundles, Expiry, Theme
         #expect(r.state.themes[0].name == "broken")
         r.press(.enter)
         _ = await r.settle()
