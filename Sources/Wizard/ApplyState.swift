@@ -37,6 +37,8 @@ public struct ApplyState: Sendable {
 
     /// The procedure planned.
     public var flow: Flow
+    /// Where Esc goes back to before anything ran (home, or troubleshooting).
+    public var origin: Screen = .home
     /// The plan the review shows and the executor runs (the same value), or why there is none.
     public var plan: Result<Plan, WizardFailure>
     /// Where it stands.

@@ -32,6 +32,9 @@ enum ApplyView {
         let scroll = KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll")
         switch apply?.phase {
         case .review?:
+            if case .failure? = apply?.plan {
+                return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "back"), .help, .quit]
+            }
             return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
                     scroll, KeyBinding(.esc, help: "home, run nothing"), .help, .quit]
         case .running?: return [scroll]
@@ -44,7 +47,9 @@ enum ApplyView {
 
     static func footnote(_ apply: ApplyState?) -> String {
         switch apply?.phase {
-        case .review?: return "Nothing has run. y runs exactly the steps listed, and nothing else."
+        case .review?:
+            if case .failure? = apply?.plan { return "Nothing can run: the planner refused this procedure for this estate." }
+            return "Nothing has run. y runs exactly the steps listed, and nothing else."
         case .running?: return "Running: each step is in the journal as it ends; Ctrl-C stops, r resumes later."
         default: return "The journal is beside the deployment file, in .cmscerts/runs."
         }
@@ -68,9 +73,9 @@ enum ApplyView {
         var bottom = TextLines(width: parts[2].width, theme: theme)
         switch apply.plan {
         case .failure(let failure):
-            top.add("No plan for this procedure:", .error)
+            top.add("No plan for this procedure: the planner's reasons follow.", .error)
+            body.add("The same-name and new-name renewals need what the nodes hold now (which file each service uses); this version of the wizard does not read it: cmscerts apply --flow renew --state FILE takes it. ←/→ picks another procedure.", .muted, indent: 2)
             body.add(failure.message, .error, indent: 2)
-            body.add("←/→ picks another procedure; the renewal flows need what the nodes hold now (cmscerts apply --state).", .muted, indent: 2)
         case .success(let plan):
             let groups = ApplyState.stepsPerNode(plan)
             top.add("\(plan.steps.count) steps on \(groups.map(\.node).joined(separator: ", ")); workspace \(target.workspace)", .normal)

@@ -258,6 +258,12 @@ enum HelpText {
                 Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
 
                 """ + common
+        case .troubleshoot:
+            return """
+                Troubleshooting lists the article's three situations: an expired certificate (same file names, restart), a renewal while production is live (new basenames, then swap), expired database certificates (remove on every node, then Step 3 again).
+                Enter plans the one selected for your nodes and opens it in Step 5: the same review of every command and file, the same run with progress per node, the same resume. Esc on that review comes back here.
+
+                """ + common
         case .verify:
             return """
                 Step 4 lists the certificates, keys and CSRs of the workspace folder. Enter checks the one selected:

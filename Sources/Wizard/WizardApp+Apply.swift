@@ -16,6 +16,29 @@ extension WizardApp {
         return []
     }
 
+    /// Troubleshooting → Step 5 with the situation's flow planned.
+    func troubleshootKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        let items = TroubleshootView.items()
+        if s.troubleshoot.handle(key, items: items, height: items.count) { return [] }
+        switch key {
+        case .esc: s.screen = .home
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState()
+        case .enter:
+            guard let target = s.context.apply else { return [] }
+            if let apply = s.apply, apply.canResume || apply.isRunning {
+                s.screen = .apply  // an unfinished run comes first: resume or leave it
+                return []
+            }
+            var apply = ApplyState(target: target, flow: TroubleshootView.flows[min(s.troubleshoot.selected, TroubleshootView.flows.count - 1)])
+            apply.origin = .troubleshoot
+            s.apply = apply
+            s.screen = .apply
+        default: break
+        }
+        return []
+    }
+
     func applyKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
         guard var apply = s.apply, let target = s.context.apply else {
             s.screen = .home
@@ -43,13 +66,15 @@ extension WizardApp {
                 let flows = Self.applyFlows
                 let i = flows.firstIndex(of: apply.flow) ?? 0
                 let next = flows[(i + (key == .right ? 1 : flows.count - 1)) % flows.count]
-                s.apply = ApplyState(target: target, flow: next)
+                var replanned = ApplyState(target: target, flow: next)
+                replanned.origin = apply.origin
+                s.apply = replanned
             case .char("y"), .char("Y"), .f(10):
                 guard case .success(let plan) = apply.plan else { return [] }
                 return startRun(&s, plan: plan, target: target, resume: nil)
             case .esc:
                 s.apply = nil
-                s.screen = .home
+                s.screen = apply.origin
             default: break
             }
         case .waiting, .failed:

@@ -152,6 +152,7 @@ public struct WizardApp: Program {
         case .apply: return applyKey(key, &s)
         case .dashboard: return dashboardKey(key, &s)
         case .verify: return verifyKey(key, &s)
+        case .troubleshoot: return troubleshootKey(key, &s)
         }
     }
 
@@ -174,6 +175,8 @@ public struct WizardApp: Program {
             case .step1: s.screen = .csr
             case .bundles: return openBundles(&s)
             case .expiry: return openDashboard(&s)
+            case .troubleshoot:
+                if s.context.apply != nil { s.screen = .troubleshoot }
             case .theme:
                 s.screen = .themes
                 s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0

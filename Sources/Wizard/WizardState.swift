@@ -22,6 +22,8 @@ public enum Screen: Hashable, Sendable {
     case dashboard
     /// Step 4: inspect, match and verify the workspace's files.
     case verify
+    /// The article's troubleshooting situations, each a plan for Step 5.
+    case troubleshoot
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -114,6 +116,8 @@ public struct WizardState: Sendable {
     public var apply: ApplyState?
     /// Step 4.
     public var verify = VerifyState()
+    /// The troubleshooting menu.
+    public var troubleshoot = MenuState()
     /// The expiry dashboard.
     public var dashboard = DashboardState()
     /// The theme picker.

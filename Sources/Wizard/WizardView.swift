@@ -109,6 +109,8 @@ extension WizardApp {
             return DashboardView.bindings(s.dashboard)
         case .verify:
             return VerifyView.bindings(s.verify)
+        case .troubleshoot:
+            return TroubleshootView.bindings
         case .review:
             switch s.review?.phase {
             case .waiting?:
@@ -133,6 +135,7 @@ extension WizardApp {
         case .apply: return "Step 5: applying certificates"
         case .dashboard: return "Expiry dashboard"
         case .verify: return "Step 4: verification"
+        case .troubleshoot: return "Troubleshooting"
         }
     }
 
@@ -156,6 +159,7 @@ extension WizardApp {
         case .apply: ApplyView.render(s, area: body, buffer: &b)
         case .dashboard: DashboardView.render(s, area: body, buffer: &b)
         case .verify: VerifyView.render(s, area: body, buffer: &b)
+        case .troubleshoot: TroubleshootView.render(s, area: body, buffer: &b)
         }
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
@@ -192,6 +196,7 @@ extension WizardApp {
             default: return "Files are written atomically; private keys 0600; a key is never overwritten."
             }
         case .apply: return ApplyView.footnote(s.apply)
+        case .troubleshoot: return "The article's troubleshooting flows, as plans: reviewed before anything runs."
         case .verify: return "The same checks as the MMP's pki inspect, match and verify. Nothing is written."
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
         case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
@@ -218,7 +223,7 @@ extension WizardApp {
 enum HomeView {
     /// The home menu's entries, in order.
     enum Entry: CaseIterable {
-        case step1, step2, step3, step4, step5, bundles, expiry, theme, help, quit
+        case step1, step2, step3, step4, step5, troubleshoot, bundles, expiry, theme, help, quit
     }
 
     static func items(_ s: WizardState) -> [MenuItem] {
@@ -231,6 +236,8 @@ enum HomeView {
             MenuItem("Step 3   Database cluster and built-in CA", detail: later, enabled: false),
             MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.checks.allSatisfy(\.passed) ? "\(r.file) passed" : "\(r.file) failed" } ?? "ready"),
             MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
+                     enabled: s.context.apply != nil),
+            MenuItem("Fix      troubleshooting: expired or renewing certificates", detail: s.context.apply == nil ? "needs a valid deployment" : "3 flows",
                      enabled: s.context.apply != nil),
             MenuItem("Bundles  chain in CMS order, checks, write", detail: bundles),
             MenuItem("Expiry   dashboard: every certificate, files and nodes", detail: s.dashboard.rows.map { "\($0.count) certificates" } ?? "ready"),
@@ -248,6 +255,7 @@ enum HomeView {
         case .step4: return "Inspect, match and verify the workspace's certificates, keys and CSRs: pass or fail, with the reason."
         case .step5: return "Plan a procedure (fresh, renewals, expired database) per node, review every command and file, then run it with progress per node."
         case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."
+        case .troubleshoot: return "An expired certificate, a renewal while live, expired database certificates: each a plan, reviewed, then run."
         case .expiry: return "Every certificate of the workspace and of the nodes, nearest expiry first: sort, filter with /, Enter for the details."
         case .theme: return "Colours from themes/*.yaml; NO_COLOR is honoured."
         case .help: return "The keys and what each screen does."

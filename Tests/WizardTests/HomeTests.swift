@@ -161,7 +161,7 @@ struct HomeTests {
         state.themeCatalog = ThemeCatalog(folders: [bad])
         state.themes = state.themeCatalog.available()
         let r = HeadlessRuntime(WizardApp(), state: state)
-        r.press(.down, .down, .down, .down, .down, .enter, .home)  // Steps 4, 5, Bundles, Expiry, Theme
+        r.press(.down, .down, .down, .down, .down, .down, .enter, .home)  // Steps 4, 5, Fix, Bundles, Expiry, Theme
         #expect(r.state.themes[0].name == "broken")
         r.press(.enter)
         _ = await r.settle()

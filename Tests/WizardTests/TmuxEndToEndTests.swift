@@ -133,7 +133,7 @@ struct TmuxEndToEndTests {
             TestSupport.write(pile, to: node + "/shuffled.pem")
         }
         try #require(pane.waitFor("Bundles  chain in CMS order"))
-        pane.keys("Down", "Down", "Down", "Enter")  // past Steps 4 and 5
+        pane.keys("Down", "Down", "Down", "Down", "Enter")  // past Steps 4, 5 and Fix
         #expect(pane.waitFor("shuffled.pem"))
         pane.keys("Space")
         #expect(pane.waitFor("3 root"), "\(pane.screen().joined(separator: "\n"))")
