@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import Lab
 import PKI
@@ -177,6 +178,40 @@ struct TmuxEndToEndTests {
         #expect(pane.waitFor("Quit cmscerts?"))
         pane.keys("y")
         #expect(pane.waitFor("exit=0", seconds: 60, history: true), "the pane after y: \(pane.screen().joined(separator: "\n"))")
+        pane.expectSaneTerminal()
+    }
+
+    /// Step 5 by keys on the built binary: the fresh flow on the fresh built-in lab runs
+    /// until it waits for the signed certificates; an outside CA (openssl) signs them; r
+    /// resumes; every service runs and the database primary is Connected.
+    @Test func step5RunsTheFreshFlowOnTheLabWaitsForTheCAAndResumesToDone() throws {
+        let pane = try WizardPane()
+        try #require(pane.waitFor("Step 5   Applying certificates"))
+        pane.keys("Down", "Down", "Enter")  // Step 4, Step 5
+        #expect(pane.waitFor("Procedure ◀ fresh ▶"), "\(pane.screen().joined(separator: "\n"))")
+        pane.keys("y")
+        #expect(pane.waitFor("waits for files", seconds: 120), "\(pane.screen().joined(separator: "\n"))")
+        #expect(pane.waitFor("then press r"))
+        // The files the plan waits for: what its local check steps expect in the workspace.
+        let labFolder = pane.dataHome + "/cmscerts/lab"
+        let lab = try Lab(directory: labFolder)
+        let plan = try Planner.plan(try LabDeployment.make(try lab.topology(), labFolder: lab.directory), flow: .fresh)
+        let files = plan.steps.filter { $0.node == nil && $0.kind == .check }.flatMap(\.writes).map(\.name)
+        #expect(files.contains("ca-bundle.crt"))
+        try OutsideCA().place(files, in: lab.directory)
+        pane.keys("r")
+        #expect(pane.waitFor("✓ Done", seconds: 120), "\(pane.screen().joined(separator: "\n"))")
+        for node in try lab.status().nodes {
+            for service in node.services {
+                #expect(service.enabled && service.running, "\(node.node.name) \(service.service): \(service.state)")
+            }
+        }
+        let primary = try lab.run("database cluster status", on: "cms1", answer: nil).text
+        #expect(primary.split(separator: "\n").contains { $0.contains("(me)") && $0.contains("Connected Primary") }, "\(primary)")
+        pane.keys("Enter")
+        #expect(pane.waitFor("Step 5   Applying certificates"))
+        pane.keys("q")
+        #expect(pane.waitFor("exit=0", history: true))
         pane.expectSaneTerminal()
     }
 }
