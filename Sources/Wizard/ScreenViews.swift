@@ -244,7 +244,7 @@ enum HelpText {
         case .home:
             return """
                 Home shows the estate (./deployment.yaml, else the built-in lab in your data folder) and the ways in.
-                ↑/↓ move, Enter opens. Step 4 checks files; Step 5 plans and runs a procedure on the nodes; Expiry lists every certificate. Steps 2 and 3 are not in this version: they are shown dimmed and cannot be opened.
+                ↑/↓ move, Enter opens. Steps 2 and 3 show what the plan makes (CSRs per service; the database cluster); Step 4 checks files; Step 5 plans and runs a procedure on the nodes; Fix plans the troubleshooting flows; Expiry lists every certificate. Entries that need a valid deployment file are dimmed without one.
                 Step 1 makes one key and CSR. Bundles puts certificates in the order CMS wants. Theme picks the colours.
 
                 """ + common
@@ -256,6 +256,14 @@ enum HelpText {
                 When SANs are given, the CN is added to them if missing (CMS requires it), and the preview says so.
                 Renewing? Use a NEW basename: pki csr over the basename of a key in use breaks that service at once. cmscerts never overwrites a key.
                 Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
+
+                """ + common
+        case .step2, .step3:
+            return """
+                Steps 2 and 3 read the plan of a fresh deployment, the same value Step 5 reviews and runs: nothing is made on these screens.
+                Step 2 lists every CSR the deployment's certificate strategy gives (per service, one SAN certificate, or a wildcard): where it is made (on a node by pki csr, or here when keys: local), the basename, CN and SANs, the exact command and the services that will use it. ↑/↓ select.
+                Step 3 lists the database cluster's steps in the plan's order, node by node: the built-in CA, dbserver and dbclient, the copies, and the cluster made again. ↑/↓ scroll.
+                To change names or SANs, edit the deployment file (strategy, subject defaults) and open the wizard again. 5 opens Step 5 with the plan.
 
                 """ + common
         case .troubleshoot:

@@ -16,6 +16,37 @@ extension WizardApp {
         return []
     }
 
+    /// Home → Step 2 or 3: the fresh plan, read-only.
+    func openPlanView(_ screen: Screen, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard let target = s.context.apply else { return [] }
+        if s.planView == nil { s.planView = PlanViewState(target: target) }
+        s.planView?.scroll = 0
+        s.screen = screen
+        return []
+    }
+
+    func planViewKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard var st = s.planView else { s.screen = .home; return [] }
+        if s.screen == .step2, case .success(let plan) = st.plan {
+            let count = PlanViewState.csrRows(plan).count
+            if st.table.handle(key, count: count, height: PlanViews.tableHeight(s.size)) {
+                s.planView = st
+                return []
+            }
+        }
+        switch key {
+        case .esc: s.screen = .home
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState()
+        case .char("5"): return openApply(&s)
+        case .up, .pageUp: st.scroll = max(0, st.scroll - (key == .up ? 1 : 10))
+        case .down, .pageDown: st.scroll += key == .down ? 1 : 10
+        default: break
+        }
+        s.planView = st
+        return []
+    }
+
     /// Troubleshooting → Step 5 with the situation's flow planned.
     func troubleshootKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
         let items = TroubleshootView.items()

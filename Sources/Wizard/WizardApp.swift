@@ -153,6 +153,7 @@ public struct WizardApp: Program {
         case .dashboard: return dashboardKey(key, &s)
         case .verify: return verifyKey(key, &s)
         case .troubleshoot: return troubleshootKey(key, &s)
+        case .step2, .step3: return planViewKey(key, &s)
         }
     }
 
@@ -182,9 +183,10 @@ public struct WizardApp: Program {
                 s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0
             case .help: s.help = HelpState()
             case .quit: return requestQuit(&s)
+            case .step2: return openPlanView(.step2, &s)
+            case .step3: return openPlanView(.step3, &s)
             case .step4: return openVerify(&s)
             case .step5: return openApply(&s)
-            case .step2, .step3: break
             }
         default: break
         }

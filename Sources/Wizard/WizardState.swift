@@ -24,6 +24,10 @@ public enum Screen: Hashable, Sendable {
     case verify
     /// The article's troubleshooting situations, each a plan for Step 5.
     case troubleshoot
+    /// Step 2: the CSRs the plan makes, per node and service.
+    case step2
+    /// Step 3: the database cluster's sequence across the nodes.
+    case step3
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -116,6 +120,8 @@ public struct WizardState: Sendable {
     public var apply: ApplyState?
     /// Step 4.
     public var verify = VerifyState()
+    /// Steps 2 and 3, while open.
+    public var planView: PlanViewState?
     /// The troubleshooting menu.
     public var troubleshoot = MenuState()
     /// The expiry dashboard.

@@ -111,6 +111,8 @@ extension WizardApp {
             return VerifyView.bindings(s.verify)
         case .troubleshoot:
             return TroubleshootView.bindings
+        case .step2: return PlanViews.step2Bindings
+        case .step3: return PlanViews.step3Bindings
         case .review:
             switch s.review?.phase {
             case .waiting?:
@@ -136,6 +138,8 @@ extension WizardApp {
         case .dashboard: return "Expiry dashboard"
         case .verify: return "Step 4: verification"
         case .troubleshoot: return "Troubleshooting"
+        case .step2: return "Step 2: CSRs per service"
+        case .step3: return "Step 3: database cluster"
         }
     }
 
@@ -160,6 +164,8 @@ extension WizardApp {
         case .dashboard: DashboardView.render(s, area: body, buffer: &b)
         case .verify: VerifyView.render(s, area: body, buffer: &b)
         case .troubleshoot: TroubleshootView.render(s, area: body, buffer: &b)
+        case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
+        case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
         }
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
@@ -196,6 +202,7 @@ extension WizardApp {
             default: return "Files are written atomically; private keys 0600; a key is never overwritten."
             }
         case .apply: return ApplyView.footnote(s.apply)
+        case .step2, .step3: return "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
         case .troubleshoot: return "The article's troubleshooting flows, as plans: reviewed before anything runs."
         case .verify: return "The same checks as the MMP's pki inspect, match and verify. Nothing is written."
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
@@ -232,8 +239,8 @@ enum HomeView {
         let bundles = s.bundleResult ?? (s.bundles.isDirty ? "files picked, not written" : "ready")
         return [
             MenuItem("Step 1   CSR builder: a key and CSR, pki csr syntax", detail: step1),
-            MenuItem("Step 2   CSRs per service", detail: later, enabled: false),
-            MenuItem("Step 3   Database cluster and built-in CA", detail: later, enabled: false),
+            MenuItem("Step 2   CSRs per service", detail: s.context.apply == nil ? "needs a valid deployment" : "the plan's CSRs", enabled: s.context.apply != nil),
+            MenuItem("Step 3   Database cluster and built-in CA", detail: s.context.apply == nil ? "needs a valid deployment" : "the sequence", enabled: s.context.apply != nil),
             MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.checks.allSatisfy(\.passed) ? "\(r.file) passed" : "\(r.file) failed" } ?? "ready"),
             MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
                      enabled: s.context.apply != nil),
@@ -250,8 +257,8 @@ enum HomeView {
     static func describe(_ entry: Entry) -> String {
         switch entry {
         case .step1: return "Make a private key and a CSR as the MMP's pki csr does, every Step 1 rule checked as you type."
-        case .step2: return "CSRs for each service (webadmin, callbridge, webbridge, XMPP, TURN): part 2 of the wizard, not in this version. Use Step 1 once per service meanwhile."
-        case .step3: return "The database cluster's certificates and the built-in CA: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
+        case .step2: return "The CSR of every service as the deployment's strategy gives it: basename, CN, SANs, where it is made, which services use it."
+        case .step3: return "The database cluster's built-in CA and certificates, and the order of the commands across the nodes."
         case .step4: return "Inspect, match and verify the workspace's certificates, keys and CSRs: pass or fail, with the reason."
         case .step5: return "Plan a procedure (fresh, renewals, expired database) per node, review every command and file, then run it with progress per node."
         case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."

@@ -134,7 +134,7 @@ struct TmuxEndToEndTests {
             TestSupport.write(pile, to: node + "/shuffled.pem")
         }
         try #require(pane.waitFor("Bundles  chain in CMS order"))
-        pane.keys("Down", "Down", "Down", "Down", "Enter")  // past Steps 4, 5 and Fix
+        pane.keys("Down", "Down", "Down", "Down", "Down", "Down", "Enter")  // past Steps 2-5 and Fix
         #expect(pane.waitFor("shuffled.pem"))
         pane.keys("Space")
         #expect(pane.waitFor("3 root"), "\(pane.screen().joined(separator: "\n"))")
@@ -187,7 +187,7 @@ struct TmuxEndToEndTests {
     @Test func step5RunsTheFreshFlowOnTheLabWaitsForTheCAAndResumesToDone() throws {
         let pane = try WizardPane()
         try #require(pane.waitFor("Step 5   Applying certificates"))
-        pane.keys("Down", "Down", "Enter")  // Step 4, Step 5
+        pane.keys("Down", "Down", "Down", "Down", "Enter")  // Steps 2, 3, 4, 5
         #expect(pane.waitFor("Procedure ◀ fresh ▶"), "\(pane.screen().joined(separator: "\n"))")
         pane.keys("y")
         #expect(pane.waitFor("waits for files", seconds: 120), "\(pane.screen().joined(separator: "\n"))")

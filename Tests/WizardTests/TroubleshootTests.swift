@@ -61,5 +61,9 @@ struct TroubleshootTests {
         let step5 = try #require(HomeView.Entry.allCases.firstIndex(of: .step5))
         #expect(!items[fix].enabled && !items[step5].enabled)
         #expect(items[step5].detail == "needs a valid deployment")
+        f.press(.down)
+        #expect(HomeView.Entry.allCases[f.state.home.selected] == .step4, "Steps 2 and 3 need the deployment: ↓ skips them")
+        f.press(.down)
+        #expect(HomeView.Entry.allCases[f.state.home.selected] == .bundles, "Step 5 and Fix too")
     }
 }
