@@ -216,4 +216,53 @@ struct ApplyTests {
         let judge = TestSupport.openssl(["verify", "-CAfile", lab.nodeDirectory("cms1") + "/ca-bundle.crt", lab.nodeDirectory("cms1") + "/callbridge.crt"])
         #expect(judge.status == 0, "\(judge.output)")
     }
+
+    /// A certificate signed from the wrong CSR (another key) makes a step fail mid-apply:
+    /// the screen shows the node, the command and its output; the right certificate placed,
+    /// r resumes from the journal (the changed file is sent again) to the end.
+    @Test(.timeLimit(.minutes(10))) func aWrongCertificateFailsMidApplyWithItsOutputAndResumeFinishes() async throws {
+        let f = try WizardFixture()
+        f.runtime.timeout = 300
+        f.open(.step5)
+        let target = try #require(f.context.apply)
+        f.press(.char("y"))
+        #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        guard case .waiting(let files, _)? = f.state.apply?.phase else {
+            Issue.record("the run waits for files: \(String(describing: f.state.apply?.phase))")
+            return
+        }
+        let ca = try OutsideCA()
+        try ca.place(files, in: target.workspace)
+        // cms1's web admin certificate made from the callbridge CSR: not webadmin.key's.
+        let wrong = target.workspace + "/cms1/webadmin.crt"
+        try? FileManager.default.removeItem(atPath: wrong)
+        TestSupport.write(TestSupport.read(target.workspace + "/cms1/callbridge.crt"), to: wrong)
+        f.press(.char("r"))
+        #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        guard case .failed(let failures)? = f.state.apply?.phase, let failure = failures.first else {
+            Issue.record("the run stops on the wrong certificate: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
+            return
+        }
+        #expect(failure.node == "cms1")
+        #expect(!failure.command.isEmpty && !failure.output.isEmpty, "\(failure)")
+        #expect(f.screenText.contains("Node cms1, step \(failure.stepID)"))
+        #expect(f.screenText.contains(String(failure.output.split(separator: "\n").first ?? "").prefix(30)))
+        #expect(f.screenText.contains("press r"))
+        // The fix: the certificate from the right CSR; r resumes the same run.
+        try? FileManager.default.removeItem(atPath: wrong)
+        try ca.place(["cms1/webadmin.crt"], in: target.workspace)
+        f.press(.char("r"))
+        #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        guard case .done? = f.state.apply?.phase else {
+            Issue.record("the resumed run finishes: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
+            return
+        }
+        await f.settle()
+        let lab = try Lab(directory: f.folder + "/lab")
+        for node in try lab.status().nodes {
+            for service in node.services {
+                #expect(service.enabled && service.running, "\(node.node.name) \(service.service): \(service.state)")
+            }
+        }
+    }
 }
