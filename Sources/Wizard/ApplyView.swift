@@ -144,7 +144,8 @@ enum ApplyView {
                     text.add(String(line), .normal, indent: 4, prefix: "    ")
                 }
             }
-            text.add("Nothing new was started after the failure. Fix the cause, then press r: \(run) resumes from its journal (cmscerts apply --resume \(apply.runID ?? "") does the same).", .normal, indent: 2)
+            let flow = apply.flow == .fresh ? "" : " --flow \(apply.flow.rawValue)"
+            text.add("Nothing new was started after the failure. Fix the cause, then press r: \(run) resumes from its journal (on the command line: cmscerts apply \(target.deploymentPath)\(flow) --resume \(apply.runID ?? "")).", .normal, indent: 2)
         case .couldNotStart(let why):
             text.add(why, .error, indent: 2)
             text.add("Nothing was run.", .muted)

@@ -265,4 +265,36 @@ struct ApplyTests {
             }
         }
     }
+
+    /// A deployment file in the current folder (here naming a lab with `lab: lab`, as
+    /// `cmscerts lab init` writes it): Step 5 plans it and runs it through the transports
+    /// the file names, with the file's folder as the workspace and the journal beside it.
+    @Test(.timeLimit(.minutes(10))) func aDeploymentFileIsPlannedAndRunThroughTheTransportsItNames() async throws {
+        let f = try WizardFixture(context: { folder in
+            _ = try? Lab.create(at: folder + "/lab", nodes: 3, version: .v3)
+            var text = "version: 1\ncms_version: \"3.8\"\ndomain: lab.example.com\njoin_url: join.lab.example.com\nlab: lab\nnodes:\n"
+            for (i, node) in ["cms1", "cms2", "cms3"].enumerated() {
+                text += "  - name: \(node)\n    fqdn: \(node).lab.example.com\n    address: 10.0.0.\(i + 1)\n"
+                text += "    services: [webadmin, callbridge, webbridge3, turn]\n    database: \(i == 0 ? "primary" : "joined")\n"
+            }
+            TestSupport.write(text, to: folder + "/deployment.yaml")
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+        })
+        f.runtime.timeout = 300
+        let target = try #require(f.context.apply)
+        #expect(target.workspace == f.folder)
+        f.open(.step5)
+        #expect(f.screenText.contains("workspace " + f.folder))
+        f.press(.char("y"))
+        #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        guard case .waiting(let files, _)? = f.state.apply?.phase else {
+            Issue.record("the run waits for files: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
+            return
+        }
+        #expect(files.contains("cms1/webadmin.crt"))
+        #expect(FileManager.default.fileExists(atPath: f.folder + "/cms1/webadmin.csr"), "the CSRs came down into the deployment's folder")
+        let runID = try #require(f.state.apply?.runID)
+        #expect(FileManager.default.fileExists(atPath: f.folder + "/.cmscerts/runs/\(runID).jsonl"), "the journal is beside the deployment file")
+        await f.settle()
+    }
 }
