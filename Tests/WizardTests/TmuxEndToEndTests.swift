@@ -210,6 +210,15 @@ struct TmuxEndToEndTests {
         #expect(primary.split(separator: "\n").contains { $0.contains("(me)") && $0.contains("Connected Primary") }, "\(primary)")
         pane.keys("Enter")
         #expect(pane.waitFor("Step 5   Applying certificates"))
+        // The dashboard lists the new certificates on the nodes.
+        pane.keys("Down", "Down", "Down", "Enter")  // Fix, Bundles, Expiry
+        #expect(pane.waitFor("Expiry dashboard"))
+        pane.keys("/")
+        pane.type("callbridge.crt")
+        pane.keys("Enter")
+        #expect(pane.waitFor("cms3   callbridge"), "\(pane.screen().joined(separator: "\n"))")
+        #expect(pane.screen().contains { $0.contains("cms1   callbridge") && $0.contains(" ok") })
+        pane.keys("Escape")
         pane.keys("q")
         #expect(pane.waitFor("exit=0", history: true))
         pane.expectSaneTerminal()
