@@ -297,4 +297,71 @@ struct ApplyTests {
         #expect(FileManager.default.fileExists(atPath: f.folder + "/.cmscerts/runs/\(runID).jsonl"), "the journal is beside the deployment file")
         await f.settle()
     }
+
+    /// Troubleshooting end to end: the fresh flow done on the lab, the lab's clock moved
+    /// past the database certificates' expiry, then the expired-database flow picked under
+    /// Fix, reviewed and run to the end: the cluster is whole again with new certificates.
+    @Test(.timeLimit(.minutes(10))) func theExpiredDatabaseFlowFromTroubleshootingRunsAfterTheClockMoves() async throws {
+        let f = try WizardFixture()
+        f.runtime.timeout = 300
+        let target = try #require(f.context.apply)
+        f.open(.step5)
+        f.press(.char("y"))
+        #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        guard case .waiting(let files, _)? = f.state.apply?.phase else {
+            Issue.record("the run waits for files: \(String(describing: f.state.apply?.phase))")
+            return
+        }
+        try OutsideCA().place(files, in: target.workspace)
+        f.press(.char("r"))
+        #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        guard case .done? = f.state.apply?.phase else {
+            Issue.record("the fresh flow finishes: \(String(describing: f.state.apply?.phase))")
+            return
+        }
+        await f.settle()
+        f.press(.enter)
+        #expect(f.state.screen == .home && f.state.apply == nil)
+
+        let lab = try Lab(directory: f.folder + "/lab")
+        let before = try lab.status().nodes[0].database.certificates
+        let daysLeft = try #require(before.compactMap(\.daysLeft).min())
+        try lab.moveClock(by: TimeInterval(daysLeft + 2) * 86_400)
+        let expired = try lab.status().nodes[0].database.certificates.filter { $0.file != "dbca.crt" }
+        #expect(!expired.isEmpty && expired.allSatisfy { ($0.daysLeft ?? 0) < 0 }, "dbserver and dbclient have expired: \(before) then \(expired)")
+
+        f.open(.troubleshoot)
+        f.press(.down, .down)
+        #expect(TroubleshootView.flows[f.state.troubleshoot.selected] == .renewDatabase)
+        f.press(.enter)
+        #expect(f.state.apply?.flow == .renewDatabase)
+        #expect(f.screenText.contains("database cluster remove"))
+        f.press(.char("y"))
+        #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        // The fresh run left its database keys in the workspace; the new ones are fetched
+        // there too, and cmscerts never overwrites a key: the run stops saying so. The way on
+        // the screen gives: move the old one away, then r.
+        var moved: [String] = []
+        while case .failed(let failures)? = f.state.apply?.phase, let failure = failures.first, moved.count < 4,
+              failure.reason.contains("never overwrites a key"), let key = failure.command.split(separator: " ").last.map(String.init) {
+            #expect(f.screenText.contains("Node \(failure.node), step \(failure.stepID)"))
+            try FileManager.default.moveItem(atPath: target.workspace + "/" + key, toPath: target.workspace + "/" + key + ".old")
+            moved.append(key)
+            f.press(.char("r"))
+            #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
+        }
+        guard case .done? = f.state.apply?.phase else {
+            Issue.record("the expired-database flow finishes: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
+            return
+        }
+        await f.settle()
+        let after = try lab.status().nodes[0].database.certificates
+        #expect(after.allSatisfy { ($0.daysLeft ?? -1) > 0 }, "new database certificates: \(after)")
+        let primary = try lab.run("database cluster status", on: "cms1", answer: nil).text
+        #expect(primary.split(separator: "\n").contains { $0.contains("(me)") && $0.contains("Connected Primary") }, "\(primary)")
+        for node in ["cms2", "cms3"] {
+            let replica = try lab.run("database cluster status", on: node, answer: nil).text
+            #expect(replica.contains("Connected Replica"), "\(node): \(replica)")
+        }
+    }
 }
