@@ -30,7 +30,7 @@ let package = Package(
         // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
         .target(name: "Deployment", dependencies: ["PKI", .product(name: "Yams", package: "Yams")]),
         // A simulated CMS cluster: MMP commands with real effects; implements Orchestration's Transport.
-        .target(name: "Lab", dependencies: ["PKI", "Orchestration"]),
+        .target(name: "Lab", dependencies: ["PKI", "Orchestration", "Deployment"]),
         // One simulated MMP on stdin/stdout, or behind sshd as the forced command.
         .executableTarget(name: "cms-lab-node", dependencies: ["Lab"]),
         // Times the executor on simulated clusters of 3 to 20 nodes (swift run apply-bench).
@@ -46,7 +46,7 @@ let package = Package(
         // A gallery of every widget, which the backend's tmux tests drive.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
         // The application: state, messages, update, view; one screen per step.
-        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Lab", "Deployment"]),
+        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
-        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -244,7 +244,7 @@ enum HelpText {
         case .home:
             return """
                 Home shows the estate (./deployment.yaml, else the built-in lab in your data folder) and the ways in.
-                ↑/↓ move, Enter opens. Steps 2 to 5 are part 2 of the wizard and are not in this version: they are shown dimmed and cannot be opened.
+                ↑/↓ move, Enter opens. Steps 2 and 3 show what the plan makes (CSRs per service; the database cluster); Step 4 checks files; Step 5 plans and runs a procedure on the nodes; Fix plans the troubleshooting flows; Expiry lists every certificate. Entries that need a valid deployment file are dimmed without one.
                 Step 1 makes one key and CSR. Bundles puts certificates in the order CMS wants. Theme picks the colours.
 
                 """ + common
@@ -256,6 +256,42 @@ enum HelpText {
                 When SANs are given, the CN is added to them if missing (CMS requires it), and the preview says so.
                 Renewing? Use a NEW basename: pki csr over the basename of a key in use breaks that service at once. cmscerts never overwrites a key.
                 Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
+
+                """ + common
+        case .step2, .step3:
+            return """
+                Steps 2 and 3 read the plan of a fresh deployment, the same value Step 5 reviews and runs: nothing is made on these screens.
+                Step 2 lists every CSR the deployment's certificate strategy gives (per service, one SAN certificate, or a wildcard): where it is made (on a node by pki csr, or here when keys: local), the basename, CN and SANs, the exact command and the services that will use it. ↑/↓ select.
+                Step 3 lists the database cluster's steps in the plan's order, node by node: the built-in CA, dbserver and dbclient, the copies, and the cluster made again. ↑/↓ scroll.
+                To change names or SANs, edit the deployment file (strategy, subject defaults) and open the wizard again. 5 opens Step 5 with the plan.
+
+                """ + common
+        case .troubleshoot:
+            return """
+                Troubleshooting lists the article's three situations: an expired certificate (same file names, restart), a renewal while production is live (new basenames, then swap), expired database certificates (remove on every node, then Step 3 again).
+                Enter plans the one selected for your nodes and opens it in Step 5: the same review of every command and file, the same run with progress per node, the same resume. Esc on that review comes back here.
+
+                """ + common
+        case .verify:
+            return """
+                Step 4 lists the certificates, keys and CSRs of the workspace folder. Enter checks the one selected:
+                inspect shows every field (subject, SANs, validity and days left, key, usages, fingerprint); match says whether the key of the same basename (webadmin.key for webadmin.crt) belongs to it; verify builds the chain of a certificate to a root of the CA bundle, link by link, with each failure in plain words.
+                b makes the selected file the CA bundle (ca-bundle.crt is picked when there is one). PgUp/PgDn scroll the result. r reads the folder again. Nothing is written.
+
+                """ + common
+        case .dashboard:
+            return """
+                The expiry dashboard reads every certificate file of the workspace (and its subfolders) and of every node's MMP folder (through SSH, or the lab), one row per certificate: node, service using it, file, CN, expiry date, days left, status.
+                Colours follow the thresholds: warning at 30 days or less, critical at 7, expired past the date; unreadable files are listed with the reason.
+                ↑/↓ PgUp/PgDn move. 1 to 7 sort by that column (again reverses). / filters: type, Enter keeps it, Esc clears it. Enter opens the full details of a row. r reads everything again.
+
+                """ + common
+        case .apply:
+            return """
+                Step 5 plans a procedure for the estate and shows it per node: every command that will run and every file it will write, in the order the executor runs them. ←/→ picks the procedure: fresh deployment, renewal under the same names, renewal under new names, expired database certificates.
+                y or F10 runs exactly that plan, nodes in parallel where the order allows; progress shows per node. Every step goes to a journal beside the deployment file (.cmscerts/runs).
+                When the run waits for files (certificates your CA signs), place them in the workspace and press r: the run resumes from its journal and skips what is done. After a failure, the node, the command and its output are shown: fix the cause, then r resumes the same way.
+                The same run can be resumed from the command line: cmscerts apply <deployment.yaml> --resume <run id>.
 
                 """ + common
         case .bundles:

@@ -25,7 +25,24 @@ public struct WizardApp: Program {
         case .resize(let size):
             s.size = size
             return []
+        case .verifyFilesListed(let result):
+            verifyFilesListed(result, &s)
+            return []
+        case .verified(let result):
+            s.verify.result = result
+            s.verify.scroll = 0
+            return []
+        case .dashboardLoaded(let generation, let rows, let at):
+            dashboardLoaded(generation, rows, at, &s)
+            return []
+        case .applyEvent, .applyCouldNotStart:
+            return applyMessage(message, &s)
         case .tick:
+            if var apply = s.apply, apply.isRunning {
+                apply.spinner.advance()
+                s.apply = apply
+                return [.after(0.1, .tick)]
+            }
             guard var review = s.review, review.isRunning else { return [] }
             review.spinner.advance()
             s.review = review
@@ -132,12 +149,17 @@ public struct WizardApp: Program {
         case .bundles: return bundleKey(key, &s)
         case .review: return reviewKey(key, &s)
         case .themes: return themeKey(key, &s)
+        case .apply: return applyKey(key, &s)
+        case .dashboard: return dashboardKey(key, &s)
+        case .verify: return verifyKey(key, &s)
+        case .troubleshoot: return troubleshootKey(key, &s)
+        case .step2, .step3: return planViewKey(key, &s)
         }
     }
 
     /// q: quits at once when nothing would be lost, else asks.
     func requestQuit(_ s: inout WizardState) -> [Command<WizardMessage>] {
-        if s.review?.isRunning == true { return [] }
+        if s.review?.isRunning == true || s.apply?.isRunning == true { return [] }
         if s.unsavedWork.isEmpty { return [.quit] }
         s.quitDialog = DialogState()
         return []
@@ -153,12 +175,18 @@ public struct WizardApp: Program {
             switch HomeView.Entry.allCases[s.home.selected] {
             case .step1: s.screen = .csr
             case .bundles: return openBundles(&s)
+            case .expiry: return openDashboard(&s)
+            case .troubleshoot:
+                if s.context.apply != nil { s.screen = .troubleshoot }
             case .theme:
                 s.screen = .themes
                 s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0
             case .help: s.help = HelpState()
             case .quit: return requestQuit(&s)
-            case .step2, .step3, .step4, .step5: break
+            case .step2: return openPlanView(.step2, &s)
+            case .step3: return openPlanView(.step3, &s)
+            case .step4: return openVerify(&s)
+            case .step5: return openApply(&s)
             }
         default: break
         }

@@ -65,12 +65,15 @@ public struct WizardContext: Hashable, Sendable {
     public var workspaceDirectory: String
     /// What that folder is, in words ("cms1's MMP folder in the lab").
     public var workspaceLabel: String
+    /// What Step 5 plans and runs on: nil when there is no usable estate.
+    public var apply: ApplyTarget?
 
     /// A context.
-    public init(source: Source, workspaceDirectory: String, workspaceLabel: String) {
+    public init(source: Source, workspaceDirectory: String, workspaceLabel: String, apply: ApplyTarget? = nil) {
         self.source = source
         self.workspaceDirectory = workspaceDirectory
         self.workspaceLabel = workspaceLabel
+        self.apply = apply
     }
 
     /// The estate, when there is one to show.
@@ -93,8 +96,11 @@ public struct WizardContext: Hashable, Sendable {
     /// `deploymentPath`), working in `currentDirectory`.
     public static func deployment(path: String, text: String, currentDirectory: String) -> WizardContext {
         let source: Source
+        var apply: ApplyTarget?
         do {
             let d = try DeploymentFile.load(yaml: text)
+            let folder = (path as NSString).deletingLastPathComponent
+            apply = ApplyTarget(deployment: d, deploymentPath: path, workspace: folder.isEmpty ? currentDirectory : folder)
             let nodes = d.nodes.map {
                 NodeSummary(name: $0.name, fqdn: $0.fqdn, address: $0.address, services: $0.services.map(\.rawValue), database: $0.database.rawValue)
             }
@@ -102,7 +108,7 @@ public struct WizardContext: Hashable, Sendable {
         } catch {
             source = .brokenDeployment(path: path, problem: "\(error)")
         }
-        return WizardContext(source: source, workspaceDirectory: currentDirectory, workspaceLabel: "the current folder")
+        return WizardContext(source: source, workspaceDirectory: currentDirectory, workspaceLabel: "the current folder", apply: apply)
     }
 
     /// The built-in lab in `directory` (the user's data folder by default), made on first
@@ -116,7 +122,32 @@ public struct WizardContext: Hashable, Sendable {
         }
         let estate = EstateSummary(cmsVersion: topology.version.rawValue, domain: topology.domain, joinURL: topology.joinURL, nodes: nodes)
         let first = topology.nodes.first?.name ?? "cms1"
+        // Step 5 runs as `cmscerts apply <lab>/deployment.yaml` would: the same deployment
+        // (LabDeployment, as `cmscerts lab init` writes it), the lab folder as the workspace.
+        let deployment = try LabDeployment.make(topology, labFolder: lab.directory)
+        let apply = ApplyTarget(deployment: deployment, deploymentPath: lab.directory + "/deployment.yaml", workspace: lab.directory)
         return WizardContext(source: .lab(directory: lab.directory, estate: estate, madeNow: !existed),
-                             workspaceDirectory: lab.nodeDirectory(first), workspaceLabel: "\(first)'s MMP folder in the lab")
+                             workspaceDirectory: lab.nodeDirectory(first), workspaceLabel: "\(first)'s MMP folder in the lab", apply: apply)
     }
+}
+
+/// What Step 5 works on: the deployment, where its file is (the journal goes beside it, in
+/// `.cmscerts/runs`, as `cmscerts apply` keeps it), and the workspace its files go to.
+public struct ApplyTarget: Hashable, Sendable {
+    /// The estate the planner reads.
+    public var deployment: Deployment
+    /// The deployment file's path (for the lab, where `cmscerts lab init` writes it).
+    public var deploymentPath: String
+    /// The folder the plan's local files are read from and written to.
+    public var workspace: String
+
+    /// A target.
+    public init(deployment: Deployment, deploymentPath: String, workspace: String) {
+        self.deployment = deployment
+        self.deploymentPath = deploymentPath
+        self.workspace = workspace
+    }
+
+    /// The folder `lab:` and relative paths are resolved against.
+    public var deploymentFolder: String { (deploymentPath as NSString).deletingLastPathComponent }
 }

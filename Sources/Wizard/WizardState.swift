@@ -1,3 +1,6 @@
+import Foundation
+import Inventory
+import Orchestration
 import PKI
 import TerminalUI
 
@@ -13,6 +16,18 @@ public enum Screen: Hashable, Sendable {
     case review
     /// The colour themes.
     case themes
+    /// Step 5: the plan per node, then the run with progress per node.
+    case apply
+    /// The expiry dashboard: every certificate of the workspace and the nodes.
+    case dashboard
+    /// Step 4: inspect, match and verify the workspace's files.
+    case verify
+    /// The article's troubleshooting situations, each a plan for Step 5.
+    case troubleshoot
+    /// Step 2: the CSRs the plan makes, per node and service.
+    case step2
+    /// Step 3: the database cluster's sequence across the nodes.
+    case step3
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -57,6 +72,16 @@ public enum WizardMessage: Sendable {
     case bundleAnalysed(BundleAnalysis)
     /// A theme read from its file (or why it could not be).
     case themeLoaded(Result<Theme, WizardFailure>)
+    /// Step 5: what the executor reports while it runs.
+    case applyEvent(ExecutionEvent)
+    /// Step 5: the run could not start (the transports or the journal), and why.
+    case applyCouldNotStart(WizardFailure)
+    /// The dashboard's rows, read by refresh number `generation` at `at`.
+    case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date)
+    /// Step 4: the workspace's files.
+    case verifyFilesListed(Result<[BrowsedFile], WizardFailure>)
+    /// Step 4: the checks of one file.
+    case verified(VerifyResult)
 }
 
 /// The help overlay and how far it is scrolled.
@@ -91,6 +116,16 @@ public struct WizardState: Sendable {
     public var bundles = BundleScreenState()
     /// The review, while one is open.
     public var review: ReviewState?
+    /// Step 5, while open (or a run left waiting or failed, to resume).
+    public var apply: ApplyState?
+    /// Step 4.
+    public var verify = VerifyState()
+    /// Steps 2 and 3, while open.
+    public var planView: PlanViewState?
+    /// The troubleshooting menu.
+    public var troubleshoot = MenuState()
+    /// The expiry dashboard.
+    public var dashboard = DashboardState()
     /// The theme picker.
     public var themeMenu = MenuState()
     /// Why the last theme picked could not be used.
@@ -120,6 +155,7 @@ public struct WizardState: Sendable {
         if csr.isDirty { out.append("the Step 1 form is filled in but nothing was written") }
         if bundles.isDirty { out.append("files are picked for a bundle that was not written") }
         if let review, review.isWaiting { out.append("a review is open and not confirmed") }
+        if let apply, apply.canResume { out.append("the Step 5 run \(apply.runID ?? "") is not finished (cmscerts apply --resume continues it)") }
         return out
     }
 }

@@ -103,6 +103,16 @@ extension WizardApp {
             return [KeyBinding(.char(" "), help: "pick"), KeyBinding(.char("m"), help: "mode"), KeyBinding(.tab, help: "name"),
                     KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "chain"),
                     home, .help, .quit, .move, KeyBinding(.char("r"), help: "reread")]
+        case .apply:
+            return ApplyView.bindings(s.apply)
+        case .dashboard:
+            return DashboardView.bindings(s.dashboard)
+        case .verify:
+            return VerifyView.bindings(s.verify)
+        case .troubleshoot:
+            return TroubleshootView.bindings
+        case .step2: return PlanViews.step2Bindings
+        case .step3: return PlanViews.step3Bindings
         case .review:
             switch s.review?.phase {
             case .waiting?:
@@ -124,6 +134,12 @@ extension WizardApp {
         case .bundles: return "Bundles"
         case .review: return "Review before writing"
         case .themes: return "Theme"
+        case .apply: return "Step 5: applying certificates"
+        case .dashboard: return "Expiry dashboard"
+        case .verify: return "Step 4: verification"
+        case .troubleshoot: return "Troubleshooting"
+        case .step2: return "Step 2: CSRs per service"
+        case .step3: return "Step 3: database cluster"
         }
     }
 
@@ -144,6 +160,12 @@ extension WizardApp {
         case .bundles: BundleView.render(s, area: body, buffer: &b)
         case .review: ReviewView.render(s, area: body, buffer: &b)
         case .themes: renderThemes(s, area: body, buffer: &b)
+        case .apply: ApplyView.render(s, area: body, buffer: &b)
+        case .dashboard: DashboardView.render(s, area: body, buffer: &b)
+        case .verify: VerifyView.render(s, area: body, buffer: &b)
+        case .troubleshoot: TroubleshootView.render(s, area: body, buffer: &b)
+        case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
+        case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
         }
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
@@ -179,6 +201,11 @@ extension WizardApp {
             case .running?: return "Working: keys are generated off the screen's loop; Ctrl-C stops."
             default: return "Files are written atomically; private keys 0600; a key is never overwritten."
             }
+        case .apply: return ApplyView.footnote(s.apply)
+        case .step2, .step3: return "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
+        case .troubleshoot: return "The article's troubleshooting flows, as plans: reviewed before anything runs."
+        case .verify: return "The same checks as the MMP's pki inspect, match and verify. Nothing is written."
+        case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
         case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
         }
     }
@@ -203,7 +230,7 @@ extension WizardApp {
 enum HomeView {
     /// The home menu's entries, in order.
     enum Entry: CaseIterable {
-        case step1, step2, step3, step4, step5, bundles, theme, help, quit
+        case step1, step2, step3, step4, step5, troubleshoot, bundles, expiry, theme, help, quit
     }
 
     static func items(_ s: WizardState) -> [MenuItem] {
@@ -212,11 +239,15 @@ enum HomeView {
         let bundles = s.bundleResult ?? (s.bundles.isDirty ? "files picked, not written" : "ready")
         return [
             MenuItem("Step 1   CSR builder: a key and CSR, pki csr syntax", detail: step1),
-            MenuItem("Step 2   CSRs per service", detail: later, enabled: false),
-            MenuItem("Step 3   Database cluster and built-in CA", detail: later, enabled: false),
-            MenuItem("Step 4   Verification: inspect, match, verify", detail: later, enabled: false),
-            MenuItem("Step 5   Applying certificates to services", detail: later, enabled: false),
+            MenuItem("Step 2   CSRs per service", detail: s.context.apply == nil ? "needs a valid deployment" : "the plan's CSRs", enabled: s.context.apply != nil),
+            MenuItem("Step 3   Database cluster and built-in CA", detail: s.context.apply == nil ? "needs a valid deployment" : "the sequence", enabled: s.context.apply != nil),
+            MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.checks.allSatisfy(\.passed) ? "\(r.file) passed" : "\(r.file) failed" } ?? "ready"),
+            MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
+                     enabled: s.context.apply != nil),
+            MenuItem("Fix      troubleshooting: expired or renewing certificates", detail: s.context.apply == nil ? "needs a valid deployment" : "3 flows",
+                     enabled: s.context.apply != nil),
             MenuItem("Bundles  chain in CMS order, checks, write", detail: bundles),
+            MenuItem("Expiry   dashboard: every certificate, files and nodes", detail: s.dashboard.rows.map { "\($0.count) certificates" } ?? "ready"),
             MenuItem("Theme    colours", detail: s.theme.name),
             MenuItem("Help", detail: "F1 or ?"),
             MenuItem("Quit", detail: "q"),
@@ -226,11 +257,13 @@ enum HomeView {
     static func describe(_ entry: Entry) -> String {
         switch entry {
         case .step1: return "Make a private key and a CSR as the MMP's pki csr does, every Step 1 rule checked as you type."
-        case .step2: return "CSRs for each service (webadmin, callbridge, webbridge, XMPP, TURN): part 2 of the wizard, not in this version. Use Step 1 once per service meanwhile."
-        case .step3: return "The database cluster's certificates and the built-in CA: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
-        case .step4: return "Inspect, match and verify: part 2 of the wizard, not in this version; cmscerts pki inspect/match/verify do it now."
-        case .step5: return "Applying certificates to each service: part 2 of the wizard, not in this version; cmscerts plan prints the commands."
+        case .step2: return "The CSR of every service as the deployment's strategy gives it: basename, CN, SANs, where it is made, which services use it."
+        case .step3: return "The database cluster's built-in CA and certificates, and the order of the commands across the nodes."
+        case .step4: return "Inspect, match and verify the workspace's certificates, keys and CSRs: pass or fail, with the reason."
+        case .step5: return "Plan a procedure (fresh, renewals, expired database) per node, review every command and file, then run it with progress per node."
         case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."
+        case .troubleshoot: return "An expired certificate, a renewal while live, expired database certificates: each a plan, reviewed, then run."
+        case .expiry: return "Every certificate of the workspace and of the nodes, nearest expiry first: sort, filter with /, Enter for the details."
         case .theme: return "Colours from themes/*.yaml; NO_COLOR is honoured."
         case .help: return "The keys and what each screen does."
         case .quit: return "Leave cmscerts; asks first when something typed was not written."
@@ -260,7 +293,7 @@ enum HomeView {
             nodeRows(estate, &top, room: room - top.rows.count)
         case .deployment(let path, let estate):
             top.add("Deployment \(lastPathComponent(path)): CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
-            top.add("A read-only summary in this version; cmscerts plan turns it into commands.", .muted, indent: 2)
+            top.add("Step 5 plans a procedure for these nodes and runs it over SSH after review.", .muted, indent: 2)
             nodeRows(estate, &top, room: room - top.rows.count)
         case .brokenDeployment(let path, let problem):
             top.add("\(path) cannot be used:", .error)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deployment
 import Foundation
+import Lab
 import PKI
 import Orchestration
 

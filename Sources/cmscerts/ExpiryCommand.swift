@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deployment
 import Foundation
+import Lab
 import Inventory
 import Orchestration
 import PKI

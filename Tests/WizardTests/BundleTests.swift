@@ -11,7 +11,7 @@ struct BundleScreenTests {
     func openBundles() async throws -> WizardFixture {
         let f = try WizardFixture()
         f.opensslChain(in: f.workspace + "/ca")
-        f.press(.down, .enter)
+        f.open(.bundles)
         #expect(f.state.screen == .bundles)
         await f.settle()
         return f
@@ -56,7 +56,7 @@ struct BundleScreenTests {
         f.opensslChain(in: f.workspace + "/ca")
         let leaf = TestSupport.read(f.workspace + "/ca/leaf.crt"), root = TestSupport.read(f.workspace + "/ca/root.crt")
         TestSupport.write(root + "\n" + leaf, to: f.workspace + "/ca/wrong.pem")
-        f.press(.down, .enter)
+        f.open(.bundles)
         await f.settle()
         await pick(f, ["ca/wrong.pem"])
         let a = try #require(f.state.bundles.analysis)
@@ -83,7 +83,7 @@ struct BundleScreenTests {
         let f = try WizardFixture()
         f.opensslChain(in: f.workspace + "/ca")
         try FileManager.default.copyItem(atPath: f.workspace + "/ca/root.crt", toPath: f.workspace + "/root-copy.pem")
-        f.press(.down, .enter)
+        f.open(.bundles)
         await f.settle()
         await pick(f, ["ca/inter.crt", "ca/leaf.crt", "ca/root.crt", "root-copy.pem"])
         #expect(f.state.bundles.analysis?.duplicates.count == 1)
@@ -168,7 +168,7 @@ struct BundleScreenTests {
             WizardContext(source: .brokenDeployment(path: folder + "/deployment.yaml", problem: "test"),
                           workspaceDirectory: folder + "/missing", workspaceLabel: "the current folder")
         })
-        f.press(.down, .enter)
+        f.open(.bundles)
         await f.settle()
         #expect(f.state.bundles.listError?.contains("does not exist") == true)
         #expect(f.screenText.contains("✗ the folder"))

@@ -50,6 +50,15 @@ final class WizardFixture {
     @discardableResult
     func type(_ text: String) -> [String] { runtime.type(text).trimmedLines }
 
+    /// From the home screen, moves to `entry` with ↓ (disabled entries are skipped) and
+    /// opens it with Enter.
+    func open(_ entry: HomeView.Entry, sourceLocation: SourceLocation = #_sourceLocation) {
+        runtime.press(.home)
+        for _ in 0..<HomeView.Entry.allCases.count where HomeView.Entry.allCases[state.home.selected] != entry { runtime.press(.down) }
+        #expect(HomeView.Entry.allCases[state.home.selected] == entry, sourceLocation: sourceLocation)
+        runtime.press(.enter)
+    }
+
     /// Waits for every command to finish (bounded by the runtime's timeout).
     func settle() async {
         let done = await runtime.settle()

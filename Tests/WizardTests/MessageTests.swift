@@ -29,7 +29,7 @@ struct MessageTests {
     @Test func aStaleChainIsDroppedAndRelistingKeepsThePicks() async throws {
         let f = try WizardFixture()
         f.opensslChain(in: f.workspace + "/ca")
-        f.press(.down, .enter)
+        f.open(.bundles)
         await f.settle()
         f.press(.char(" "))
         await f.settle()

@@ -1,13 +1,12 @@
 import Deployment
 import Foundation
-import Lab
 import Orchestration
 
 /// Turns a deployment's nodes into transports: the lab's when the deployment names a lab,
 /// else SSH to each node's `ssh` target (the user's OpenSSH configuration does the rest).
-enum NodeTransports {
+public enum NodeTransports {
     /// `deploymentFolder` resolves a relative `lab:` path; `sshConfig` is passed as `ssh -F`.
-    static func make(for deployment: Deployment, deploymentFolder: String, sshConfig: String?) throws -> [String: any Transport] {
+    public static func make(for deployment: Deployment, deploymentFolder: String, sshConfig: String?) throws -> [String: any Transport] {
         var transports: [String: any Transport] = [:]
         if let labPath = deployment.lab {
             let folder = labPath.hasPrefix("/") ? labPath : deploymentFolder + "/" + labPath

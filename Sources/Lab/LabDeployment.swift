@@ -1,13 +1,13 @@
 import Deployment
 import Foundation
-import Lab
 import PKI
 
 /// The deployment file that matches a lab: its nodes, services and database roles, with
 /// `lab:` naming the lab so that `cmscerts plan` and `cmscerts apply` work on it as on
 /// real servers.
-enum LabDeployment {
-    static func make(_ topology: LabTopology, labFolder: String) throws -> Deployment {
+public enum LabDeployment {
+    /// The deployment that describes `topology`, with `lab:` set to `labFolder`.
+    public static func make(_ topology: LabTopology, labFolder: String) throws -> Deployment {
         let version = topology.version == .v2_9 ? CMSVersion(major: 2, minor: 9) : CMSVersion(major: 3, minor: 0)
         let nodes = try topology.nodes.map { node -> DeploymentNode in
             let services = try node.services.map { service -> Service in
@@ -27,7 +27,7 @@ enum LabDeployment {
     }
 
     /// Writes `<lab>/deployment.yaml` (atomically; an existing one is kept as it is).
-    static func write(_ topology: LabTopology, labFolder: String) throws -> String? {
+    public static func write(_ topology: LabTopology, labFolder: String) throws -> String? {
         let store = FileStore(directory: labFolder)
         if store.exists("deployment.yaml") { return nil }
         let deployment = try make(topology, labFolder: labFolder)

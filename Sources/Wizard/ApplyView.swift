@@ -1,0 +1,161 @@
+import Deployment
+import Orchestration
+import TerminalUI
+
+/// Step 5 on screen: the plan per node for review, then per-node progress, then the end
+/// of the run with the way on.
+enum ApplyView {
+    /// The procedure in a few words.
+    static func describe(_ flow: Flow) -> String {
+        switch flow {
+        case .fresh: return "fresh deployment: CSRs, database cluster and built-in CA, every certificate applied"
+        case .renew: return "renewal under the same file names: upload, then restart each service"
+        case .renewNewNames: return "proactive renewal: new keys under new basenames, then each service swapped"
+        case .renewDatabase: return "expired database certificates: remove on replicas then the primary, then Step 3 again"
+        }
+    }
+
+    /// The home menu's detail for Step 5.
+    static func homeDetail(_ apply: ApplyState?) -> String {
+        guard let apply else { return "plan and run" }
+        switch apply.phase {
+        case .review: return "plan open, nothing run"
+        case .running: return "running"
+        case .waiting: return "waiting for files: r resumes"
+        case .failed: return "stopped on a failure: r resumes"
+        case .done: return "done"
+        case .couldNotStart: return "could not start"
+        }
+    }
+
+    static func bindings(_ apply: ApplyState?) -> [KeyBinding] {
+        let scroll = KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll")
+        switch apply?.phase {
+        case .review?:
+            if case .failure? = apply?.plan {
+                return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "back"), .help, .quit]
+            }
+            return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
+                    scroll, KeyBinding(.esc, help: "home, run nothing"), .help, .quit]
+        case .running?: return [scroll]
+        case .waiting?, .failed?:
+            return [KeyBinding(.char("r"), help: "resume"), scroll, KeyBinding([.esc, .enter], label: "Esc", help: "home (run kept)"), .help, .quit]
+        case .done?, .couldNotStart?: return [KeyBinding([.enter, .esc], label: "Enter", help: "home"), scroll, .help, .quit]
+        case nil: return [KeyBinding(.esc, help: "home")]
+        }
+    }
+
+    static func footnote(_ apply: ApplyState?) -> String {
+        switch apply?.phase {
+        case .review?:
+            if case .failure? = apply?.plan { return "Nothing can run: the planner refused this procedure for this estate." }
+            return "Nothing has run. y runs exactly the steps listed, and nothing else."
+        case .running?: return "Running: each step is in the journal as it ends; Ctrl-C stops, r resumes later."
+        default: return "The journal is beside the deployment file, in .cmscerts/runs."
+        }
+    }
+
+    static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
+        guard let apply = s.apply, let target = s.context.apply else { return }
+        if apply.phase == .review {
+            renderReview(apply, target: target, theme: s.theme, area: area, buffer: &b)
+        } else {
+            renderRun(apply, target: target, theme: s.theme, area: area, buffer: &b)
+        }
+    }
+
+    static func renderReview(_ apply: ApplyState, target: ApplyTarget, theme: Theme, area: Rect, buffer b: inout Buffer) {
+        let parts = Layout.vertical([.length(2), .fill(1), .length(1)]).split(area)
+        var top = TextLines(width: parts[0].width, theme: theme)
+        top.add(spans: [Span("Procedure ", style: theme[.title]), Span("◀ \(apply.flow.rawValue) ▶", style: theme[.inputFocused]),
+                        Span("  " + describe(apply.flow).truncated(toWidth: max(0, parts[0].width - 14 - apply.flow.rawValue.count)), style: theme[.muted])])
+        var body = TextLines(width: parts[1].width, theme: theme)
+        var bottom = TextLines(width: parts[2].width, theme: theme)
+        switch apply.plan {
+        case .failure(let failure):
+            top.add("No plan for this procedure: the planner's reasons follow.", .error)
+            body.add("The same-name and new-name renewals need what the nodes hold now (which file each service uses); this version of the wizard does not read it: cmscerts apply --flow renew --state FILE takes it. ←/→ picks another procedure.", .muted, indent: 2)
+            body.add(failure.message, .error, indent: 2)
+        case .success(let plan):
+            let groups = ApplyState.stepsPerNode(plan)
+            top.add("\(plan.steps.count) steps on \(groups.map(\.node).joined(separator: ", ")); workspace \(target.workspace)", .normal)
+            for note in plan.notes { body.add(note, .warning, indent: 2, prefix: "Note: ") }
+            for group in groups {
+                let fqdn = plan.nodes.first { $0.name == group.node }?.fqdn
+                let where_ = group.node == "local" ? "this machine, in the workspace" : (fqdn ?? group.node)
+                body.add(spans: [Span("\(group.node) · \(where_) · \(group.steps.count) steps", style: theme[.header])])
+                for (i, step) in group.steps.enumerated() {
+                    let number = String(i + 1).padded(toWidth: 3)
+                    body.add(step.command, .normal, indent: 8, prefix: " \(number)S\(step.articleStep) ")
+                    if !step.writes.isEmpty {
+                        body.add(step.writes.map(\.description).joined(separator: ", "), .muted, indent: 14, prefix: "        writes ")
+                    }
+                }
+            }
+            body.add("The journal goes to \(Journal.stateDirectory(forDeploymentFile: target.deploymentPath))/runs.", .muted)
+            bottom.add("y runs these \(plan.steps.count) steps, nodes in parallel where the order allows.", .ok)
+        }
+        top.render(area: parts[0], buffer: &b)
+        body.render(area: parts[1], buffer: &b, scroll: apply.scroll)
+        bottom.render(area: parts[2], buffer: &b)
+    }
+
+    static func renderRun(_ apply: ApplyState, target: ApplyTarget, theme: Theme, area: Rect, buffer b: inout Buffer) {
+        let nodeRows = min(apply.nodes.count, max(1, area.height / 3))
+        let parts = Layout.vertical([.length(1), .length(nodeRows), .length(1), .fill(1)]).split(area)
+        // The head line: what the run is doing.
+        var head: [Span]
+        let run = apply.runID.map { "run \($0)" } ?? "the run"
+        switch apply.phase {
+        case .running: head = [Span(Spinner(state: apply.spinner).currentFrame + " Running \(run) (\(apply.flow.rawValue))", style: theme[.title])]
+        case .done(let ran, let skipped): head = [Span("✓ Done: \(ran) steps run" + (skipped > 0 ? ", \(skipped) done before" : ""), style: theme[.ok])]
+        case .waiting: head = [Span("… \(run) waits for files", style: theme[.warning])]
+        case .failed: head = [Span("✗ \(run) stopped on a failure", style: theme[.error])]
+        case .couldNotStart: head = [Span("✗ The run could not start", style: theme[.error])]
+        case .review: head = []
+        }
+        b.write(head, x: parts[0].x, y: parts[0].y, clip: parts[0])
+        // One row per node: name, bar, count, state, the command.
+        for (i, node) in apply.nodes.prefix(nodeRows).enumerated() {
+            let y = parts[1].y + i
+            let role: Role = node.state == "FAILED" ? .error : node.state == "done" ? .ok : node.state.hasPrefix("waiting") ? .warning : .normal
+            b.write(node.node.padded(toWidth: 7), x: parts[1].x, y: y, style: theme[.header], clip: parts[1])
+            let bar = Rect(x: parts[1].x + 7, y: y, width: min(16, max(0, parts[1].width - 7)), height: 1)
+            ProgressBar(ratio: node.total == 0 ? 0 : Double(node.done) / Double(node.total)).render(area: bar, buffer: &b, theme: theme)
+            let text = " \(node.done)/\(node.total) ".padded(toWidth: 8) + node.state.padded(toWidth: 18) + node.command
+            b.write(text.truncated(toWidth: max(0, parts[1].width - 23)), x: parts[1].x + 23, y: y, style: theme[role], clip: parts[1])
+        }
+        if apply.nodes.count > nodeRows {
+            b.write("… \(apply.nodes.count - nodeRows) more nodes", x: parts[2].x, y: parts[2].y, style: theme[.muted], clip: parts[2])
+        }
+        // What happened, and the way on.
+        var text = TextLines(width: parts[3].width, theme: theme)
+        switch apply.phase {
+        case .waiting(let files, let steps):
+            text.add("Waiting for \(files.count) file\(files.count == 1 ? "" : "s") that your CA signs (or you provide):", .warning)
+            for file in files { text.add(file, .normal, indent: 6, prefix: "    ") }
+            text.add("Place \(files.count == 1 ? "it" : "them") in \(target.workspace), then press r: \(run) resumes from its journal and skips what is done (\(steps.count) step\(steps.count == 1 ? " waits" : "s wait")).", .normal, indent: 2)
+        case .failed(let failures):
+            for failure in failures {
+                text.add("Node \(failure.node), step \(failure.stepID): \(failure.reason)", .error)
+                text.add(failure.command, .normal, indent: 11, prefix: "  command  ")
+                text.add("  output:", .muted)
+                for line in failure.output.split(separator: "\n", omittingEmptySubsequences: false).prefix(12) {
+                    text.add(String(line), .normal, indent: 4, prefix: "    ")
+                }
+            }
+            let flow = apply.flow == .fresh ? "" : " --flow \(apply.flow.rawValue)"
+            text.add("Nothing new was started after the failure. Fix the cause, then press r: \(run) resumes from its journal (on the command line: cmscerts apply \(target.deploymentPath)\(flow) --resume \(apply.runID ?? "")).", .normal, indent: 2)
+        case .couldNotStart(let why):
+            text.add(why, .error, indent: 2)
+            text.add("Nothing was run.", .muted)
+        case .done:
+            text.add("Every step of the plan is done; the journal of \(run) is in \(Journal.stateDirectory(forDeploymentFile: target.deploymentPath))/runs.", .normal)
+            text.add("Last events:", .muted)
+            for line in apply.log.suffix(max(0, parts[3].height - 3)) { text.add(spans: [Span("  " + line, style: theme[.muted])]) }
+        case .running, .review:
+            for line in apply.log.suffix(parts[3].height) { text.add(spans: [Span(line, style: theme[.muted])]) }
+        }
+        text.render(area: parts[3], buffer: &b, scroll: apply.phase == .running ? 0 : apply.scroll)
+    }
+}

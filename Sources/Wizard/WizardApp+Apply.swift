@@ -1,0 +1,183 @@
+import Deployment
+import Foundation
+import Lab
+import Orchestration
+import TerminalUI
+
+extension WizardApp {
+    /// The flows in the order ←/→ cycles them.
+    static let applyFlows: [Flow] = [.fresh, .renew, .renewNewNames, .renewDatabase]
+
+    /// Home → Step 5: the plan of the fresh flow (or the run left open) for review.
+    func openApply(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard let target = s.context.apply else { return [] }
+        if s.apply == nil { s.apply = ApplyState(target: target, flow: .fresh) }
+        s.screen = .apply
+        return []
+    }
+
+    /// Home → Step 2 or 3: the fresh plan, read-only.
+    func openPlanView(_ screen: Screen, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard let target = s.context.apply else { return [] }
+        if s.planView == nil { s.planView = PlanViewState(target: target) }
+        s.planView?.scroll = 0
+        s.screen = screen
+        return []
+    }
+
+    func planViewKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard var st = s.planView else { s.screen = .home; return [] }
+        if s.screen == .step2, case .success(let plan) = st.plan {
+            let count = PlanViewState.csrRows(plan).count
+            if st.table.handle(key, count: count, height: PlanViews.tableHeight(s.size)) {
+                s.planView = st
+                return []
+            }
+        }
+        switch key {
+        case .esc: s.screen = .home
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState()
+        case .char("5"): return openApply(&s)
+        case .up, .pageUp: st.scroll = max(0, st.scroll - (key == .up ? 1 : 10))
+        case .down, .pageDown: st.scroll += key == .down ? 1 : 10
+        default: break
+        }
+        s.planView = st
+        return []
+    }
+
+    /// Troubleshooting → Step 5 with the situation's flow planned.
+    func troubleshootKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        let items = TroubleshootView.items()
+        if s.troubleshoot.handle(key, items: items, height: items.count) { return [] }
+        switch key {
+        case .esc: s.screen = .home
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState()
+        case .enter:
+            guard let target = s.context.apply else { return [] }
+            if let apply = s.apply, apply.canResume || apply.isRunning {
+                s.screen = .apply  // an unfinished run comes first: resume or leave it
+                return []
+            }
+            var apply = ApplyState(target: target, flow: TroubleshootView.flows[min(s.troubleshoot.selected, TroubleshootView.flows.count - 1)])
+            apply.origin = .troubleshoot
+            s.apply = apply
+            s.screen = .apply
+        default: break
+        }
+        return []
+    }
+
+    func applyKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard var apply = s.apply, let target = s.context.apply else {
+            s.screen = .home
+            return []
+        }
+        switch key {
+        case .char("q"): return requestQuit(&s)
+        case .char("?"): s.help = HelpState(); return []
+        case .up, .pageUp:
+            apply.scroll = max(0, apply.scroll - (key == .up ? 1 : 10))
+            s.apply = apply
+            return []
+        case .down, .pageDown:
+            apply.scroll += key == .down ? 1 : 10
+            s.apply = apply
+            return []
+        default: break
+        }
+        switch apply.phase {
+        case .running:
+            return []
+        case .review:
+            switch key {
+            case .left, .right:
+                let flows = Self.applyFlows
+                let i = flows.firstIndex(of: apply.flow) ?? 0
+                let next = flows[(i + (key == .right ? 1 : flows.count - 1)) % flows.count]
+                var replanned = ApplyState(target: target, flow: next)
+                replanned.origin = apply.origin
+                s.apply = replanned
+            case .char("y"), .char("Y"), .f(10):
+                guard case .success(let plan) = apply.plan else { return [] }
+                return startRun(&s, plan: plan, target: target, resume: nil)
+            case .esc:
+                s.apply = nil
+                s.screen = apply.origin
+            default: break
+            }
+        case .waiting, .failed:
+            switch key {
+            case .char("r"):
+                guard apply.canResume, case .success(let plan) = apply.plan else { return [] }
+                return startRun(&s, plan: plan, target: target, resume: apply.runID)
+            case .esc, .enter:
+                s.screen = .home  // the run stays open: Step 5 shows it again, r resumes
+            default: break
+            }
+        case .done, .couldNotStart:
+            switch key {
+            case .esc, .enter:
+                s.apply = nil
+                s.screen = .home
+            default: break
+            }
+        }
+        return []
+    }
+
+    /// Runs `plan` (the value the review showed) with the executor: a new journal, or the
+    /// journal of `resume` with its finished steps skipped. Every event comes back as a message.
+    func startRun(_ s: inout WizardState, plan: Plan, target: ApplyTarget, resume: String?) -> [Command<WizardMessage>] {
+        guard var apply = s.apply else { return [] }
+        apply.phase = .running
+        apply.scroll = 0
+        apply.log.append(resume.map { "resume run \($0)" } ?? "start")
+        s.apply = apply
+        let run: Command<WizardMessage> = .task { send in
+            let stateDirectory = Journal.stateDirectory(forDeploymentFile: target.deploymentPath)
+            let transports: [String: any Transport]
+            let journal: Journal
+            var done: Set<String> = [], interrupted: Set<String> = []
+            do {
+                transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
+                if let resume {
+                    let resumption = try Journal.resume(stateDirectory: stateDirectory, runID: resume, plan: plan, workspace: target.workspace)
+                    journal = resumption.journal
+                    done = resumption.done
+                    interrupted = resumption.interrupted
+                } else {
+                    journal = try Journal.create(stateDirectory: stateDirectory, plan: plan)
+                }
+            } catch {
+                send(.applyCouldNotStart(WizardFailure(error)))
+                return
+            }
+            let executor = Executor(plan: plan, transports: transports, workspace: target.workspace, journal: journal)
+            for await event in executor.events(skipping: done, interrupted: interrupted) {
+                send(.applyEvent(event))
+            }
+            for transport in transports.values {
+                if let ssh = transport as? SSHTransport { await ssh.close() }
+            }
+        }
+        return [run, .after(0.1, .tick)]
+    }
+
+    /// An executor event or a run that could not start.
+    func applyMessage(_ message: WizardMessage, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard var apply = s.apply else { return [] }
+        switch message {
+        case .applyEvent(let event):
+            apply.note(event)
+        case .applyCouldNotStart(let failure):
+            apply.phase = .couldNotStart(failure.message)
+        default:
+            return []
+        }
+        s.apply = apply
+        return []
+    }
+}

@@ -1,0 +1,51 @@
+import Deployment
+import Foundation
+import TerminalUI
+import Testing
+@testable import Wizard
+
+@Suite("Steps 2 and 3: the plan's CSRs per service and the database sequence")
+struct PlanViewTests {
+    @Test func step2ListsEveryCSRThePlanMakesWithItsCommandAndServices() throws {
+        let f = try WizardFixture()
+        f.open(.step2)
+        #expect(f.state.screen == .step2)
+        let target = try #require(f.context.apply)
+        let plan = try Planner.plan(target.deployment, flow: .fresh)
+        let rows = PlanViewState.csrRows(plan)
+        let csrSteps = plan.steps.filter { step in
+            if case .makeKeyAndCSR? = step.local { return true }
+            return step.articleStep == 2 && step.kind == .mmp && step.command.hasPrefix("pki csr ")
+        }
+        #expect(rows.count == csrSteps.count && !rows.isEmpty, "one row per CSR step of the plan")
+        #expect(rows.map(\.command) == csrSteps.map(\.command))
+        let webadmin = try #require(rows.first { $0.made == "cms1" && $0.basename == "webadmin" })
+        #expect(webadmin.commonName == "cms1.lab.example.com")
+        #expect(webadmin.usedBy == "cms1 webadmin", "the key on cms1 serves cms1's web admin only")
+        #expect(f.screenText.contains("\(rows.count) CSRs"))
+        #expect(f.screenText.contains(rows[0].command.prefix(40)))
+        f.snapshot("step2")
+        f.press(.down)
+        #expect(f.screenText.contains(rows[1].command.prefix(40)), "the selected row's command is shown")
+        f.press(.char("5"))
+        #expect(f.state.screen == .apply)
+        #expect(try f.state.apply?.plan.get() == plan, "5 opens Step 5 on the same plan")
+    }
+
+    @Test func step3DrawsTheDatabaseSequenceInThePlansOrder() throws {
+        let f = try WizardFixture()
+        f.open(.step3)
+        #expect(f.state.screen == .step3)
+        let target = try #require(f.context.apply)
+        let plan = try Planner.plan(target.deployment, flow: .fresh)
+        let steps = plan.steps.filter { $0.articleStep == 3 }
+        #expect(f.screenText.contains("\(steps.count) steps in the plan's order"))
+        #expect(f.screenText.contains(steps[0].command))
+        f.snapshot("step3")
+        // Scrolled to the end, the last step shows.
+        f.press(.pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown)
+        #expect(f.screenText.contains(steps.last!.command.prefix(40)))
+        f.press(.esc)
+        #expect(f.state.screen == .home)
+    }
+}
