@@ -54,16 +54,31 @@ public struct ApplyState: Sendable {
     /// The spinner while it runs.
     public var spinner = SpinnerState()
 
-    /// The plan of `flow` for `target`, ready for review.
-    public init(target: ApplyTarget, flow: Flow) {
+    /// What the nodes held when a renewal was planned (the plan is made from it).
+    public var current: CurrentState?
+
+    /// The plan of `flow` for `target`, ready for review. The renewals plan from what the
+    /// nodes hold now: without `current`, the plan waits for it (`needsNodeState`).
+    public init(target: ApplyTarget, flow: Flow, current: CurrentState? = nil) {
         self.flow = flow
-        do {
-            plan = .success(try Planner.plan(target.deployment, flow: flow))
-        } catch {
-            plan = .failure(WizardFailure("\(error)"))
+        self.current = current
+        if Self.readsNodes(flow) && current == nil {
+            plan = .failure(WizardFailure("Reading what the nodes hold now (pki list and each service's status), to plan this renewal…"))
+        } else {
+            do {
+                plan = .success(try Planner.plan(target.deployment, flow: flow, current: current ?? .empty))
+            } catch {
+                plan = .failure(WizardFailure("\(error)"))
+            }
         }
         resetProgress()
     }
+
+    /// The flows planned from the nodes' present files.
+    static func readsNodes(_ flow: Flow) -> Bool { flow == .renew || flow == .renewNewNames }
+
+    /// True while the plan waits for the nodes' state to be read.
+    public var needsNodeState: Bool { Self.readsNodes(flow) && current == nil }
 
     /// True while the executor runs.
     public var isRunning: Bool { phase == .running }

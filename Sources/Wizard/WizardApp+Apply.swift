@@ -13,7 +13,26 @@ extension WizardApp {
         guard let target = s.context.apply else { return [] }
         if s.apply == nil { s.apply = ApplyState(target: target, flow: .fresh) }
         s.screen = .apply
-        return []
+        return readNodeStateIfNeeded(s, target: target)
+    }
+
+    /// A renewal's plan needs what the nodes hold now: read it off the input loop, through
+    /// the same transports the run uses (read-only: `pki list` and the status commands).
+    func readNodeStateIfNeeded(_ s: WizardState, target: ApplyTarget) -> [Command<WizardMessage>] {
+        guard let apply = s.apply, apply.needsNodeState else { return [] }
+        let flow = apply.flow
+        return [.task { send in
+            do {
+                let transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
+                let state = try await NodeStateReader.read(target.deployment, transports: transports)
+                for transport in transports.values {
+                    if let ssh = transport as? SSHTransport { await ssh.close() }
+                }
+                send(.applyStateRead(flow: flow, .success(state)))
+            } catch {
+                send(.applyStateRead(flow: flow, .failure(WizardFailure(error))))
+            }
+        }]
     }
 
     /// Home → Step 2 or 3: the fresh plan, read-only.
@@ -65,6 +84,7 @@ extension WizardApp {
             apply.origin = .troubleshoot
             s.apply = apply
             s.screen = .apply
+            return readNodeStateIfNeeded(s, target: target)
         default: break
         }
         return []
@@ -100,6 +120,7 @@ extension WizardApp {
                 var replanned = ApplyState(target: target, flow: next)
                 replanned.origin = apply.origin
                 s.apply = replanned
+                return readNodeStateIfNeeded(s, target: target)
             case .char("y"), .char("Y"), .f(10):
                 guard case .success(let plan) = apply.plan else { return [] }
                 return startRun(&s, plan: plan, target: target, resume: nil)
@@ -174,6 +195,17 @@ extension WizardApp {
             apply.note(event)
         case .applyCouldNotStart(let failure):
             apply.phase = .couldNotStart(failure.message)
+        case let .applyStateRead(flow, result):
+            // A reply for a flow the user has since moved away from is dropped.
+            guard flow == apply.flow, apply.needsNodeState, case .review = apply.phase, let target = s.context.apply else { return [] }
+            switch result {
+            case .success(let state):
+                var planned = ApplyState(target: target, flow: flow, current: state)
+                planned.origin = apply.origin
+                apply = planned
+            case .failure(let failure):
+                apply.plan = .failure(WizardFailure("Could not read what the nodes hold now: \(failure.message)"))
+            }
         default:
             return []
         }

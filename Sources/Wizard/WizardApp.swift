@@ -35,7 +35,7 @@ public struct WizardApp: Program {
         case .dashboardLoaded(let generation, let rows, let at):
             dashboardLoaded(generation, rows, at, &s)
             return []
-        case .applyEvent, .applyCouldNotStart:
+        case .applyEvent, .applyCouldNotStart, .applyStateRead:
             return applyMessage(message, &s)
         case .tick:
             if var apply = s.apply, apply.isRunning {

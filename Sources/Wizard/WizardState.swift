@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import Inventory
 import Orchestration
@@ -76,6 +77,8 @@ public enum WizardMessage: Sendable {
     case applyEvent(ExecutionEvent)
     /// Step 5: the run could not start (the transports or the journal), and why.
     case applyCouldNotStart(WizardFailure)
+    /// Step 5: what the nodes hold now, read for a renewal flow's plan (or why not).
+    case applyStateRead(flow: Flow, Result<CurrentState, WizardFailure>)
     /// The dashboard's rows, read by refresh number `generation` at `at`.
     case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date)
     /// Step 4: the workspace's files.

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Troubleshooting: the article's flows as plans through the Step 5 review")
 struct TroubleshootTests {
-    @Test func eachSituationOpensItsPlanInTheStep5ReviewAndEscComesBack() throws {
+    @Test func eachSituationOpensItsPlanInTheStep5ReviewAndEscComesBack() async throws {
         let f = try WizardFixture()
         f.open(.troubleshoot)
         #expect(f.state.screen == .troubleshoot)
@@ -19,13 +19,17 @@ struct TroubleshootTests {
             for _ in 0..<i { f.press(.down) }
             f.press(.enter)
             #expect(f.state.screen == .apply)
+            // The renewals first read what the nodes hold (off the input loop), then plan.
+            await f.settle()
             let apply = try #require(f.state.apply)
+            #expect(apply.needsNodeState == false, "\(flow): the nodes' state was read")
             #expect(apply.flow == flow)
             #expect(apply.origin == .troubleshoot)
-            // The planner's own answer for the flow: its plan, or its refusal in its words (the
-            // same-name renewals need what the nodes hold now, which this version does not read).
+            // The planner's own answer for the flow, from the state the wizard read: its plan,
+            // or its refusal in its words (on a lab where nothing is deployed yet, the
+            // renewals have nothing to renew).
             do {
-                let plan = try Planner.plan(target.deployment, flow: flow)
+                let plan = try Planner.plan(target.deployment, flow: flow, current: apply.current ?? .empty)
                 #expect(try apply.plan.get() == plan, "the planner's own plan for \(flow)")
             } catch {
                 guard case .failure(let failure) = apply.plan else {
