@@ -59,7 +59,11 @@ public final class Lab: Sendable {
     public static func openOrCreate(at directory: String = Lab.defaultDirectory(), nodes: Int = 3, version: LabVersion = .v3) throws -> Lab {
         if let lab = try? Lab(directory: directory) { return lab }
         do {
-            return try create(at: directory, nodes: nodes, version: version)
+            let lab = try create(at: directory, nodes: nodes, version: version)
+            // The same deployment file as `cmscerts lab init` writes, so that the command
+            // line (plan, apply --resume, expiry --deployment) works on the built-in lab too.
+            _ = try LabDeployment.write(try lab.topology(), labFolder: lab.directory)
+            return lab
         } catch {
             // Another process may have made it meanwhile.
             if let lab = try? Lab(directory: directory) { return lab }

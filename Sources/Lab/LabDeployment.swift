@@ -32,7 +32,7 @@ public enum LabDeployment {
         if store.exists("deployment.yaml") { return nil }
         let deployment = try make(topology, labFolder: labFolder)
         let text = """
-            # The deployment file of the lab in \(labFolder), made by `cmscerts lab init`.
+            # The deployment file of the lab in \(labFolder), made with the lab.
             # `lab:` sends every command to the simulated nodes instead of SSH:
             #   cmscerts plan \(labFolder)/deployment.yaml
             #   cmscerts apply \(labFolder)/deployment.yaml
@@ -41,7 +41,7 @@ public enum LabDeployment {
             """ + DeploymentFile.yaml(for: deployment)
         // Validate what we wrote by reading it back, as a user's file would be read.
         _ = try DeploymentFile.load(yaml: text)
-        try store.write(Data(text.utf8), to: "deployment.yaml", isPrivateKey: false)
+        try store.write(Data(text.utf8), to: "deployment.yaml", isPrivateKey: false, createOnly: true)
         return store.path("deployment.yaml")
     }
 }

@@ -117,10 +117,11 @@ struct LabCommand: ParsableCommand {
                     Console.out("Nothing to sign: every CSR in \(folder) has its certificate, and ca-bundle.crt is there.")
                 } else {
                     for path in written { Console.out("Wrote \(path)") }
-                    Console.out("Signed by the lab's issuing CA (\(folder)/ca).")
+                    Console.out("Signed by the lab's issuing CA (\(folder)/ca). In the wizard's Step 5, press r to resume.")
                     // The newest run of the lab's deployment is the one waiting for these files.
                     let runs = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/.cmscerts/runs")) ?? []
-                    if let newest = runs.filter({ $0.hasSuffix(".jsonl") }).sorted().last {
+                    if let newest = runs.filter({ $0.hasSuffix(".jsonl") }).sorted().last,
+                       FileManager.default.fileExists(atPath: folder + "/deployment.yaml") {
                         let runID = String(newest.dropLast(6))
                         let flow = (try? Journal.read(path: folder + "/.cmscerts/runs/" + newest))?.first?.flow ?? "fresh"
                         Console.out("Now resume: cmscerts apply \(folder)/deployment.yaml\(flow == "fresh" ? "" : " --flow \(flow)") --resume \(runID)")
