@@ -7,46 +7,6 @@ import TestSupport
 import Testing
 @testable import Wizard
 
-/// An outside CA made with the `openssl` command (a root and an issuing CA), which signs
-/// the CSRs a run waits on, as a person's CA would.
-struct OutsideCA {
-    let folder: String
-
-    init() throws {
-        folder = TestSupport.temporaryDirectory("ca")
-        try Self.check(TestSupport.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.crt",
-                                            "-days", "3650", "-subj", "/CN=Outside Root CA",
-                                            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: folder))
-        try Self.check(TestSupport.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "inter.key", "-out", "inter.csr",
-                                            "-subj", "/CN=Outside Issuing CA"], in: folder))
-        TestSupport.write("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n", to: folder + "/ca.ext")
-        try Self.check(TestSupport.openssl(["x509", "-req", "-in", "inter.csr", "-CA", "root.crt", "-CAkey", "root.key", "-CAcreateserial",
-                                            "-days", "1825", "-out", "inter.crt", "-extfile", "ca.ext"], in: folder))
-        TestSupport.write("extendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n", to: folder + "/leaf.ext")
-    }
-
-    static func check(_ result: ProcessResult) throws {
-        guard result.status == 0 else { throw CAError(message: "openssl failed: \(result.output)") }
-    }
-
-    struct CAError: Error { var message: String }
-
-    /// The CA chain as `ca-bundle.crt`, and each `<node>/<name>.crt` signed from the
-    /// `<node>/<name>.csr` beside it, in `workspace`.
-    func place(_ files: [String], in workspace: String) throws {
-        for file in files {
-            if file == "ca-bundle.crt" {
-                TestSupport.write(TestSupport.read(folder + "/inter.crt") + TestSupport.read(folder + "/root.crt"), to: workspace + "/" + file)
-            } else {
-                let csr = workspace + "/" + String(file.dropLast(4)) + ".csr"
-                try Self.check(TestSupport.openssl(["x509", "-req", "-in", csr, "-CA", "inter.crt", "-CAkey", "inter.key", "-CAcreateserial",
-                                                    "-days", "365", "-copy_extensions", "copy", "-extfile", "leaf.ext",
-                                                    "-out", workspace + "/" + file], in: folder))
-            }
-        }
-    }
-}
-
 @Suite("Step 5: the plan per node, the run with progress, waiting, failure, resume")
 struct ApplyTests {
     let app = WizardApp()
