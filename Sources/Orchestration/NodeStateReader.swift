@@ -34,14 +34,15 @@ public enum NodeStateReader {
         return state
     }
 
-    /// The names after `pki list`'s heading, one a line.
+    /// The names after `pki list`'s heading, one a line (a shell's prompt line, `cms1>`,
+    /// is not a name).
     public static func parseList(_ text: String) -> [String] {
         var names: [String] = []
         var inList = false
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.lowercased().hasPrefix("user supplied certificates") { inList = true; continue }
-            if inList, !line.isEmpty, !line.contains(" ") { names.append(line) }
+            if inList, !line.isEmpty, !line.contains(" "), !line.hasSuffix(">") { names.append(line) }
         }
         return names
     }

@@ -39,7 +39,7 @@ public final class SSHServer: @unchecked Sendable {
             authorized += "command=\"\(command)\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding \(publicKey)\n"
         }
         TestSupport.write(authorized, to: directory + "/authorized_keys")
-        port = try Self.freePort()
+        port = try TestSupport.freePort()
         let sshdConfig = """
             Port \(port)
             ListenAddress 127.0.0.1
@@ -82,7 +82,7 @@ public final class SSHServer: @unchecked Sendable {
         pid = try LocalCommand.spawn("/usr/sbin/sshd", ["-D", "-e", "-f", directory + "/sshd_config"], stderr: directory + "/sshd.log")
         // Poll until it accepts connections (no fixed sleep).
         let deadline = Date().addingTimeInterval(15)
-        while !Self.accepts(port: port) {
+        while !TestSupport.accepts(port: port) {
             if !LocalCommand.isRunning(pid) { throw HarnessError("sshd exited at start: \(TestSupport.read(directory + "/sshd.log"))") }
             if Date() > deadline { throw HarnessError("sshd did not accept connections on port \(port) within 15 s") }
             usleep(20_000)
@@ -109,7 +109,17 @@ public final class SSHServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    static func freePort() throws -> Int {
+}
+
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Loopback ports, for the servers tests start (sshd, openssl s_server).
+extension TestSupport {
+    /// A TCP port on 127.0.0.1 that nothing listens on now.
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket() failed") }
         defer { close(fd) }
@@ -125,7 +135,8 @@ public final class SSHServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func accepts(port: Int) -> Bool {
+    /// True when something accepts connections on 127.0.0.1:`port`.
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -137,9 +148,4 @@ public final class SSHServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
     }
-}
-
-public struct HarnessError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

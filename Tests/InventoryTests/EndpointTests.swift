@@ -2,6 +2,7 @@ import Foundation
 import Orchestration
 import PKI
 import Testing
+import TestSupport
 @testable import Inventory
 
 /// `openssl s_server` on 127.0.0.1 at a free port, presenting `cert` and the extra
@@ -12,14 +13,14 @@ final class TLSServer {
     let port: Int
 
     init(folder: TempFolder, cert: String, key: String, chain: String?) throws {
-        port = try Self.freePort()
+        port = try TestSupport.freePort()
         var arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-naccept", "100", "-quiet"]
         if let chain { arguments += ["-cert_chain", chain] }
         // LocalCommand, not Foundation's Process: a long-lived child must not hide other children's exits.
         pid = try LocalCommand.spawn("openssl", arguments, directory: folder.path)
         // Poll until it accepts (no fixed sleep); give up after 20 s.
         let deadline = Date().addingTimeInterval(20)
-        while !Self.accepts(port) {
+        while !TestSupport.accepts(port: port) {
             guard LocalCommand.isRunning(pid), Date() < deadline else {
                 stop()
                 throw InventoryTestError("openssl s_server did not start on port \(port)")
@@ -32,33 +33,6 @@ final class TLSServer {
         if !stopped {
             stopped = true
             LocalCommand.terminate(pid, grace: 0)
-        }
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw InventoryTestError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
     }
 }
@@ -126,7 +100,7 @@ struct EndpointTests {
     }
 
     @Test func anEndpointThatDoesNotAnswerIsAnUnreadableRow() throws {
-        let port = try TLSServer.freePort()
+        let port = try TestSupport.freePort()
         let scan = EndpointSource.scan(EndpointTarget(host: "127.0.0.1", port: port), policy: try ExpiryPolicy(), timeout: .seconds(5))
         #expect(scan.rows.count == 1)
         #expect(scan.rows[0].status == .unreadable)

@@ -44,18 +44,9 @@ public enum NodeSource {
     /// webbridge3 on 2.x) simply contributes nothing.
     public static let statusCommands = ["webadmin", "callbridge", "webbridge", "webbridge3", "turn", "xmpp", "database cluster status"]
 
-    /// The file names of `pki list`'s output (the lines after its heading).
-    public static func parseList(_ text: String) -> [String] {
-        var names: [String] = []
-        var inList = false
-        for raw in text.split(whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.lowercased().hasPrefix("user supplied certificates") { inList = true; continue }
-            guard inList, !line.isEmpty, !line.contains(" "), !line.hasSuffix(">") else { continue }
-            names.append(line)
-        }
-        return names
-    }
+    /// The file names of `pki list`'s output (the lines after its heading): the
+    /// executor's reader, so that both read the MMP's listing the same way.
+    public static func parseList(_ text: String) -> [String] { NodeStateReader.parseList(text) }
 
     /// The certificate and bundle files a service's status names (key files are left out).
     public static func parseStatus(command: String, _ text: String) -> [ServiceFile] {
