@@ -62,10 +62,7 @@ struct LabCommand: ParsableCommand {
             do {
                 let status = try Lab(directory: directory ?? Lab.defaultDirectory()).status()
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    encoder.dateEncodingStrategy = .iso8601
-                    Console.out(String(decoding: try encoder.encode(status), as: UTF8.self))
+                    try Console.json(status)
                 } else {
                     Console.out(status.text)
                 }

@@ -11,10 +11,11 @@ enum Console {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
-    /// Prints a value as pretty JSON with sorted keys (stable for scripts and diffs).
+    /// Prints a value as pretty JSON with sorted keys and ISO 8601 dates (stable for scripts and diffs).
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         out(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
