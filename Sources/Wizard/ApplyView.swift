@@ -72,9 +72,14 @@ enum ApplyView {
         var body = TextLines(width: parts[1].width, theme: theme)
         var bottom = TextLines(width: parts[2].width, theme: theme)
         switch apply.plan {
+        case .failure(let failure) where apply.needsNodeState:
+            // Not a refusal yet: the nodes' present files are being read for the plan.
+            top.add(failure.message, .muted)
         case .failure(let failure):
             top.add("No plan for this procedure: the planner's reasons follow.", .error)
-            body.add("The same-name and new-name renewals need what the nodes hold now (which file each service uses); this version of the wizard does not read it: cmscerts apply --flow renew --state FILE takes it. ←/→ picks another procedure.", .muted, indent: 2)
+            if ApplyState.readsNodes(apply.flow) {
+                body.add("The renewals are planned from what the nodes hold now, read just before: a service with no certificate configured yet has nothing to renew (run the fresh procedure first). ←/→ picks another procedure.", .muted, indent: 2)
+            }
             body.add(failure.message, .error, indent: 2)
         case .success(let plan):
             let groups = ApplyState.stepsPerNode(plan)
