@@ -25,12 +25,51 @@ public struct DashboardState: Sendable {
     public var inspectScroll = 0
     /// When the rows were read.
     public var scannedAt: Date?
+    /// The workspace's and the nodes' rows, as the last scan read them; `rows` adds the
+    /// endpoints' to them.
+    public var scannedRows: [CertificateRow]?
+    /// The live endpoints on the dashboard: probed when given and again on every refresh,
+    /// until an empty input clears them.
+    public var endpoints: [EndpointTarget] = []
+    /// What each endpoint presented, in `endpoints`' order; nil while its probe runs.
+    public var probes: [EndpointProbe?] = []
+    /// Which probing the answers come from; older answers are dropped.
+    public var endpointGeneration = 0
+    /// The endpoints' input, while `e` has it open.
+    public var endpointInput: TextFieldState?
+    /// Why the input's text cannot be used, and how to fix it.
+    public var endpointError: String?
 
     /// An empty dashboard.
     public init() {}
 
     /// The table's cells of `rows`, in the dashboard's columns.
-    var cells: [[String]] { (rows ?? []).map(DashboardView.cells) }
+    var cells: [[String]] { (rows ?? []).map { DashboardView.cells($0, problem: problemTag($0)) } }
+
+    /// Endpoints whose probe has not answered yet.
+    var probing: Int { probes.filter { $0 == nil }.count }
+
+    /// `rows` again from the scan and the endpoints' answers, nearest expiry first; the row
+    /// open in the inspect view stays open.
+    mutating func mergeRows() {
+        let open = inspected.flatMap { index in rows.flatMap { index < $0.count ? $0[index] : nil } }
+        let live = probes.compactMap { $0?.rows }.flatMap { $0 }
+        rows = scannedRows == nil && live.isEmpty ? nil : ((scannedRows ?? []) + live).sortedByDaysLeft()
+        inspected = open.flatMap { row in rows?.firstIndex(of: row) }
+        let count = table.visibleRows(cells).count
+        table.selected = min(table.selected, max(0, count - 1))
+    }
+
+    /// What is wrong with how an endpoint presents `row`, in a word or two for the status
+    /// column ("order", "differs"); nil when nothing is.
+    func problemTag(_ row: CertificateRow) -> String? {
+        guard !row.problems.isEmpty else { return nil }
+        guard row.source == .endpoint, let member = row.member,
+              let scan = probes.lazy.compactMap({ $0?.scan }).first(where: { $0.target.label == row.file }) else { return "problem" }
+        let differs = member == 1 && scan.matchesConfigured == false
+        let order = row.problems.count > (differs ? 1 : 0)
+        return [order ? "order" : nil, differs ? "differs" : nil].compactMap { $0 }.joined(separator: "+")
+    }
 
     /// Reads the workspace's certificate files and every node's (through the same transports
     /// Step 5 uses): the work of the refresh command, off the input loop.
@@ -57,5 +96,24 @@ public struct DashboardState: Sendable {
             }
         }
         return rows
+    }
+}
+
+/// What one endpoint presented, as the dashboard shows it: the scan, and the configured
+/// certificate file's problem when `=file` could not be read.
+public struct EndpointProbe: Sendable {
+    /// The chain as presented and what is wrong with it.
+    public var scan: EndpointScan
+    /// The row of a configured certificate file that could not be read.
+    public var configuredProblem: CertificateRow?
+
+    /// The rows it adds to the dashboard.
+    public var rows: [CertificateRow] { scan.rows + (configuredProblem.map { [$0] } ?? []) }
+
+    /// Probes `target` (its `=file` read from `directory` first): blocking, bounded by
+    /// `timeout`; the work of a command on a thread of its own.
+    static func probe(_ target: EndpointTarget, directory: String, policy: ExpiryPolicy, now: Date, timeout: Duration) -> EndpointProbe {
+        let (resolved, problem) = EndpointSource.readingConfiguredFile(target, relativeTo: directory)
+        return EndpointProbe(scan: EndpointSource.scan(resolved, policy: policy, now: now, timeout: timeout), configuredProblem: problem)
     }
 }

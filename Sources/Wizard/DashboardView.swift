@@ -9,11 +9,14 @@ enum DashboardView {
     /// The days-left column: the default sort.
     static let daysColumn = 5
 
-    static func columns(width: Int) -> [TableColumn] {
-        [TableColumn("Node", width: .length(6)), TableColumn("Service", width: .length(width >= 100 ? 16 : 10)),
-         TableColumn("File", width: .fill(3)), TableColumn("CN", width: .fill(2)),
+    /// The columns at `width`; the Node column widens to `nodeWidth` (within reason) for
+    /// endpoints, which it names.
+    static func columns(width: Int, nodeWidth: Int = 6) -> [TableColumn] {
+        [TableColumn("Node", width: .length(min(max(6, nodeWidth), width >= 100 ? 24 : 16))),
+         TableColumn("Service", width: .length(width >= 100 ? 16 : 10)),
+         TableColumn("File", width: .fill(1)), TableColumn("CN", width: .fill(1)),
          TableColumn("Expires", width: .length(10)), TableColumn("Days", width: .length(6), alignment: .right),
-         TableColumn("Status", width: .length(width >= 100 ? 13 : 10))]
+         TableColumn("Status", width: .length(width >= 100 ? 16 : 10))]
     }
 
     static let dayFormat: DateFormatter = {
@@ -24,13 +27,23 @@ enum DashboardView {
         return f
     }()
 
-    /// One row's cells, in the columns' order.
-    static func cells(_ row: CertificateRow) -> [String] {
-        [row.node ?? (row.source == .file ? "here" : "-"), row.service ?? "-",
-         row.file + (row.member.map { $0 > 1 ? " #\($0)" : "" } ?? ""),
-         row.commonName ?? row.reason ?? "-",
-         row.notAfter.map { dayFormat.string(from: $0) } ?? "-",
-         row.daysLeft.map(String.init) ?? "-", row.status.rawValue]
+    /// One row's cells, in the columns' order. An endpoint's rows name the endpoint in the
+    /// Node column and the place in the chain it presented in the File column; `problem`
+    /// (what is wrong with how it is presented) goes in the Status column.
+    static func cells(_ row: CertificateRow, problem: String? = nil) -> [String] {
+        let live = row.source == .endpoint
+        var status = row.status.rawValue
+        // The days already say ok or warning (in colour); a worse status stays in words.
+        if let problem { status = [.ok, .warning].contains(row.status) ? "⚠ " + problem : status + " ⚠ " + problem }
+        let place = row.member.map { member in "#\(member) " + (row.position?.rawValue ?? "presented") } ?? "no answer"
+        // The reason of an endpoint's row starts with the endpoint, which the Node column shows.
+        let reason = live ? row.reason.map { $0.hasPrefix(row.file + ": ") ? String($0.dropFirst(row.file.count + 2)) : $0 } : row.reason
+        return [live ? row.file : row.node ?? (row.source == .file ? "here" : "-"),
+                live ? row.service ?? "live" : row.service ?? "-",
+                live ? place : row.file + (row.member.map { $0 > 1 ? " #\($0)" : "" } ?? ""),
+                row.commonName ?? reason ?? "-",
+                row.notAfter.map { dayFormat.string(from: $0) } ?? "-",
+                row.daysLeft.map(String.init) ?? "-", status]
     }
 
     static func role(_ status: CertificateStatus) -> Role {
@@ -40,6 +53,12 @@ enum DashboardView {
         case .critical, .expired, .notYetValid: return .error
         case .unreadable: return .muted
         }
+    }
+
+    /// The row's colour: its status's, and at least a warning when it has a problem.
+    static func role(_ row: CertificateRow) -> Role {
+        let r = role(row.status)
+        return !row.problems.isEmpty && (r == .ok || r == .muted) ? .warning : r
     }
 
     /// Rows of the table's body at `size` (the screen less its bars and the two head lines).
@@ -52,30 +71,41 @@ enum DashboardView {
         if d.editingFilter {
             return [KeyBinding(.enter, help: "keep filter"), KeyBinding(.esc, help: "clear filter")]
         }
+        if d.endpointInput != nil {
+            return [KeyBinding(.enter, help: "probe"), KeyBinding(.esc, help: "cancel"), KeyBinding(.ctrl("u"), label: "^U", help: "clear")]
+        }
+        // At 80 columns the bar keeps the first that fit: help before Esc and q, which work on every screen.
         return [.move, KeyBinding(.enter, help: "inspect"), KeyBinding(.char("/"), help: "filter"),
                 KeyBinding(["1", "2", "3", "4", "5", "6", "7"].map { Key.char($0) }, label: "1-7", help: "sort"),
-                KeyBinding(.char("r"), help: "refresh"), KeyBinding(.esc, help: "home"), .help, .quit]
+                KeyBinding(.char("r"), help: "refresh"), KeyBinding(.char("e"), help: "endpoints"), .help, KeyBinding(.esc, help: "home"), .quit]
     }
 
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         let d = s.dashboard
         if let index = d.inspected, let rows = d.rows, index < rows.count {
-            renderInspect(rows[index], scroll: d.inspectScroll, theme: theme, area: area, buffer: &b)
+            let row = rows[index]
+            let probe = row.source == .endpoint ? d.probes.lazy.compactMap { $0 }.first { $0.scan.target.label == row.file } : nil
+            renderInspect(row, probe: probe, scroll: d.inspectScroll, theme: theme, area: area, buffer: &b)
             return
         }
-        let parts = Layout.vertical([.length(1), .length(1), .fill(1)]).split(area)
+        let inputHeight = d.endpointInput == nil ? 0 : 3
+        let parts = Layout.vertical([.length(1), .length(1), .length(inputHeight), .fill(1)]).split(area)
         let rows = d.rows ?? []
         let cells = d.cells
         var head = "Certificates of \(s.context.apply?.workspace ?? s.context.workspaceDirectory)"
         if let nodes = s.context.apply?.deployment.nodes, !nodes.isEmpty { head += " and of \(nodes.count) nodes" }
+        if !d.endpoints.isEmpty { head += ", \(d.endpoints.count) live endpoint\(d.endpoints.count == 1 ? "" : "s")" }
         b.write(head.truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.title], clip: parts[0])
         var counts: [Span] = []
         if d.loading {
             counts.append(Span("Reading the files and the nodes… ", style: theme[.muted]))
         }
+        if d.probing > 0 {
+            counts.append(Span("Probing \(d.probing) endpoint\(d.probing == 1 ? "" : "s")… ", style: theme[.muted]))
+        }
         if d.rows != nil {
-            let by = Dictionary(grouping: rows, by: { role($0.status) })
+            let by = Dictionary(grouping: rows, by: { role($0) })
             counts += [Span("\(rows.count) certificates: ", style: theme[.normal]),
                        Span("\(by[.ok]?.count ?? 0) ok", style: theme[.ok]), Span(" · ", style: theme[.muted]),
                        Span("\(by[.warning]?.count ?? 0) warning", style: theme[.warning]), Span(" · ", style: theme[.muted]),
@@ -86,13 +116,33 @@ enum DashboardView {
             counts.append(Span("  /" + d.table.filter + (d.editingFilter ? "▏" : ""), style: theme[d.editingFilter ? .inputFocused : .input]))
         }
         b.write(counts, x: parts[1].x, y: parts[1].y, clip: parts[1])
-        let table = Table(columns: columns(width: area.width), rows: cells, state: d.table,
+        if let input = d.endpointInput {
+            renderEndpointInput(input, error: d.endpointError, theme: theme, area: parts[2], buffer: &b)
+        }
+        let nodeWidth = zip(rows, cells).filter { $0.0.source == .endpoint }.map { CharacterWidth.of($0.1[0]) }.max() ?? 6
+        let table = Table(columns: columns(width: area.width, nodeWidth: nodeWidth), rows: cells, state: d.table,
                           emptyText: d.rows == nil ? "Reading…" : (d.table.filter.isEmpty ? "No certificate found" : "No row matches /\(d.table.filter)"),
-                          cellRole: { row, column in column >= 4 ? role(rows[row].status) : nil })
-        table.render(area: parts[2], buffer: &b, theme: theme)
+                          cellRole: { row, column in column == 6 ? role(rows[row]) : column >= 4 ? role(rows[row].status) : nil })
+        table.render(area: parts[3], buffer: &b, theme: theme)
     }
 
-    static func renderInspect(_ row: CertificateRow, scroll: Int, theme: Theme, area: Rect, buffer b: inout Buffer) {
+    /// The endpoints' input: the field, then what is wrong with its text or how to write it.
+    static func renderEndpointInput(_ input: TextFieldState, error: String?, theme: Theme, area: Rect, buffer b: inout Buffer) {
+        guard area.height >= 2 else { return }
+        let label = "Endpoints "
+        b.write(label, x: area.x, y: area.y, style: theme[.focused], clip: area)
+        let field = Rect(x: area.x + label.count, y: area.y, width: max(0, area.width - label.count), height: 1)
+        TextField(state: input, focused: true, placeholder: "host:port[@sni][=cert], e.g. cms1.example.com:443 cms1.example.com:445").render(area: field, buffer: &b, theme: theme)
+        var text = TextLines(width: area.width, theme: theme)
+        if let error {
+            text.add("✗ " + error, .error, indent: 2)
+        } else {
+            text.add("host:port[@sni][=cert file], several separated by spaces or commas. Enter probes them; empty clears.", .muted, indent: 2)
+        }
+        text.render(area: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1), buffer: &b)
+    }
+
+    static func renderInspect(_ row: CertificateRow, probe: EndpointProbe? = nil, scroll: Int, theme: Theme, area: Rect, buffer b: inout Buffer) {
         var t = TextLines(width: area.width, theme: theme)
         t.add(row.location, .title)
         func field(_ name: String, _ value: String?, _ r: Role = .normal) {
@@ -101,8 +151,20 @@ enum DashboardView {
         }
         field("Status", row.status.rawValue + (row.daysLeft.map { ", \($0) days left" } ?? ""), role(row.status))
         field("Node", row.node)
+        if let scan = probe?.scan, row.member != nil {
+            field("Endpoint", "\(scan.target.label), live: the chain as its server presents it")
+            field("Chain", scan.inOrder ? "in order: the entity first, each issuer right after the certificate it signed"
+                                        : "not in order: \(scan.orderProblems.count) problem\(scan.orderProblems.count == 1 ? "" : "s") (below)",
+                  scan.inOrder ? .ok : .warning)
+            switch scan.matchesConfigured {
+            case true?: field("Configured", "the certificate presented is the one of \(scan.target.configuredSource ?? "the file given")", .ok)
+            case false?: field("Configured", "the certificate presented differs from the one of \(scan.target.configuredSource ?? "the file given")", .warning)
+            case nil: break
+            }
+        }
         field("Service", row.service)
-        field("Member", row.member.map { "\($0) in the file" + (row.position.map { " (\($0.rawValue))" } ?? "") })
+        let placeIn = row.source == .endpoint ? "in the chain presented" : "in the file"
+        field("Member", row.member.map { "\($0) \(placeIn)" + (row.position.map { " (\($0.rawValue))" } ?? "") })
         field("Subject", row.subject?.description)
         field("Issuer", row.issuer?.description)
         field("SANs", row.subjectAltNames.joined(separator: ", "))

@@ -284,6 +284,7 @@ enum HelpText {
                 The expiry dashboard reads every certificate file of the workspace (and its subfolders) and of every node's MMP folder (through SSH, or the lab), one row per certificate: node, service using it, file, CN, expiry date, days left, status.
                 Colours follow the thresholds: warning at 30 days or less, critical at 7, expired past the date; unreadable files are listed with the reason.
                 ↑/↓ PgUp/PgDn move. 1 to 7 sort by that column (again reverses). / filters: type, Enter keeps it, Esc clears it. Enter opens the full details of a row. r reads everything again.
+                e adds live TLS endpoints, as cmscerts expiry --endpoint takes them: host:port[@sni][=cert file], several separated by spaces or commas (a relative cert file is read from the workspace, and the certificate presented is compared with it). Each is probed with a 10 s timeout; its chain joins the table (the endpoint in the Node column, "live" as the service), with the chain's order and a certificate that differs from the configured one in its status. The endpoints stay, probed again by r, until e and an empty input clear them.
 
                 """ + common
         case .apply:

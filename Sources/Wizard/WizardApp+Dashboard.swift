@@ -3,13 +3,17 @@ import Inventory
 import TerminalUI
 
 extension WizardApp {
+    /// How long one endpoint may take to answer (connect and handshake) before its row says so.
+    static let endpointTimeout: Duration = .seconds(10)
+
     /// Home → the dashboard: read the rows (again).
     func openDashboard(_ s: inout WizardState) -> [Command<WizardMessage>] {
         s.screen = .dashboard
         return refreshDashboard(&s)
     }
 
-    /// Reads the workspace's certificates and every node's, off the input loop.
+    /// Reads the workspace's certificates and every node's, off the input loop, and probes
+    /// the endpoints on the dashboard again.
     func refreshDashboard(_ s: inout WizardState) -> [Command<WizardMessage>] {
         s.dashboard.generation += 1
         s.dashboard.loading = true
@@ -18,25 +22,78 @@ extension WizardApp {
         let workspace = target?.workspace ?? s.context.workspaceDirectory
         let skipLabNodes: Bool
         if case .lab = s.context.source { skipLabNodes = true } else { skipLabNodes = false }
-        return [.task { send in
+        let scan = Command<WizardMessage>.task { send in
             let now = Date()
             guard let policy = try? ExpiryPolicy() else { return }  // the defaults (30, 7) are valid
             let rows = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now)
             send(.dashboardLoaded(generation: generation, rows: rows, at: now))
-        }]
+        }
+        return [scan] + probeEndpoints(s.dashboard.endpoints, &s)
+    }
+
+    /// Puts `targets` on the dashboard in place of the endpoints there (none clears them)
+    /// and probes each on a thread of its own, bounded by `endpointTimeout`: their rows join
+    /// the table as they answer, and stay until cleared, probed again by every refresh.
+    func probeEndpoints(_ targets: [EndpointTarget], _ s: inout WizardState) -> [Command<WizardMessage>] {
+        s.dashboard.endpointGeneration += 1
+        s.dashboard.endpoints = targets
+        s.dashboard.probes = Array(repeating: nil, count: targets.count)
+        s.dashboard.mergeRows()
+        let generation = s.dashboard.endpointGeneration
+        let directory = s.context.apply?.workspace ?? s.context.workspaceDirectory
+        guard let policy = try? ExpiryPolicy() else { return [] }  // the defaults (30, 7) are valid
+        return targets.enumerated().map { index, target in
+            .perform {
+                let now = Date()
+                let probe = EndpointProbe.probe(target, directory: directory, policy: policy, now: now, timeout: Self.endpointTimeout)
+                return .dashboardEndpointProbed(generation: generation, index: index, probe)
+            }
+        }
     }
 
     func dashboardLoaded(_ generation: Int, _ rows: [CertificateRow], _ at: Date, _ s: inout WizardState) {
         guard generation == s.dashboard.generation else { return }
-        s.dashboard.rows = rows.sortedByDaysLeft()
+        s.dashboard.scannedRows = rows
         s.dashboard.loading = false
         s.dashboard.scannedAt = at
         s.dashboard.inspected = nil
-        let count = s.dashboard.table.visibleRows(s.dashboard.cells).count
-        s.dashboard.table.selected = min(s.dashboard.table.selected, max(0, count - 1))
+        s.dashboard.mergeRows()
+    }
+
+    func dashboardEndpointProbed(_ generation: Int, _ index: Int, _ probe: EndpointProbe, _ s: inout WizardState) {
+        guard generation == s.dashboard.endpointGeneration, index < s.dashboard.probes.count else { return }
+        s.dashboard.probes[index] = probe
+        s.dashboard.mergeRows()
+    }
+
+    /// The endpoints' input: Enter probes what it holds (or says what is wrong with it),
+    /// an empty input clears the endpoints, Esc leaves them as they were.
+    func endpointInputKey(_ key: Key, _ input: TextFieldState, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        var input = input
+        switch key {
+        case .esc:
+            s.dashboard.endpointInput = nil
+            s.dashboard.endpointError = nil
+        case .enter:
+            do {
+                let targets = try EndpointTarget.parseList(input.text)
+                s.dashboard.endpointInput = nil
+                s.dashboard.endpointError = nil
+                return probeEndpoints(targets, &s)
+            } catch {
+                s.dashboard.endpointError = (error as? InventoryError)?.message ?? "\(error)"
+            }
+        default:
+            if input.handle(key) {
+                s.dashboard.endpointInput = input
+                s.dashboard.endpointError = nil
+            }
+        }
+        return []
     }
 
     func dashboardKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        if let input = s.dashboard.endpointInput { return endpointInputKey(key, input, &s) }
         var d = s.dashboard
         defer { s.dashboard = d }
         if d.inspected != nil {
@@ -66,6 +123,9 @@ extension WizardApp {
         switch key {
         case .esc: s.screen = .home
         case .char("/"): d.editingFilter = true
+        case .char("e"):
+            d.endpointInput = TextFieldState(d.endpoints.map(\.specification).joined(separator: " "))
+            d.endpointError = nil
         case .char(let c) where ("1"..."7").contains(c):
             d.table.sort(by: Int(String(c))! - 1)
         case .enter:

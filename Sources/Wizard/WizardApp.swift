@@ -35,6 +35,9 @@ public struct WizardApp: Program {
         case .dashboardLoaded(let generation, let rows, let at):
             dashboardLoaded(generation, rows, at, &s)
             return []
+        case .dashboardEndpointProbed(let generation, let index, let probe):
+            dashboardEndpointProbed(generation, index, probe, &s)
+            return []
         case .applyEvent, .applyCouldNotStart, .applyStateRead:
             return applyMessage(message, &s)
         case .tick:

@@ -81,6 +81,8 @@ public enum WizardMessage: Sendable {
     case applyStateRead(flow: Flow, Result<CurrentState, WizardFailure>)
     /// The dashboard's rows, read by refresh number `generation` at `at`.
     case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date)
+    /// What endpoint `index` of the dashboard presented, probed by probing number `generation`.
+    case dashboardEndpointProbed(generation: Int, index: Int, EndpointProbe)
     /// Step 4: the workspace's files.
     case verifyFilesListed(Result<[BrowsedFile], WizardFailure>)
     /// Step 4: the checks of one file.

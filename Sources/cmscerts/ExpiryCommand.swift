@@ -59,7 +59,7 @@ struct ExpiryCommand: ParsableCommand {
         // Bad usage is UNKNOWN (3) for monitoring, as Nagios plugins do.
         let policy: ExpiryPolicy
         let outputFormat: ExpiryFormat
-        var targets: [(EndpointTarget, String?)] = []
+        var targets: [EndpointTarget] = []
         do {
             policy = try ExpiryPolicy(warningDays: warn, criticalDays: crit)
             guard let chosen = ExpiryFormat(rawValue: format) else {
@@ -73,10 +73,7 @@ struct ExpiryCommand: ParsableCommand {
             guard CertificateFileReader.Parser(rawValue: parser) != nil else {
                 throw InventoryError("--parser \(parser) is not one of \(CertificateFileReader.Parser.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            for text in endpoints {
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-                targets.append((try EndpointTarget.parse(parts[0]), parts.count > 1 ? parts[1] : nil))
-            }
+            targets = try endpoints.map { try EndpointTarget.parse(specification: $0) }
         } catch let error as InventoryError {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(error.message)")
         }
@@ -108,19 +105,9 @@ struct ExpiryCommand: ParsableCommand {
             ApplyCommand.blocking { scans = await NodeSource.scan(nodes, policy: policy, now: now, passphrase: passphrase) }
             for scan in scans { take(scan.rows) }
         }
-        for (var target, certificateFile) in targets {
-            if let certificateFile {
-                do {
-                    let contents = try CertificateFileReader.read(path: certificateFile, passphrase: passphrase)
-                    guard let entity = contents.certificates.first else {
-                        throw InventoryError("\(certificateFile) holds no certificate to compare \(target.label) with")
-                    }
-                    target.configuredFingerprint = entity.sha256Fingerprint
-                    target.configuredSource = certificateFile
-                } catch {
-                    take([CertificateRow(unreadable: certificateFile, reason: (error as? PKIError)?.message ?? "\(error)", source: .file)])
-                }
-            }
+        for given in targets {
+            let (target, problem) = EndpointSource.readingConfiguredFile(given, passphrase: passphrase)
+            if let problem { take([problem]) }
             take(EndpointSource.scan(target, policy: policy, now: now, timeout: .seconds(timeout)).rows)
         }
         renderer.finish(to: &out)

@@ -14,37 +14,45 @@ struct DashboardTests {
         f.open(.expiry)
     }
 
-    /// Fixed rows, one per status, as the Inventory sources make them (decoded, since a
-    /// row is plain Codable data).
-    static func sampleRows() throws -> [CertificateRow] {
-        let base = Date(timeIntervalSinceReferenceDate: 817_000_000)  // 2026-11-21
-        func row(_ node: String?, _ service: String?, _ file: String, _ cn: String?, _ days: Int?, _ status: String, reason: String? = nil) -> String {
-            var fields = ["\"source\": \"\(node == nil ? "file" : "node")\"", "\"file\": \"\(file)\"", "\"subjectAltNames\": []",
-                          "\"status\": \"\(status)\"", "\"problems\": []"]
-            if let node { fields.append("\"node\": \"\(node)\"") }
-            if let service { fields.append("\"service\": \"\(service)\"") }
-            if let cn {
-                fields.append("\"subject\": {\"attributes\": [{\"name\": \"CN\", \"value\": \"\(cn)\"}]}")
-                fields.append("\"issuer\": {\"attributes\": [{\"name\": \"CN\", \"value\": \"Outside Issuing CA\"}]}")
-                fields.append("\"member\": 1")
-                fields.append("\"serialHex\": \"0A1B2C\"")
-            }
-            if let days {
-                fields.append("\"daysLeft\": \(days)")
-                fields.append("\"notBefore\": \(base.timeIntervalSinceReferenceDate - 86_400 * 300)")
-                fields.append("\"notAfter\": \(base.timeIntervalSinceReferenceDate + 86_400 * Double(days))")
-            }
-            if let reason { fields.append("\"reason\": \"\(reason)\"") }
-            return "{" + fields.joined(separator: ", ") + "}"
+    static let base = Date(timeIntervalSinceReferenceDate: 817_000_000)  // 2026-11-21
+
+    /// One row as JSON, as the Inventory sources make them (a row is plain Codable data).
+    static func rowJSON(_ node: String?, _ service: String?, _ file: String, _ cn: String?, _ days: Int?, _ status: String,
+                        reason: String? = nil, source: String? = nil, member: Int = 1, issuer: String = "Outside Issuing CA",
+                        position: String? = nil, problems: [String] = []) -> String {
+        var fields = ["\"source\": \"\(source ?? (node == nil ? "file" : "node"))\"", "\"file\": \"\(file)\"", "\"subjectAltNames\": []",
+                      "\"status\": \"\(status)\"", "\"problems\": [\(problems.map { "\"\($0)\"" }.joined(separator: ", "))]"]
+        if let node { fields.append("\"node\": \"\(node)\"") }
+        if let service { fields.append("\"service\": \"\(service)\"") }
+        if let cn {
+            fields.append("\"subject\": {\"attributes\": [{\"name\": \"CN\", \"value\": \"\(cn)\"}]}")
+            fields.append("\"issuer\": {\"attributes\": [{\"name\": \"CN\", \"value\": \"\(issuer)\"}]}")
+            fields.append("\"member\": \(member)")
+            fields.append("\"serialHex\": \"0A1B2C\"")
         }
-        let json = "[" + [
-            row(nil, nil, "broken.pem", nil, nil, "unreadable", reason: "no PEM block"),
-            row("cms2", "database", "dbclient.crt", "postgres", -3, "expired"),
-            row("cms1", "callbridge", "callbridge.crt", "cms1.lab.example.com", 5, "critical"),
-            row("cms3", "webadmin", "webadmin.crt", "cms3.lab.example.com", 21, "warning"),
-            row(nil, nil, "chain/leaf.crt", "cms1.lab.example.com", 364, "ok"),
-        ].joined(separator: ", ") + "]"
-        return try JSONDecoder().decode([CertificateRow].self, from: Data(json.utf8))
+        if let days {
+            fields.append("\"daysLeft\": \(days)")
+            fields.append("\"notBefore\": \(base.timeIntervalSinceReferenceDate - 86_400 * 300)")
+            fields.append("\"notAfter\": \(base.timeIntervalSinceReferenceDate + 86_400 * Double(days))")
+        }
+        if let reason { fields.append("\"reason\": \"\(reason)\"") }
+        if let position { fields.append("\"position\": \"\(position)\"") }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    static func decode(_ rows: [String]) throws -> [CertificateRow] {
+        try JSONDecoder().decode([CertificateRow].self, from: Data(("[" + rows.joined(separator: ", ") + "]").utf8))
+    }
+
+    /// Fixed rows, one per status.
+    static func sampleRows() throws -> [CertificateRow] {
+        try decode([
+            rowJSON(nil, nil, "broken.pem", nil, nil, "unreadable", reason: "no PEM block"),
+            rowJSON("cms2", "database", "dbclient.crt", "postgres", -3, "expired"),
+            rowJSON("cms1", "callbridge", "callbridge.crt", "cms1.lab.example.com", 5, "critical"),
+            rowJSON("cms3", "webadmin", "webadmin.crt", "cms3.lab.example.com", 21, "warning"),
+            rowJSON(nil, nil, "chain/leaf.crt", "cms1.lab.example.com", 364, "ok"),
+        ])
     }
 
     func loaded(_ f: WizardFixture, size: Size = .standard) throws -> WizardState {
@@ -124,6 +132,199 @@ struct DashboardTests {
         #expect(s.dashboard.rows?.count == 5, "an older scan's rows are dropped")
         let commands = app.update(&s, .key(.char("r")))
         #expect(commands.count == 1 && s.dashboard.generation == 8 && s.dashboard.loading)
+    }
+
+    static let endpointInput = "10.0.0.1:443@join.lab.example.com, 10.0.0.2:445=webbridge3.crt 10.0.0.3:5061"
+
+    /// What the three endpoints of `endpointInput` present, fixed: the first its chain out of
+    /// order, the second a certificate other than the configured one, the third nothing.
+    static func sampleProbes(_ targets: [EndpointTarget]) throws -> [EndpointProbe] {
+        let first = targets[0].label, second = targets[1].label, third = targets[2].label
+        let wrongOrder = "wrong order: the issuer of certificate 1 (join.lab.example.com) is presented at place 3, not right after it at place 2: put each issuer right after the certificate it signed"
+        let rootFirst = "wrong order: certificate 2 (Outside Root CA) is a root, yet Outside Issuing CA follows it: the root goes last"
+        let differs = "the certificate presented (cms2.lab.example.com, SHA-256 AA:BB) is not the one configured (webbridge3.crt), SHA-256 CC:DD: restart or re-enable the service, or check which certificate it was given"
+        let a = try decode([
+            rowJSON(nil, nil, first, "join.lab.example.com", 200, "ok", source: "endpoint", member: 1, position: "entity", problems: [wrongOrder]),
+            rowJSON(nil, nil, first, "Outside Root CA", 3000, "ok", source: "endpoint", member: 2, issuer: "Outside Root CA", position: "root", problems: [rootFirst]),
+            rowJSON(nil, nil, first, "Outside Issuing CA", 1500, "ok", source: "endpoint", member: 3, issuer: "Outside Root CA", position: "intermediate"),
+        ])
+        let b = try decode([rowJSON(nil, nil, second, "cms2.lab.example.com", 12, "warning", source: "endpoint", member: 1, position: "entity", problems: [differs])])
+        let c = try decode([rowJSON(nil, nil, third, nil, nil, "unreadable", reason: "\(third): cannot connect (Connection refused): check the address, the port and any firewall", source: "endpoint")])
+        var configured = targets[1]
+        configured.configuredSource = "webbridge3.crt"
+        return [
+            EndpointProbe(scan: EndpointScan(target: targets[0], rows: a, inOrder: false, orderProblems: [wrongOrder, rootFirst], matchesConfigured: nil)),
+            EndpointProbe(scan: EndpointScan(target: configured, rows: b, inOrder: true, orderProblems: [], matchesConfigured: false)),
+            EndpointProbe(scan: EndpointScan(target: targets[2], rows: c, inOrder: false, orderProblems: [], matchesConfigured: nil)),
+        ]
+    }
+
+    /// `e`, the text, Enter: the commands it returns.
+    func giveEndpoints(_ text: String, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        _ = app.update(&s, .key(.char("e")))
+        _ = app.update(&s, .key(.ctrl("u")))
+        for c in text { _ = app.update(&s, .key(.char(c))) }
+        return app.update(&s, .key(.enter))
+    }
+
+    @Test func endpointsAreGivenProbedAndJoinTheTableWithTheirProblems() throws {
+        let f = try WizardFixture()
+        var s = try loaded(f)
+        _ = app.update(&s, .key(.char("e")))
+        #expect(s.dashboard.endpointInput?.text == "", "no endpoint yet: the input starts empty")
+        #expect(app.view(s, size: .standard).trimmedLines.contains { $0.contains("host:port[@sni][=cert file], several separated by spaces or commas") })
+        #expect(app.bindings(s).map(\.help) == ["probe", "cancel", "clear"])
+        _ = app.update(&s, .key(.char("r")))
+        #expect(s.dashboard.endpointInput?.text == "r", "keys are typed into the input, not taken as commands")
+        _ = app.update(&s, .key(.esc))
+        #expect(s.dashboard.endpointInput == nil && s.dashboard.endpoints.isEmpty)
+
+        let commands = giveEndpoints(Self.endpointInput, &s)
+        #expect(commands.count == 3, "each endpoint is probed off the input loop, on a thread of its own")
+        #expect(s.dashboard.endpointInput == nil)
+        #expect(s.dashboard.endpoints.map(\.specification) == ["10.0.0.1:443@join.lab.example.com", "10.0.0.2:445=webbridge3.crt", "10.0.0.3:5061"])
+        #expect(s.dashboard.probing == 3)
+        #expect(app.view(s, size: .standard).trimmedLines[2].hasPrefix(" Probing 3 endpoints… 5 certificates"))
+        let generation = s.dashboard.endpointGeneration
+        let probes = try Self.sampleProbes(s.dashboard.endpoints)
+        for (index, probe) in probes.enumerated() {
+            _ = app.update(&s, .dashboardEndpointProbed(generation: generation, index: index, probe))
+        }
+        #expect(s.dashboard.probing == 0)
+        #expect(s.dashboard.rows?.count == 10)
+        let cells = s.dashboard.cells
+        func cellsOf(_ file: String, member: Int?) throws -> [String] {
+            let index = try #require(s.dashboard.rows?.firstIndex { $0.file == file && $0.member == member })
+            return cells[index]
+        }
+        #expect(try cellsOf("10.0.0.1:443@join.lab.example.com", member: 1) == ["10.0.0.1:443@join.lab.example.com", "live", "#1 entity", "join.lab.example.com", "2027-06-10", "200", "⚠ order"])
+        #expect(try cellsOf("10.0.0.1:443@join.lab.example.com", member: 2).last == "⚠ order")
+        #expect(try cellsOf("10.0.0.1:443@join.lab.example.com", member: 3).last == "ok")
+        #expect(try cellsOf("10.0.0.2:445", member: 1).last == "⚠ differs")
+        let silent = try cellsOf("10.0.0.3:5061", member: nil)
+        #expect(silent[2] == "no answer" && silent[3].hasPrefix("cannot connect (Connection refused)") && silent[6] == "unreadable")
+        // Coloured by threshold like the rest; a problem makes the status at least a warning.
+        let screen = app.view(s, size: .standard)
+        let lines = screen.trimmedLines
+        #expect(lines[1].hasSuffix("and of 3 nodes, 3 live endpoints") || lines[1].hasSuffix("…"))
+        #expect(lines[2].contains("10 certificates: 2 ok · 4 warning · 2 critical or expired · 2 unreadable"))
+        let orderRow = try #require(lines.firstIndex { $0.contains("⚠ order") })
+        let x = try #require(lines[orderRow].range(of: "⚠ order").map { lines[orderRow].distance(from: lines[orderRow].startIndex, to: $0.lowerBound) })
+        #expect(screen[x, orderRow].style.fg == s.theme[.warning].fg)
+        // A stale answer (an older probing) is dropped.
+        _ = app.update(&s, .dashboardEndpointProbed(generation: generation - 1, index: 0, probes[2]))
+        #expect(s.dashboard.rows?.count == 10)
+        // r reads the files and nodes again and probes the endpoints again; their rows stay meanwhile.
+        let refresh = app.update(&s, .key(.char("r")))
+        #expect(refresh.count == 4 && s.dashboard.probing == 3 && s.dashboard.endpoints.count == 3)
+        #expect(s.dashboard.rows?.count == 5, "the endpoints' rows come back as they answer")
+        for (index, probe) in probes.enumerated() {
+            _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: index, probe))
+        }
+        _ = app.update(&s, .dashboardLoaded(generation: s.dashboard.generation, rows: try Self.sampleRows(), at: Date()))
+        #expect(s.dashboard.rows?.count == 10)
+        // e opens the input with the endpoints as they were given; emptied, Enter clears them.
+        _ = app.update(&s, .key(.char("e")))
+        #expect(s.dashboard.endpointInput?.text == "10.0.0.1:443@join.lab.example.com 10.0.0.2:445=webbridge3.crt 10.0.0.3:5061")
+        _ = app.update(&s, .key(.esc))
+        #expect(giveEndpoints("", &s).isEmpty)
+        #expect(s.dashboard.endpoints.isEmpty && s.dashboard.rows?.count == 5)
+    }
+
+    @Test func anEndpointRowOpensWithItsChainAndConfiguredCertificate() throws {
+        let f = try WizardFixture()
+        var s = try loaded(f)
+        _ = giveEndpoints(Self.endpointInput, &s)
+        for (index, probe) in try Self.sampleProbes(s.dashboard.endpoints).enumerated() {
+            _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: index, probe))
+        }
+        _ = app.update(&s, .key(.char("/")))
+        for c in "10.0.0.2" { _ = app.update(&s, .key(.char(c))) }
+        _ = app.update(&s, .key(.enter))
+        _ = app.update(&s, .key(.enter))
+        let text = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
+        #expect(text.contains("Endpoint      10.0.0.2:445, live: the chain as its server presents it"))
+        #expect(text.contains("Configured    the certificate presented differs from the one of webbridge3.crt"))
+        #expect(text.contains("Problem       the certificate presented (cms2.lab.example.com"))
+        #expect(text.contains("Member        1 in the chain presented"))
+        Snapshot.check(app.view(s, size: .standard).trimmedLines, "dashboard-endpoint-inspect", replacing: f.placeholders)
+        // An answer arriving meanwhile keeps the same row open.
+        let open = try #require(s.dashboard.inspected.flatMap { s.dashboard.rows?[$0] })
+        _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: 0, try Self.sampleProbes(s.dashboard.endpoints)[0]))
+        #expect(s.dashboard.inspected.flatMap { s.dashboard.rows?[$0] } == open)
+    }
+
+    @Test func badEndpointsAreRefusedAtTheInputWithTheFix() throws {
+        let f = try WizardFixture()
+        var s = try loaded(f)
+        #expect(giveEndpoints("nohost", &s).isEmpty)
+        #expect(s.dashboard.endpointInput?.text == "nohost", "the input stays open to fix")
+        #expect(s.dashboard.endpointError == "'nohost' has no port: write host:port, e.g. cms1.example.com:443")
+        let lines = app.view(s, size: .standard).trimmedLines
+        #expect(lines[3].hasPrefix(" Endpoints nohost"))
+        #expect(lines[4] == " ✗ 'nohost' has no port: write host:port, e.g. cms1.example.com:443")
+        Snapshot.check(lines, "dashboard-endpoint-error", replacing: f.placeholders)
+        _ = app.update(&s, .key(.char("x")))
+        #expect(s.dashboard.endpointError == nil, "typing clears the error")
+        #expect(giveEndpoints("cms1.lab.example.com:443 cms1.lab.example.com:99999", &s).isEmpty)
+        #expect(s.dashboard.endpointError == "'cms1.lab.example.com:99999': the port '99999' is not a number from 1 to 65535")
+        let error = app.view(s, size: .standard).trimmedLines[4...5].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(error == "✗ 'cms1.lab.example.com:99999': the port '99999' is not a number from 1 to 65535")
+        #expect(s.dashboard.endpoints.isEmpty, "nothing is probed while one of them is wrong")
+        #expect(giveEndpoints("cms1.lab.example.com:443=", &s).isEmpty)
+        #expect(s.dashboard.endpointError?.contains("name the certificate file") == true)
+    }
+
+    @Test func endpointRowsAtBothSizes() throws {
+        let f = try WizardFixture()
+        var s = try loaded(f)
+        _ = giveEndpoints(Self.endpointInput, &s)
+        for (index, probe) in try Self.sampleProbes(s.dashboard.endpoints).enumerated() {
+            _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: index, probe))
+        }
+        Snapshot.check(app.view(s, size: .standard).trimmedLines, "dashboard-endpoints", replacing: f.placeholders)
+        s.size = Size(width: 120, height: 40)
+        Snapshot.check(app.view(s, size: Size(width: 120, height: 40)).trimmedLines, "dashboard-endpoints-120x40", replacing: f.placeholders)
+    }
+
+    /// Real endpoints: `openssl s_server` presenting a chain out of order, another presenting a
+    /// certificate that is not the configured one, and a port where nothing answers.
+    @Test(.timeLimit(.minutes(2))) func liveEndpointsAreProbedThroughTheEngine() async throws {
+        let f = try WizardFixture()
+        let workspace = try #require(f.context.apply?.workspace)
+        f.opensslChain(in: workspace + "/chain")
+        let chain = workspace + "/chain"
+        TestSupport.write(TestSupport.read(chain + "/root.crt") + TestSupport.read(chain + "/inter.crt"), to: f.folder + "/wrong-order.pem")
+        TestSupport.write(TestSupport.read(chain + "/inter.crt") + TestSupport.read(chain + "/root.crt"), to: f.folder + "/right-order.pem")
+        let wrong = try TLSServer(directory: chain, cert: "leaf.crt", key: "leaf.key", chain: f.folder + "/wrong-order.pem")
+        defer { wrong.stop() }
+        let other = try TLSServer(directory: chain, cert: "leaf.crt", key: "leaf.key", chain: f.folder + "/right-order.pem")
+        defer { other.stop() }
+        let silent = try TestSupport.freePort()
+        f.open(.expiry)
+        await f.settle()
+        f.press(.char("e"))
+        f.type("127.0.0.1:\(wrong.port)@cms1.lab.example.com=chain/leaf.crt, 127.0.0.1:\(other.port)=chain/root.crt 127.0.0.1:\(silent)")
+        f.press(.enter)
+        await f.settle()
+        let rows = try #require(f.state.dashboard.rows)
+        let first = rows.filter { $0.file == "127.0.0.1:\(wrong.port)@cms1.lab.example.com" }.sorted { ($0.member ?? 0) < ($1.member ?? 0) }
+        #expect(first.map(\.commonName) == ["cms1.lab.example.com", "Test Root CA", "Test Issuing CA"])
+        #expect(first.allSatisfy { $0.source == .endpoint && $0.status == .ok })
+        #expect(f.state.dashboard.probes[0]?.scan.matchesConfigured == true, "the configured file was read from the workspace")
+        #expect(f.state.dashboard.cells[try #require(rows.firstIndex(of: first[0]))].last == "⚠ order")
+        let second = try #require(rows.first { $0.file == "127.0.0.1:\(other.port)" })
+        #expect(f.state.dashboard.probes[1]?.scan.matchesConfigured == false)
+        #expect(f.state.dashboard.cells[try #require(rows.firstIndex(of: second))].last == "⚠ differs")
+        let none = try #require(rows.first { $0.file == "127.0.0.1:\(silent)" })
+        #expect(none.status == .unreadable && none.reason?.contains("cannot connect") == true)
+        #expect(f.lines.contains { $0.hasPrefix(" 127.0.0.1:\(other.port) ") && $0.contains(" live ") && $0.contains(" #1 entity ") && $0.hasSuffix(" ⚠ differs") },
+                "\(f.screenText)")
+        // r probes them again: the rows stay.
+        f.press(.char("r"))
+        await f.settle()
+        #expect(f.state.dashboard.rows?.filter { $0.source == .endpoint }.count == 7, "3, 3 and 1 row")
+        #expect(f.state.dashboard.endpoints.count == 3)
     }
 
     /// The real thing: a chain made by openssl in the workspace and the lab's nodes read

@@ -13,6 +13,15 @@ public struct EndpointScan: Sendable {
     /// Whether the entity presented is the configured certificate; nil when none was given
     /// (or nothing could be read).
     public var matchesConfigured: Bool?
+
+    /// A scan as given (`EndpointSource.scan` makes them from the network).
+    public init(target: EndpointTarget, rows: [CertificateRow], inOrder: Bool, orderProblems: [String], matchesConfigured: Bool?) {
+        self.target = target
+        self.rows = rows
+        self.inOrder = inOrder
+        self.orderProblems = orderProblems
+        self.matchesConfigured = matchesConfigured
+    }
 }
 
 /// Reads live TLS endpoints: the chain as presented, whether it is in order (entity
@@ -33,6 +42,27 @@ public enum EndpointSource {
             return EndpointScan(target: target, rows: [row], inOrder: false, orderProblems: [], matchesConfigured: nil)
         }
         return analyse(chain, target: target, policy: policy, now: now)
+    }
+
+    /// `target` with the certificate of its `configuredFile` (a relative path is taken from
+    /// `directory`) as the one to compare with; when that file cannot be read, the target
+    /// as it was and a row saying why. A target without a file is returned as it is.
+    public static func readingConfiguredFile(_ target: EndpointTarget, relativeTo directory: String? = nil,
+                                             passphrase: String? = nil) -> (target: EndpointTarget, problem: CertificateRow?) {
+        guard let file = target.configuredFile else { return (target, nil) }
+        let path = file.hasPrefix("/") || directory == nil ? file : directory! + "/" + file
+        var resolved = target
+        do {
+            let contents = try CertificateFileReader.read(path: path, passphrase: passphrase)
+            guard let entity = contents.certificates.first else {
+                throw InventoryError("\(file) holds no certificate to compare \(target.label) with")
+            }
+            resolved.configuredFingerprint = entity.sha256Fingerprint
+            resolved.configuredSource = file
+            return (resolved, nil)
+        } catch {
+            return (target, CertificateRow(unreadable: file, reason: (error as? PKIError)?.message ?? "\(error)", source: .file))
+        }
     }
 
     /// The rows and findings of a presented chain (apart from the network, for tests and

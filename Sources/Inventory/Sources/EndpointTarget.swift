@@ -12,16 +12,20 @@ public struct EndpointTarget: Sendable, Hashable {
     public var configuredFingerprint: String?
     /// Where that configured certificate comes from (a file, `node:file`), for messages.
     public var configuredSource: String?
+    /// A certificate file named with `=file`, not read yet: `EndpointSource.readingConfiguredFile`
+    /// reads it into `configuredFingerprint`.
+    public var configuredFile: String?
     public var node: String?
     public var service: String?
 
     public init(host: String, port: Int, serverName: String? = nil, configuredFingerprint: String? = nil,
-                configuredSource: String? = nil, node: String? = nil, service: String? = nil) {
+                configuredSource: String? = nil, configuredFile: String? = nil, node: String? = nil, service: String? = nil) {
         self.host = host
         self.port = port
         self.serverName = serverName
         self.configuredFingerprint = configuredFingerprint
         self.configuredSource = configuredSource
+        self.configuredFile = configuredFile
         self.node = node
         self.service = service
     }
@@ -55,6 +59,29 @@ public struct EndpointTarget: Sendable, Hashable {
         }
         return EndpointTarget(host: String(host), port: port, serverName: serverName)
     }
+
+    /// Parses `host:port[@sni][=file]`, as `cmscerts expiry --endpoint` takes it: `=file`
+    /// names the certificate the service is configured with, to compare with the one presented.
+    public static func parse(specification text: String) throws -> EndpointTarget {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        var target = try parse(parts[0])
+        if parts.count > 1 {
+            guard !parts[1].isEmpty else {
+                throw InventoryError("'\(text)': nothing after '=': name the certificate file the service is configured with, e.g. \(parts[0])=callbridge.crt")
+            }
+            target.configuredFile = parts[1]
+        }
+        return target
+    }
+
+    /// Parses several endpoints separated by spaces or commas, each `host:port[@sni][=file]`;
+    /// an empty text is no endpoint. The first one that cannot be used throws, naming it.
+    public static func parseList(_ text: String) throws -> [EndpointTarget] {
+        try text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map { try parse(specification: String($0)) }
+    }
+
+    /// As `parse(specification:)` takes it back: the label, with `=file` when one is named.
+    public var specification: String { label + (configuredFile.map { "=\($0)" } ?? "") }
 
     /// `host:port`, with `@sni` when a name was asked for.
     public var label: String {
