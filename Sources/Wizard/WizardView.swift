@@ -275,39 +275,80 @@ enum HomeView {
         let items = items(s)
         let menuHeight = items.count
         let describeHeight = 2
-        let estateHeight = max(0, area.height - menuHeight - describeHeight - 1)
-        let parts = Layout.vertical([.length(estateHeight), .length(1), .length(menuHeight), .length(describeHeight)]).split(area)
-        var top = TextLines(width: area.width, theme: theme)
-        var files = TextLines(width: area.width, theme: theme)
-        files.add("Files go to " + s.context.workspaceDirectory + " (" + s.context.workspaceLabel + ")", .normal, indent: 2)
-        let room = estateHeight - files.rows.count
-        switch s.context.source {
-        case .lab(let directory, let estate, let madeNow):
-            top.add("Built-in lab: CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
-            top.add("Lab folder: " + directory, .muted, indent: 2)
-            if madeNow {
-                top.add("Made now, on first run: a simulated cluster to rehearse on.", .ok, indent: 2)
-            } else {
-                top.add("A simulated cluster to rehearse on: cmscerts lab status shows it.", .muted, indent: 2)
-            }
-            nodeRows(estate, &top, room: room - top.rows.count)
-        case .deployment(let path, let estate):
-            top.add("Deployment \(lastPathComponent(path)): CMS \(estate.cmsVersion), \(estate.nodes.count) nodes, domain \(estate.domain)", .title)
-            top.add("Step 5 plans a procedure for these nodes and runs it over SSH after review.", .muted, indent: 2)
-            nodeRows(estate, &top, room: room - top.rows.count)
-        case .brokenDeployment(let path, let problem):
-            top.add("\(path) cannot be used:", .error)
-            for line in problem.split(separator: "\n").prefix(max(1, room - 3)) {
-                top.add(String(line), .error, indent: 4)
-            }
-            top.add("Fix it (cmscerts init writes an example); Step 1 and Bundles work in the current folder.", .muted, indent: 2)
+        var estateHeight = max(0, area.height - menuHeight - describeHeight - 1)
+        var estate = estateLines(s, width: area.width, room: estateHeight)
+        var gap = 1
+        if estate.folded {
+            // The blank row above the menu is worth a node more.
+            estateHeight += 1
+            gap = 0
+            estate = estateLines(s, width: area.width, room: estateHeight)
         }
-        top.rows = Array(top.rows.prefix(max(0, room))) + files.rows
-        top.render(area: parts[0], buffer: &b)
+        // The menu right under the estate (a taller terminal leaves its room at the bottom).
+        let shown = min(estateHeight, estate.lines.rows.count)
+        let parts = Layout.vertical([.length(shown), .length(gap), .length(menuHeight), .length(describeHeight), .fill(1)]).split(area)
+        estate.lines.render(area: parts[0], buffer: &b)
         Menu(items: items, state: s.home).render(area: parts[2], buffer: &b, theme: theme)
         var bottom = TextLines(width: area.width, theme: theme)
         bottom.add(describe(Entry.allCases[min(s.home.selected, Entry.allCases.count - 1)]), .muted)
         bottom.render(area: parts[3], buffer: &b)
+    }
+
+    /// The estate above the menu in at most `room` rows. What must show comes first: the
+    /// title, every node, where files go; then what fits of the rest, in order of use (how
+    /// the lab came to be, its folder). `folded` when even the nodes did not all fit.
+    static func estateLines(_ s: WizardState, width: Int, room: Int) -> (lines: TextLines, folded: Bool) {
+        let theme = s.theme
+        func lines(_ text: String, _ role: Role, indent: Int = 0) -> TextLines {
+            var t = TextLines(width: width, theme: theme)
+            t.add(text, role, indent: indent)
+            return t
+        }
+        let files = lines("Files go to " + s.context.workspaceDirectory + " (" + s.context.workspaceLabel + ")", .normal, indent: 2)
+        var title: (Bool) -> TextLines
+        var optional: [TextLines] = []  // in the order they are dropped last to first, shown in this order under the title
+        let estate: EstateSummary
+        switch s.context.source {
+        case .lab(let directory, let summary, let madeNow):
+            estate = summary
+            let head = "CMS \(summary.cmsVersion), \(summary.nodes.count) nodes, domain \(summary.domain)"
+            // When the line saying the lab was made now is left out, the title says it.
+            title = { withFirstLine in lines((madeNow && !withFirstLine ? "Built-in lab, made now: " : "Built-in lab: ") + head, .title) }
+            optional = [madeNow ? lines("Made now, on first run: a simulated cluster to rehearse on.", .ok, indent: 2)
+                                : lines("A simulated cluster to rehearse on: cmscerts lab status shows it.", .muted, indent: 2),
+                        lines("Lab folder: " + directory, .muted, indent: 2)]
+        case .deployment(let path, let summary):
+            estate = summary
+            title = { _ in lines("Deployment \(lastPathComponent(path)): CMS \(summary.cmsVersion), \(summary.nodes.count) nodes, domain \(summary.domain)", .title) }
+            optional = [lines("Step 5 plans a procedure for these nodes and runs it over SSH after review.", .muted, indent: 2)]
+        case .brokenDeployment(let path, let problem):
+            var top = lines("\(path) cannot be used:", .error)
+            for line in problem.split(separator: "\n").prefix(max(1, room - files.rows.count - 3)) {
+                top.add(String(line), .error, indent: 4)
+            }
+            top.add("Fix it (cmscerts init writes an example); Step 1 and Bundles work in the current folder.", .muted, indent: 2)
+            top.rows = Array(top.rows.prefix(max(0, room - files.rows.count))) + files.rows
+            return (top, false)
+        }
+        var nodes = TextLines(width: width, theme: theme)
+        nodeRows(estate, &nodes, room: .max)
+        let required = title(false).rows.count + nodes.rows.count + files.rows.count
+        var out = TextLines(width: width, theme: theme)
+        if required > room {
+            out.rows = title(false).rows
+            nodes = TextLines(width: width, theme: theme)
+            nodeRows(estate, &nodes, room: room - out.rows.count - files.rows.count)
+            out.rows = Array((out.rows + nodes.rows).prefix(max(0, room - files.rows.count))) + files.rows
+            return (out, true)
+        }
+        var left = room - required
+        let shown = optional.prefix { piece in
+            guard piece.rows.count <= left else { return false }
+            left -= piece.rows.count
+            return true
+        }
+        out.rows = title(!shown.isEmpty).rows + shown.flatMap(\.rows) + nodes.rows + files.rows
+        return (out, false)
     }
 
     static func nodeRows(_ estate: EstateSummary, _ out: inout TextLines, room: Int) {

@@ -28,6 +28,60 @@ struct HomeTests {
         #expect(!madeAgain)
     }
 
+    /// At 80x24 a three-node estate's nodes all show, with the menu's eleven entries and with
+    /// a twelfth (drawn here as the body one row shorter, which is what a twelfth entry leaves):
+    /// what gives way is the lab's folder, then the line saying how the lab came to be (the
+    /// title says it then).
+    @Test func everyNodeOfAThreeNodeEstateShowsAt80x24() throws {
+        let f = try WizardFixture()
+        for node in ["cms1", "cms2", "cms3"] {
+            #expect(f.lines.contains { $0.hasPrefix(" \(node)  \(node).lab.example.com") }, "\(node) at 80x24")
+        }
+        #expect(!f.screenText.contains("more (a taller terminal shows them)"))
+        #expect(f.screenText.contains("Made now, on first run") && !f.screenText.contains("Lab folder"))
+
+        func twelveEntries(_ state: WizardState) -> [String] {
+            var b = Buffer(size: .standard, style: state.theme[.normal])
+            HomeView.render(state, area: Rect(x: 1, y: 1, width: 78, height: 21 - 1), buffer: &b)
+            return b.trimmedLines
+        }
+        let lab = twelveEntries(f.state)
+        #expect(lab[1] == " Built-in lab, made now: CMS 3.x, 3 nodes, domain lab.example.com")
+        #expect(lab[2].hasPrefix(" Node  FQDN"))
+        #expect(lab[3...5].map { String($0.prefix(6)) } == [" cms1 ", " cms2 ", " cms3 "])
+        #expect(lab[6].hasPrefix(" Files go to "))
+        #expect(lab[7].isEmpty && lab[8].contains("> Step 1"))
+
+        let d = try WizardFixture(context: { folder in
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: DeploymentFile.example, currentDirectory: folder)
+        })
+        let deployment = twelveEntries(d.state)
+        #expect(deployment[1].hasPrefix(" Deployment deployment.yaml: CMS 3.8, 3 nodes"))
+        #expect(deployment[3...5].map { String($0.prefix(6)) } == [" cms1 ", " cms2 ", " cms3 "])
+        #expect(deployment[6].hasPrefix(" Files go to "))
+
+        // Rows short even of the nodes: the blank row above the menu goes first, then nodes fold.
+        func squeezed(_ height: Int) -> [String] {
+            var b = Buffer(size: .standard, style: f.state.theme[.normal])
+            HomeView.render(f.state, area: Rect(x: 1, y: 1, width: 78, height: height), buffer: &b)
+            return b.trimmedLines
+        }
+        let oneShort = squeezed(19)
+        #expect(oneShort[3...5].map { String($0.prefix(6)) } == [" cms1 ", " cms2 ", " cms3 "])
+        #expect(oneShort[6].hasPrefix(" Files go to ") && oneShort[7].contains("> Step 1"))
+        let twoShort = squeezed(18)
+        #expect(twoShort[3].hasPrefix(" cms1 ") && twoShort[4] == " … and 2 more (a taller terminal shows them)")
+        #expect(twoShort[5].hasPrefix(" Files go to ") && twoShort[6].contains("> Step 1"))
+    }
+
+    @Test func at120x40EverythingShows() throws {
+        let f = try WizardFixture(size: Size(width: 120, height: 40))
+        #expect(f.screenText.contains("Lab folder: "))
+        #expect(f.screenText.contains("Made now, on first run"))
+        #expect(f.screenText.contains("10.0.0.3"))
+        f.snapshot("home-120x40")
+    }
+
     @Test func arrowsMoveAndEnterOpensWhatIsSelected() throws {
         let f = try WizardFixture()
         f.press(.down)

@@ -86,7 +86,7 @@ final class WizardPane {
 struct TmuxEndToEndTests {
     @Test func step1ByKeysMakesAKeyAndCSRThatOpenSSLAcceptsThenResizeAndQ() throws {
         let pane = try WizardPane()
-        try #require(pane.waitFor("Made now, on first run"), "\(pane.screen().joined(separator: "\n"))")
+        try #require(pane.waitFor("Built-in lab"), "\(pane.screen().joined(separator: "\n"))")
         #expect(pane.alternateScreen)
         pane.keys("Enter")
         #expect(pane.waitFor("Step 1: CSR builder"))
