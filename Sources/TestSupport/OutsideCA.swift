@@ -22,20 +22,21 @@ public struct OutsideCA: Sendable {
         guard result.status == 0 else { throw HarnessError("openssl failed: \(result.output)") }
     }
 
-    /// Signs `csr` (SANs copied) into `certificate`, both absolute paths.
-    public func sign(_ csr: String, into certificate: String) throws {
+    /// Signs `csr` (SANs copied) into `certificate`, both absolute paths, valid `days` (the
+    /// issuing CA is valid 1825).
+    public func sign(_ csr: String, into certificate: String, days: Int = 365) throws {
         try Self.check(TestSupport.openssl(["x509", "-req", "-in", csr, "-CA", "inter.crt", "-CAkey", "inter.key", "-CAcreateserial",
-                                            "-days", "365", "-copy_extensions", "copy", "-extfile", "leaf.ext", "-out", certificate], in: folder))
+                                            "-days", String(days), "-copy_extensions", "copy", "-extfile", "leaf.ext", "-out", certificate], in: folder))
     }
 
     /// What a person does when the run waits: the CA chain as `ca-bundle.crt`, and each
     /// `<node>/<name>.crt` signed from the `<node>/<name>.csr` beside it, in `workspace`.
-    public func place(_ files: [String], in workspace: String) throws {
+    public func place(_ files: [String], in workspace: String, days: Int = 365) throws {
         for file in files {
             if file == "ca-bundle.crt" {
                 TestSupport.write(TestSupport.read(folder + "/inter.crt") + TestSupport.read(folder + "/root.crt"), to: workspace + "/" + file)
             } else {
-                try sign(workspace + "/" + String(file.dropLast(4)) + ".csr", into: workspace + "/" + file)
+                try sign(workspace + "/" + String(file.dropLast(4)) + ".csr", into: workspace + "/" + file, days: days)
             }
         }
     }

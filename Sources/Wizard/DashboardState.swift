@@ -46,6 +46,13 @@ public struct DashboardState: Sendable {
     /// The table's cells of `rows`, in the dashboard's columns.
     var cells: [[String]] { (rows ?? []).map { DashboardView.cells($0, problem: problemTag($0)) } }
 
+    /// Opens the endpoints' input holding `targets` as they are written (the endpoints on
+    /// the dashboard, or those a deployment names), to edit, then probe with Enter.
+    mutating func openEndpointInput(_ targets: [EndpointTarget]) {
+        endpointInput = TextFieldState(targets.map(\.specification).joined(separator: " "))
+        endpointError = nil
+    }
+
     /// Endpoints whose probe has not answered yet.
     var probing: Int { probes.filter { $0 == nil }.count }
 

@@ -124,8 +124,7 @@ extension WizardApp {
         case .esc: s.screen = .home
         case .char("/"): d.editingFilter = true
         case .char("e"):
-            d.endpointInput = TextFieldState(d.endpoints.map(\.specification).joined(separator: " "))
-            d.endpointError = nil
+            d.openEndpointInput(d.endpoints)
         case .char(let c) where ("1"..."7").contains(c):
             d.table.sort(by: Int(String(c))! - 1)
         case .enter:

@@ -167,6 +167,13 @@ struct DashboardTests {
         return app.update(&s, .key(.enter))
     }
 
+    /// Every endpoint on the dashboard answers what `sampleProbes` says.
+    func answer(_ s: inout WizardState) throws {
+        for (index, probe) in try Self.sampleProbes(s.dashboard.endpoints).enumerated() {
+            _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: index, probe))
+        }
+    }
+
     @Test func endpointsAreGivenProbedAndJoinTheTableWithTheirProblems() throws {
         let f = try WizardFixture()
         var s = try loaded(f)
@@ -218,9 +225,7 @@ struct DashboardTests {
         let refresh = app.update(&s, .key(.char("r")))
         #expect(refresh.count == 4 && s.dashboard.probing == 3 && s.dashboard.endpoints.count == 3)
         #expect(s.dashboard.rows?.count == 5, "the endpoints' rows come back as they answer")
-        for (index, probe) in probes.enumerated() {
-            _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: index, probe))
-        }
+        try answer(&s)
         _ = app.update(&s, .dashboardLoaded(generation: s.dashboard.generation, rows: try Self.sampleRows(), at: Date()))
         #expect(s.dashboard.rows?.count == 10)
         // e opens the input with the endpoints as they were given; emptied, Enter clears them.
@@ -235,9 +240,7 @@ struct DashboardTests {
         let f = try WizardFixture()
         var s = try loaded(f)
         _ = giveEndpoints(Self.endpointInput, &s)
-        for (index, probe) in try Self.sampleProbes(s.dashboard.endpoints).enumerated() {
-            _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: index, probe))
-        }
+        try answer(&s)
         _ = app.update(&s, .key(.char("/")))
         for c in "10.0.0.2" { _ = app.update(&s, .key(.char(c))) }
         _ = app.update(&s, .key(.enter))
@@ -279,9 +282,7 @@ struct DashboardTests {
         let f = try WizardFixture()
         var s = try loaded(f)
         _ = giveEndpoints(Self.endpointInput, &s)
-        for (index, probe) in try Self.sampleProbes(s.dashboard.endpoints).enumerated() {
-            _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: index, probe))
-        }
+        try answer(&s)
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "dashboard-endpoints", replacing: f.placeholders)
         s.size = Size(width: 120, height: 40)
         Snapshot.check(app.view(s, size: Size(width: 120, height: 40)).trimmedLines, "dashboard-endpoints-120x40", replacing: f.placeholders)

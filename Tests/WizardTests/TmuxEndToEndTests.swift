@@ -65,6 +65,17 @@ final class WizardPane {
         return false
     }
 
+    /// Polls the pane until one of `texts` shows, for at most `seconds`: the first that does.
+    func waitForAny(_ texts: [String], seconds: Double = 30) -> String? {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        repeat {
+            let lines = screen()
+            if let found = texts.first(where: { text in lines.contains { $0.contains(text) } }) { return found }
+            usleep(20_000)
+        } while Date() < deadline
+        return nil
+    }
+
     func keys(_ names: String...) { tmux(["send-keys", "-t", "t"] + names) }
     func type(_ text: String) { tmux(["send-keys", "-t", "t", "-l", text]) }
     func resize(_ width: Int, _ height: Int) { tmux(["resize-window", "-t", "t", "-x", "\(width)", "-y", "\(height)"]) }
@@ -183,7 +194,9 @@ struct TmuxEndToEndTests {
 
     /// Step 5 by keys on the built binary: the fresh flow on the fresh built-in lab runs
     /// until it waits for the signed certificates; an outside CA (openssl) signs them; r
-    /// resumes; every service runs and the database primary is Connected.
+    /// resumes; every service runs and the database primary is Connected. Then the lab's
+    /// clock moves past the database certificates (`cmscerts lab clock`), and Fix's
+    /// expired-database flow, by keys, makes the cluster whole again.
     @Test func step5RunsTheFreshFlowOnTheLabWaitsForTheCAAndResumesToDone() throws {
         let pane = try WizardPane()
         try #require(pane.waitFor("Step 5   Applying certificates"))
@@ -198,7 +211,9 @@ struct TmuxEndToEndTests {
         let plan = try Planner.plan(try LabDeployment.make(try lab.topology(), labFolder: lab.directory), flow: .fresh)
         let files = plan.steps.filter { $0.node == nil && $0.kind == .check }.flatMap(\.writes).map(\.name)
         #expect(files.contains("ca-bundle.crt"))
-        try OutsideCA().place(files, in: lab.directory)
+        // Valid longer than the database certificates the lab's built-in CA signs (730 days), as
+        // a customer's CA may: when the clock passes those below, these services keep running.
+        try OutsideCA().place(files, in: lab.directory, days: 1000)
         pane.keys("r")
         #expect(pane.waitFor("✓ Done", seconds: 120), "\(pane.screen().joined(separator: "\n"))")
         for node in try lab.status().nodes {
@@ -218,9 +233,85 @@ struct TmuxEndToEndTests {
         pane.keys("Enter")
         #expect(pane.waitFor("cms3   callbridge"), "\(pane.screen().joined(separator: "\n"))")
         #expect(pane.screen().contains { $0.contains("cms1   callbridge") && $0.contains(" ok") })
+        pane.keys("Escape")  // the filter's text stays; Esc again goes home
         pane.keys("Escape")
+        #expect(pane.waitFor("Fix      troubleshooting"))
+        try expiredDatabaseFlowByKeys(pane, labFolder: labFolder)
         pane.keys("q")
         #expect(pane.waitFor("exit=0", history: true))
         pane.expectSaneTerminal()
+    }
+
+    /// `cmscerts lab status --json` on the lab: the JSON as plain dictionaries, so that the
+    /// test reads what the command prints, not the Codable value behind it.
+    func labStatus(_ labFolder: String) throws -> [[String: Any]] {
+        let r = TestSupport.runProduct("cmscerts", ["lab", "status", labFolder, "--json"])
+        try #require(r.status == 0, "lab status: \(r.output)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        return try #require(json["nodes"] as? [[String: Any]])
+    }
+
+    /// From home, after the fresh flow: the clock past the database certificates, then Fix →
+    /// expired database certificates → review → y, by keys; the run goes on to the end (a key
+    /// the fresh run left in the workspace is moved away when the run stops on it, as the
+    /// screen says, and r resumes); the lab shows the cluster whole and every service running.
+    func expiredDatabaseFlowByKeys(_ pane: WizardPane, labFolder: String) throws {
+        let nodes = try labStatus(labFolder)
+        let databaseDays = nodes.flatMap { (($0["database"] as? [String: Any])?["certificates"] as? [[String: Any]]) ?? [] }
+            .compactMap { $0["daysLeft"] as? Int }
+        let days = try #require(databaseDays.min(), "the database certificates have days left: \(nodes)")
+        let clock = TestSupport.runProduct("cmscerts", ["lab", "clock", labFolder, "+\(days + 2)d"])
+        try #require(clock.status == 0, "lab clock: \(clock.output)")
+        let expired = try labStatus(labFolder).flatMap { (($0["database"] as? [String: Any])?["certificates"] as? [[String: Any]]) ?? [] }
+            .filter { ($0["file"] as? String) != "dbca.crt" }
+        #expect(!expired.isEmpty && expired.allSatisfy { ($0["daysLeft"] as? Int ?? 0) < 0 }, "dbserver and dbclient have expired: \(expired)")
+
+        pane.keys("PPage", "Down", "Down", "Down", "Down", "Down", "Enter")  // to the top, past Steps 2, 3, 4, 5 to Fix
+        #expect(pane.waitFor("SAME file name"), "\(pane.screen().joined(separator: "\n"))")
+        pane.keys("PPage", "Down", "Down", "Enter")  // the third: expired database certificates
+        #expect(pane.waitFor("Procedure ◀ renew-database ▶", seconds: 60), "\(pane.screen().joined(separator: "\n"))")
+        #expect(pane.waitFor("database cluster remove"))
+        pane.keys("y")
+        var moved: [String] = []
+        let deadline = Date(timeIntervalSinceNow: 600)
+        while Date() < deadline {
+            let seen = pane.waitForAny(["✓ Done", "stopped on a failure"], seconds: 240)
+            if seen == "✓ Done" { break }
+            let text = pane.screen().joined(separator: "\n")
+            guard seen != nil, moved.count < 4, text.contains("never overwrites a key"),
+                  let match = text.firstMatch(of: #/(/[^\s]+\.key)\s+exists/#) else {
+                Issue.record("the expired-database flow finishes: \(text)")
+                return
+            }
+            let key = String(match.1)
+            // The failure shown may still be the one before r, whose key is already moved.
+            guard FileManager.default.fileExists(atPath: key) else {
+                usleep(100_000)
+                continue
+            }
+            try FileManager.default.moveItem(atPath: key, toPath: key + ".old")
+            moved.append(key)
+            pane.keys("r")
+        }
+        #expect(pane.screen().contains { $0.contains("✓ Done") }, "the wizard says the run finished")
+
+        let after = try labStatus(labFolder)
+        for node in after {
+            let name = (node["node"] as? [String: Any])?["name"] as? String ?? "?"
+            let database = node["database"] as? [String: Any] ?? [:]
+            let state = database["state"] as? String ?? ""
+            if (database["membership"] as? String) == "primary" {
+                #expect(state == "Connected Primary", "\(name): \(state)")
+            } else {
+                #expect(state.contains("Connected Replica") && state.contains("In Sync"), "\(name): \(state)")
+            }
+            let certificates = database["certificates"] as? [[String: Any]] ?? []
+            #expect(certificates.allSatisfy { ($0["daysLeft"] as? Int ?? -1) > 0 }, "\(name): new database certificates: \(certificates)")
+            for service in node["services"] as? [[String: Any]] ?? [] {
+                #expect(service["running"] as? Bool == true, "\(name) \(service["service"] ?? "?"): \(service["state"] ?? "?")")
+            }
+        }
+        pane.keys("Enter")
+        #expect(pane.waitFor("Step 5   Applying certificates"))
     }
 }
