@@ -151,6 +151,9 @@ enum DashboardView {
         }
         field("Status", row.status.rawValue + (row.daysLeft.map { ", \($0) days left" } ?? ""), role(row.status))
         field("Node", row.node)
+        if let scan = probe?.scan, row.member == nil {
+            field("Endpoint", "\(scan.target.label), live: no chain was read (why below)")
+        }
         if let scan = probe?.scan, row.member != nil {
             field("Endpoint", "\(scan.target.label), live: the chain as its server presents it")
             field("Chain", scan.inOrder ? "in order: the entity first, each issuer right after the certificate it signed"

@@ -304,7 +304,9 @@ enum HomeView {
             t.add(text, role, indent: indent)
             return t
         }
-        let files = lines("Files go to " + s.context.workspaceDirectory + " (" + s.context.workspaceLabel + ")", .normal, indent: 2)
+        // What the folder is, when it fits on the same row: a row wrapped is a node less.
+        let folder = "Files go to " + s.context.workspaceDirectory, described = folder + " (" + s.context.workspaceLabel + ")"
+        let files = lines(CharacterWidth.of(described) <= width ? described : folder, .normal, indent: 2)
         var title: (Bool) -> TextLines
         var optional: [TextLines] = []  // in the order they are dropped last to first, shown in this order under the title
         let estate: EstateSummary

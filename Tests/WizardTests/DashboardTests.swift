@@ -321,6 +321,13 @@ struct DashboardTests {
         #expect(none.status == .unreadable && none.reason?.contains("cannot connect") == true)
         #expect(f.lines.contains { $0.hasPrefix(" 127.0.0.1:\(other.port) ") && $0.contains(" live ") && $0.contains(" #1 entity ") && $0.hasSuffix(" ⚠ differs") },
                 "\(f.screenText)")
+        // The one that did not answer opens with why.
+        f.press(.char("/"))
+        f.type("no answer")
+        f.press(.enter, .enter)
+        #expect(f.screenText.contains("Endpoint      127.0.0.1:\(silent), live: no chain was read (why below)"), "\(f.screenText)")
+        #expect(f.screenText.contains("Unreadable    127.0.0.1:\(silent): cannot connect"))
+        f.press(.esc, .char("/"), .esc)
         // r probes them again: the rows stay.
         f.press(.char("r"))
         await f.settle()
