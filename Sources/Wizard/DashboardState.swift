@@ -31,8 +31,11 @@ public struct DashboardState: Sendable {
     /// The live endpoints on the dashboard: probed when given and again on every refresh,
     /// until an empty input clears them.
     public var endpoints: [EndpointTarget] = []
-    /// What each endpoint presented, in `endpoints`' order; nil while its probe runs.
+    /// What each endpoint presented, in `endpoints`' order; nil until its first answer (a
+    /// refresh keeps the last answer on screen until the new one comes).
     public var probes: [EndpointProbe?] = []
+    /// The endpoints (indexes in `endpoints`) whose probe is running.
+    public var awaiting: Set<Int> = []
     /// Which probing the answers come from; older answers are dropped.
     public var endpointGeneration = 0
     /// The endpoints' input, while `e` has it open.
@@ -54,7 +57,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Endpoints whose probe has not answered yet.
-    var probing: Int { probes.filter { $0 == nil }.count }
+    var probing: Int { awaiting.count }
 
     /// `rows` again from the scan and the endpoints' answers, nearest expiry first; the row
     /// open in the inspect view stays open.

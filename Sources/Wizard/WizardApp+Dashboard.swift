@@ -33,12 +33,16 @@ extension WizardApp {
 
     /// Puts `targets` on the dashboard in place of the endpoints there (none clears them)
     /// and probes each on a thread of its own, bounded by `endpointTimeout`: their rows join
-    /// the table as they answer, and stay until cleared, probed again by every refresh.
+    /// the table as they answer, and stay until cleared, probed again by every refresh (the
+    /// same endpoints keep their last rows until the new answers come).
     func probeEndpoints(_ targets: [EndpointTarget], _ s: inout WizardState) -> [Command<WizardMessage>] {
         s.dashboard.endpointGeneration += 1
-        s.dashboard.endpoints = targets
-        s.dashboard.probes = Array(repeating: nil, count: targets.count)
-        s.dashboard.mergeRows()
+        if targets != s.dashboard.endpoints {
+            s.dashboard.endpoints = targets
+            s.dashboard.probes = Array(repeating: nil, count: targets.count)
+            s.dashboard.mergeRows()
+        }
+        s.dashboard.awaiting = Set(targets.indices)
         let generation = s.dashboard.endpointGeneration
         let directory = s.context.apply?.workspace ?? s.context.workspaceDirectory
         guard let policy = try? ExpiryPolicy() else { return [] }  // the defaults (30, 7) are valid
@@ -63,6 +67,7 @@ extension WizardApp {
     func dashboardEndpointProbed(_ generation: Int, _ index: Int, _ probe: EndpointProbe, _ s: inout WizardState) {
         guard generation == s.dashboard.endpointGeneration, index < s.dashboard.probes.count else { return }
         s.dashboard.probes[index] = probe
+        s.dashboard.awaiting.remove(index)
         s.dashboard.mergeRows()
     }
 

@@ -224,7 +224,8 @@ struct DashboardTests {
         // r reads the files and nodes again and probes the endpoints again; their rows stay meanwhile.
         let refresh = app.update(&s, .key(.char("r")))
         #expect(refresh.count == 4 && s.dashboard.probing == 3 && s.dashboard.endpoints.count == 3)
-        #expect(s.dashboard.rows?.count == 5, "the endpoints' rows come back as they answer")
+        #expect(s.dashboard.rows?.count == 10, "the endpoints' last rows stay until they answer again")
+        #expect(app.view(s, size: .standard).trimmedLines[2].hasPrefix(" Reading the files and the nodes… Probing 3 endpoints…"))
         try answer(&s)
         _ = app.update(&s, .dashboardLoaded(generation: s.dashboard.generation, rows: try Self.sampleRows(), at: Date()))
         #expect(s.dashboard.rows?.count == 10)
