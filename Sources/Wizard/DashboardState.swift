@@ -36,6 +36,9 @@ public struct DashboardState: Sendable {
     public var probes: [EndpointProbe?] = []
     /// The endpoints (indexes in `endpoints`) whose probe is running.
     public var awaiting: Set<Int> = []
+    /// How long one endpoint may take to answer (connect and handshake) before its row
+    /// says it did not.
+    public var endpointTimeout: Duration = .seconds(10)
     /// Which probing the answers come from; older answers are dropped.
     public var endpointGeneration = 0
     /// The endpoints' input, while `e` has it open.

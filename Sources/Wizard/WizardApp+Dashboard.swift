@@ -3,9 +3,6 @@ import Inventory
 import TerminalUI
 
 extension WizardApp {
-    /// How long one endpoint may take to answer (connect and handshake) before its row says so.
-    static let endpointTimeout: Duration = .seconds(10)
-
     /// Home → the dashboard: read the rows (again).
     func openDashboard(_ s: inout WizardState) -> [Command<WizardMessage>] {
         s.screen = .dashboard
@@ -32,7 +29,7 @@ extension WizardApp {
     }
 
     /// Puts `targets` on the dashboard in place of the endpoints there (none clears them)
-    /// and probes each on a thread of its own, bounded by `endpointTimeout`: their rows join
+    /// and probes each on a thread of its own, bounded by the dashboard's `endpointTimeout`: their rows join
     /// the table as they answer, and stay until cleared, probed again by every refresh (the
     /// same endpoints keep their last rows until the new answers come).
     func probeEndpoints(_ targets: [EndpointTarget], _ s: inout WizardState) -> [Command<WizardMessage>] {
@@ -44,12 +41,12 @@ extension WizardApp {
         }
         s.dashboard.awaiting = Set(targets.indices)
         let generation = s.dashboard.endpointGeneration
-        let directory = s.context.apply?.workspace ?? s.context.workspaceDirectory
+        let directory = s.context.apply?.workspace ?? s.context.workspaceDirectory, timeout = s.dashboard.endpointTimeout
         guard let policy = try? ExpiryPolicy() else { return [] }  // the defaults (30, 7) are valid
         return targets.enumerated().map { index, target in
             .perform {
                 let now = Date()
-                let probe = EndpointProbe.probe(target, directory: directory, policy: policy, now: now, timeout: Self.endpointTimeout)
+                let probe = EndpointProbe.probe(target, directory: directory, policy: policy, now: now, timeout: timeout)
                 return .dashboardEndpointProbed(generation: generation, index: index, probe)
             }
         }

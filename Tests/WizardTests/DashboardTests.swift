@@ -336,6 +336,29 @@ struct DashboardTests {
         #expect(f.state.dashboard.endpoints.count == 3)
     }
 
+    /// An endpoint that takes the connection and then says nothing is a row saying so once
+    /// the timeout passes: the probe never hangs the dashboard.
+    @Test(.timeLimit(.minutes(1))) func anEndpointThatNeverAnswersTimesOut() async throws {
+        let f = try WizardFixture()
+        let silent = try SilentListener()
+        var state = f.state
+        state.dashboard.endpointTimeout = .seconds(1)
+        let r = HeadlessRuntime(WizardApp(), state: state)
+        r.press(.home, .down, .down, .down, .down, .down, .down, .down, .enter)  // Expiry
+        #expect(r.state.screen == .dashboard)
+        r.press(.char("e"))
+        r.type("127.0.0.1:\(silent.port)")
+        let started = ContinuousClock.now
+        r.press(.enter)
+        #expect(r.lines[2].contains("Probing 1 endpoint…"), "\(r.lines.joined(separator: "\n"))")
+        #expect(await r.settle())
+        #expect(ContinuousClock.now - started < .seconds(30))
+        let row = try #require(r.state.dashboard.rows?.first { $0.source == .endpoint })
+        #expect(row.status == .unreadable)
+        #expect(row.reason?.contains("did not finish in time") == true, "\(row.reason ?? "")")
+        #expect(r.state.dashboard.probing == 0)
+    }
+
     /// The real thing: a chain made by openssl in the workspace and the lab's nodes read
     /// through the engine.
     @Test func theWorkspaceFilesAreReadWithTheirExpiry() async throws {
