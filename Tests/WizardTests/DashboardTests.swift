@@ -344,7 +344,9 @@ struct DashboardTests {
         var state = f.state
         state.dashboard.endpointTimeout = .seconds(1)
         let r = HeadlessRuntime(WizardApp(), state: state)
-        r.press(.home, .down, .down, .down, .down, .down, .down, .down, .enter)  // Expiry
+        r.press(.home)
+        for _ in HomeView.Entry.allCases where HomeView.Entry.allCases[r.state.home.selected] != .expiry { r.press(.down) }
+        r.press(.enter)
         #expect(r.state.screen == .dashboard)
         r.press(.char("e"))
         r.type("127.0.0.1:\(silent.port)")

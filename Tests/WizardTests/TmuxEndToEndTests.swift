@@ -76,6 +76,20 @@ final class WizardPane {
         return nil
     }
 
+    /// In a menu: from its top, ↓ until the entry that starts with `entry` is the selected one
+    /// ("> entry"), then Enter; false when no entry of the first 20 is it.
+    func choose(_ entry: String) -> Bool {
+        keys("PPage")
+        for _ in 0..<20 {
+            if waitFor("> " + entry, seconds: 1) {
+                keys("Enter")
+                return true
+            }
+            keys("Down")
+        }
+        return false
+    }
+
     func keys(_ names: String...) { tmux(["send-keys", "-t", "t"] + names) }
     func type(_ text: String) { tmux(["send-keys", "-t", "t", "-l", text]) }
     func resize(_ width: Int, _ height: Int) { tmux(["resize-window", "-t", "t", "-x", "\(width)", "-y", "\(height)"]) }
@@ -266,9 +280,9 @@ struct TmuxEndToEndTests {
             .filter { ($0["file"] as? String) != "dbca.crt" }
         #expect(!expired.isEmpty && expired.allSatisfy { ($0["daysLeft"] as? Int ?? 0) < 0 }, "dbserver and dbclient have expired: \(expired)")
 
-        pane.keys("PPage", "Down", "Down", "Down", "Down", "Down", "Enter")  // to the top, past Steps 2, 3, 4, 5 to Fix
+        #expect(pane.choose("Fix      troubleshooting"), "\(pane.screen().joined(separator: "\n"))")
         #expect(pane.waitFor("SAME file name"), "\(pane.screen().joined(separator: "\n"))")
-        pane.keys("PPage", "Down", "Down", "Enter")  // the third: expired database certificates
+        #expect(pane.choose("The database certificates expired"), "\(pane.screen().joined(separator: "\n"))")
         #expect(pane.waitFor("Procedure ◀ renew-database ▶", seconds: 60), "\(pane.screen().joined(separator: "\n"))")
         #expect(pane.waitFor("database cluster remove"))
         pane.keys("y")
