@@ -37,6 +37,21 @@ public struct WizardApp: Program {
             return []
         case .applyEvent, .applyCouldNotStart, .applyStateRead:
             return applyMessage(message, &s)
+        case .deploymentOpened(let path, let result):
+            deploymentOpened(path, result, &s)
+            return []
+        case .deploymentPrepared(let origin, let result, let saving):
+            guard s.screen == origin else { return [] }
+            switch result {
+            case .success(let operation):
+                var review = ReviewState(origin: origin, title: "Deployment file", operation: operation)
+                review.saving = saving
+                s.review = review
+                s.screen = .review
+            case .failure(let failure):
+                s.deploymentForm?.submitError = failure.message
+            }
+            return []
         case .tick:
             if var apply = s.apply, apply.isRunning {
                 apply.spinner.advance()
@@ -64,7 +79,9 @@ public struct WizardApp: Program {
             case .success(let done):
                 review.phase = .done(done)
                 let names = done.written.map(lastPathComponent).joined(separator: ", ")
-                if review.origin == .csr {
+                if let saved = review.saving {
+                    deploymentSaved(saved, &s)
+                } else if review.origin == .csr {
                     s.step1Result = "wrote " + names
                     s.csr = CSRBuilder(cnPlaceholder: s.context.estate?.nodes.first?.fqdn ?? "cms1.example.com")
                 } else {
@@ -154,6 +171,7 @@ public struct WizardApp: Program {
         case .verify: return verifyKey(key, &s)
         case .troubleshoot: return troubleshootKey(key, &s)
         case .step2, .step3: return planViewKey(key, &s)
+        case .deployment: return deploymentKey(key, &s)
         }
     }
 
@@ -187,6 +205,7 @@ public struct WizardApp: Program {
             case .step3: return openPlanView(.step3, &s)
             case .step4: return openVerify(&s)
             case .step5: return openApply(&s)
+            case .deployment: return openDeploymentForm(&s)
             }
         default: break
         }

@@ -48,6 +48,22 @@ struct DeploymentFileTests {
         #expect(viaDecoder == d)
     }
 
+    @Test("a file written with a header reads back equal, and the changes between two values are listed line by line")
+    func textWithHeaderAndChanges() throws {
+        let d = try Fixtures.load(Fixtures.three3x)
+        let text = try DeploymentFile.text(for: d, header: "first line\nsecond line")
+        #expect(text.hasPrefix("# first line\n# second line\n\n"))
+        #expect(try DeploymentFile.load(yaml: text) == d)
+        var changed = d
+        changed.strategy = .sanCertificate
+        changed.subject.organization = "Example Inc."
+        let changes = DeploymentFile.changes(from: d, to: changed)
+        #expect(changes.contains("- strategy: perService") && changes.contains("+ strategy: sanCertificate"), "\(changes)")
+        #expect(changes.contains { $0.hasPrefix("+ ") && $0.contains("o: Example Inc.") }, "\(changes)")
+        #expect(changes.firstIndex(of: "- strategy: perService")! < changes.firstIndex(of: "+ strategy: sanCertificate")!)
+        #expect(DeploymentFile.changes(from: d, to: d).isEmpty)
+    }
+
     @Test("the example that init writes loads, validates and plans")
     func exampleLoads() throws {
         let d = try DeploymentFile.load(yaml: DeploymentFile.example)

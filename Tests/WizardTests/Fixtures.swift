@@ -17,7 +17,7 @@ final class WizardFixture {
     let runtime: HeadlessRuntime<WizardApp>
 
     /// `noColor` starts as NO_COLOR would; `context` replaces the lab (a deployment file).
-    init(noColor: Bool = false, context given: ((String) -> WizardContext)? = nil, size: Size = .standard) throws {
+    init(noColor: Bool = false, context given: ((String) throws -> WizardContext)? = nil, size: Size = .standard) throws {
         folder = TestSupport.temporaryDirectory("wiz")
         context = try given?(folder) ?? WizardContext.lab(directory: folder + "/lab")
         let catalog = ThemeCatalog(folders: [repositoryThemes])

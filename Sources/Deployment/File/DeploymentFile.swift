@@ -41,6 +41,45 @@ public enum DeploymentFile {
         try! YAMLEncoder().encode(deployment)
     }
 
+    /// The file for `deployment`, `header` as comment lines at the top, checked by
+    /// reading it back: what is written is what `load` will read.
+    public static func text(for deployment: Deployment, header: String) throws(DeploymentFileError) -> String {
+        let comments = header.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n")
+        let text = comments + "\n\n" + yaml(for: deployment)
+        let back = try load(yaml: text)
+        guard back == deployment else {
+            throw DeploymentFileError(issues: [DeploymentIssue(path: "", message: "the file would not read back as written: nothing was written (a cmscerts bug; please report it)")])
+        }
+        return text
+    }
+
+    /// The lines of the file that change from `old` to `new`, as `- line` and `+ line`
+    /// in file order (a line diff of the two files as `yaml(for:)` writes them), so that a
+    /// review can show what saving changes.
+    public static func changes(from old: Deployment, to new: Deployment) -> [String] {
+        let a = yaml(for: old).split(separator: "\n").map(String.init)
+        let b = yaml(for: new).split(separator: "\n").map(String.init)
+        // Longest common subsequence, from the ends, then walked from the start.
+        var lcs = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in stride(from: a.count - 1, through: 0, by: -1) {
+            for j in stride(from: b.count - 1, through: 0, by: -1) {
+                lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+            }
+        }
+        var out: [String] = []
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if i < a.count, j < b.count, a[i] == b[j] {
+                i += 1; j += 1
+            } else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
+                out.append("- " + a[i]); i += 1
+            } else {
+                out.append("+ " + b[j]); j += 1
+            }
+        }
+        return out
+    }
+
     static func issue(for error: YamlError) -> DeploymentIssue {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
