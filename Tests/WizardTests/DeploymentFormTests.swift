@@ -281,4 +281,49 @@ struct DeploymentFormTests {
         #expect(context.notice?.contains("cannot be used") == true)
         #expect(context.apply?.deployment.nodes.count == 3, "the lab's own nodes")
     }
+
+    /// The edit reaches the nodes: the lab switched to one SAN certificate in the form,
+    /// Step 5 plans and runs that, and every node ends up serving the one certificate.
+    @Test(.timeLimit(.minutes(10))) func aStrategyChangedHereIsWhatStep5RunsOnTheLab() async throws {
+        let f = try fixture()
+        f.runtime.timeout = 300
+        f.open(.deployment)
+        focus(f, .strategy)
+        f.press(.right)
+        f.press(.f(10))
+        await f.settle()
+        f.press(.char("y"))
+        await f.settle()
+        f.press(.enter)
+        f.open(.step5)
+        await f.settle()
+        let plan = try #require(try f.state.apply?.plan.get())
+        #expect(plan.steps.contains { $0.command.hasPrefix("pki csr cms ") }, "the shared certificate's CSR is planned")
+        f.press(.char("y"))
+        _ = await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) }
+        guard case .waiting(let files, _)? = f.state.apply?.phase else {
+            Issue.record("the run waits for the CA: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
+            return
+        }
+        #expect(Set(files) == ["ca-bundle.crt", "cms.crt"])
+        let target = try #require(f.state.context.apply)
+        try OutsideCA().place(files, in: target.workspace)
+        f.press(.char("r"))
+        _ = await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) }
+        guard case .done? = f.state.apply?.phase else {
+            Issue.record("the run finishes: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
+            return
+        }
+        await f.settle()
+        let lab = try Lab(directory: f.folder + "/lab")
+        for node in try lab.status().nodes {
+            for service in node.services {
+                #expect(service.enabled && service.running, "\(node.node.name) \(service.service): \(service.state)")
+            }
+        }
+        for node in ["cms1", "cms2", "cms3"] {
+            let judge = TestSupport.openssl(["verify", "-CAfile", lab.nodeDirectory(node) + "/ca-bundle.crt", lab.nodeDirectory(node) + "/cms.crt"])
+            #expect(judge.status == 0, "\(node): \(judge.output)")
+        }
+    }
 }
