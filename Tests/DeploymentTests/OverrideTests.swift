@@ -7,7 +7,7 @@ import Yams
 /// Step 2 made editable: the certificate overrides and the endpoints of the deployment
 /// file, read, checked, written back and planned.
 @Suite("Certificate overrides and endpoints in the deployment file")
-struct OverrideTests {
+struct OverrideTests: IssueChecking {
     @Test("overrides and endpoints are read with their values")
     func reads() throws {
         let d = try Fixtures.load(Fixtures.overrides3x)
@@ -62,6 +62,10 @@ struct OverrideTests {
         // The shared certificate's SANs replaced; the CN (cluster_fqdn) added by Step 1's rule.
         let shared = try Planner.plan(try Fixtures.load(Fixtures.sanOverride), flow: .fresh)
         #expect(shared.steps.contains { $0.command.hasPrefix("cmscerts pki csr cms CN:cms.example.com subjectAltName:cms.example.com,solo.example.com,join.example.com,video.example.com") })
+        let wildcard = try Fixtures.load(Fixtures.wildcard3x.replacingOccurrences(of: "strategy: wildcard\n", with: "strategy: wildcard\nsans: [meet.example.org, video.example.com]\n"))
+        let requests = try Planner.certificateRequests(wildcard)
+        #expect(requests.map { $0.spec.mmpCommand() } == ["pki csr cms CN:*.example.com subjectAltName:*.example.com,meet.example.org,video.example.com"])
+        #expect(ArticleChecker.violations(try Planner.plan(wildcard, flow: .fresh), wildcard) == [])
     }
 
     @Test("renewals keep the node's names and take the overridden CN and SANs")
@@ -108,22 +112,6 @@ struct OverrideTests {
     }
 
     // MARK: the rules, each with its path and line
-
-    func issues(_ yaml: String) -> [DeploymentIssue] {
-        do {
-            _ = try DeploymentFile.load(yaml: yaml)
-            return []
-        } catch {
-            return error.issues
-        }
-    }
-
-    func expectIssue(_ yaml: String, path: String, line: Int, containing text: String,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
-        let found = issues(yaml)
-        let hit = found.first { $0.path == path && $0.line == line && $0.message.contains(text) }
-        #expect(hit != nil, "expected \(path) at line \(line) with '\(text)'; got \(found)", sourceLocation: sourceLocation)
-    }
 
     /// A valid 3.x node with the lines of its `certificates:` from line 10.
     func node(_ certificates: String, top: String = "", services: String = "[webadmin, callbridge, webbridge3]") -> String {
