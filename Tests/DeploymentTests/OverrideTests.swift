@@ -43,8 +43,15 @@ struct OverrideTests: IssueChecking {
         #expect(text.contains("sni: join.example.com"))
         let json = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
         #expect(json.contains("\"certificates\":{"), "\(json)")
-        let plain = DeploymentFile.yaml(for: try Fixtures.load(Fixtures.three3x))
+        var three = try Fixtures.load(Fixtures.three3x)
+        // An override that changes nothing (a field cleared in the wizard) is not kept.
+        three.nodes[0].certificates[.webadmin] = CertificateOverride(basename: "admin")
+        three.nodes[0].certificates[.webadmin]?.basename = nil
+        three.nodes[1].certificates[.callbridge] = CertificateOverride()
+        #expect(three.nodes.allSatisfy { $0.certificates.isEmpty })
+        let plain = DeploymentFile.yaml(for: three)
         for key in ["certificates", "sans", "endpoints"] { #expect(!plain.contains(key + ":"), "\(plain)") }
+        #expect(try DeploymentFile.load(yaml: plain) == three)
     }
 
     @Test("the fresh plan makes the CSRs with the overridden basename, CN and SANs, and applies those files")

@@ -16,8 +16,11 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
     /// The tag of the node's load balancer (`loadbalancer certs <tag> ...`), when it runs one.
     public var loadBalancerTag: String
     /// What the admin changed in the certificate of each service (perService only): its
-    /// basename, CN, SANs. Empty when the strategy's names are kept.
-    public var certificates: [Service: CertificateOverride]
+    /// basename, CN, SANs. Empty when the strategy's names are kept. An override that
+    /// changes nothing is dropped, so that the file written and read back is equal.
+    public var certificates: [Service: CertificateOverride] {
+        didSet { certificates = certificates.filter { !$0.value.isEmpty } }
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, fqdn, address, ssh, services, database, certificates
@@ -49,10 +52,9 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
         try c.encode(services, forKey: .services)
         try c.encode(database, forKey: .database)
         try c.encode(loadBalancerTag, forKey: .loadBalancerTag)
-        let written = certificates.filter { !$0.value.isEmpty }
-        if !written.isEmpty {
+        if !certificates.isEmpty {
             var map = c.nestedContainer(keyedBy: ServiceKey.self, forKey: .certificates)
-            for service in written.keys.sorted() { try map.encode(written[service]!, forKey: ServiceKey(service)) }
+            for service in certificates.keys.sorted() { try map.encode(certificates[service]!, forKey: ServiceKey(service)) }
         }
     }
 
@@ -75,7 +77,7 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
         self.services = services
         self.database = database
         self.loadBalancerTag = loadBalancerTag
-        self.certificates = certificates
+        self.certificates = certificates.filter { !$0.value.isEmpty }
     }
 
     /// True when the node runs the service.
