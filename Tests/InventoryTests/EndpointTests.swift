@@ -5,38 +5,6 @@ import Testing
 import TestSupport
 @testable import Inventory
 
-/// `openssl s_server` on 127.0.0.1 at a free port, presenting `cert` and the extra
-/// chain file as given; stopped by `stop()`.
-final class TLSServer {
-    let pid: pid_t
-    var stopped = false
-    let port: Int
-
-    init(folder: TempFolder, cert: String, key: String, chain: String?) throws {
-        port = try TestSupport.freePort()
-        var arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-naccept", "100", "-quiet"]
-        if let chain { arguments += ["-cert_chain", chain] }
-        // LocalCommand, not Foundation's Process: a long-lived child must not hide other children's exits.
-        pid = try LocalCommand.spawn("openssl", arguments, directory: folder.path)
-        // Poll until it accepts (no fixed sleep); give up after 20 s.
-        let deadline = Date().addingTimeInterval(20)
-        while !TestSupport.accepts(port: port) {
-            guard LocalCommand.isRunning(pid), Date() < deadline else {
-                stop()
-                throw InventoryTestError("openssl s_server did not start on port \(port)")
-            }
-            usleep(20_000)
-        }
-    }
-
-    func stop() {
-        if !stopped {
-            stopped = true
-            LocalCommand.terminate(pid, grace: 0)
-        }
-    }
-}
-
 @Suite("Live TLS endpoints", .serialized)
 struct EndpointTests {
     @Test func aChainInTheWrongOrderIsReportedAsSuch() throws {
@@ -44,7 +12,7 @@ struct EndpointTests {
         defer { folder.remove() }
         let chain = try TestChain(in: folder)
         try folder.write("wrong-order.pem", try chain.pem("root.crt") + chain.pem("inter.crt"))
-        let server = try TLSServer(folder: folder, cert: "leaf.crt", key: "leaf.key", chain: "wrong-order.pem")
+        let server = try TLSServer(directory: folder.path, cert: "leaf.crt", key: "leaf.key", chain: "wrong-order.pem")
         defer { server.stop() }
 
         let target = EndpointTarget(host: "127.0.0.1", port: server.port, serverName: "cms1.example.com")
@@ -64,7 +32,7 @@ struct EndpointTests {
         defer { folder.remove() }
         let chain = try TestChain(in: folder)
         try folder.write("right-order.pem", try chain.pem("inter.crt") + chain.pem("root.crt"))
-        let server = try TLSServer(folder: folder, cert: "leaf.crt", key: "leaf.key", chain: "right-order.pem")
+        let server = try TLSServer(directory: folder.path, cert: "leaf.crt", key: "leaf.key", chain: "right-order.pem")
         defer { server.stop() }
 
         let leaf = try chain.certificate("leaf.crt")
@@ -81,7 +49,7 @@ struct EndpointTests {
         let folder = try TempFolder()
         defer { folder.remove() }
         _ = try TestChain(in: folder)
-        let server = try TLSServer(folder: folder, cert: "leaf.crt", key: "leaf.key", chain: nil)
+        let server = try TLSServer(directory: folder.path, cert: "leaf.crt", key: "leaf.key", chain: nil)
         defer { server.stop() }
         // The node is configured with another certificate (a renewal that was not applied).
         let other = try TempFolder()

@@ -2,6 +2,7 @@ import Foundation
 import Orchestration
 import PKI
 import Testing
+import TestSupport
 @testable import Inventory
 
 /// A node whose MMP root folder is a local folder and whose commands answer canned text.
@@ -136,7 +137,7 @@ struct NodeSourceTests {
         let live = try TempFolder()
         defer { live.remove() }
         _ = try TestChain(in: live)
-        let server = try TLSServer(folder: live, cert: "leaf.crt", key: "leaf.key", chain: nil)
+        let server = try TLSServer(directory: live.path, cert: "leaf.crt", key: "leaf.key", chain: nil)
         defer { server.stop() }
 
         let target = scan.endpoint(for: "callbridge", host: "127.0.0.1", port: server.port)

@@ -155,11 +155,15 @@ public enum NodeSource {
 extension NodeScan {
     /// The TLS endpoint of `service` on this node, carrying the certificate the service
     /// is configured with, so that `EndpointSource` can tell whether the live service
-    /// presents it (a renewal uploaded but never applied, a restart forgotten).
+    /// presents it (a renewal uploaded but never applied, a restart forgotten). A service
+    /// whose status names several certificates is taken by its first (`webbridge3` is
+    /// `webbridge3 https`, the one browsers see).
     public func endpoint(for service: String, host: String, port: Int, serverName: String? = nil) -> EndpointTarget {
-        EndpointTarget(host: host, port: port, serverName: serverName,
-                       configuredFingerprint: configuredCertificates[service]?.sha256Fingerprint,
-                       configuredSource: serviceFiles.first { $0.service == service && $0.isServiceCertificate }.map { "\(node):\($0.file)" },
-                       node: node, service: service)
+        let name = configuredCertificates[service] != nil ? service
+            : serviceFiles.first { $0.isServiceCertificate && $0.service.hasPrefix(service + " ") }?.service ?? service
+        return EndpointTarget(host: host, port: port, serverName: serverName,
+                              configuredFingerprint: configuredCertificates[name]?.sha256Fingerprint,
+                              configuredSource: serviceFiles.first { $0.service == name && $0.isServiceCertificate }.map { "\(node):\($0.file)" },
+                              node: node, service: name)
     }
 }
