@@ -39,6 +39,9 @@ public struct FileChecks: Sendable, Equatable {
         self.checks = checks
     }
 
+    /// The file as the admin names it: `webadmin.crt`, or `cms2:webadmin.crt` on a node.
+    public var label: String { node.map { "\($0):\(file)" } ?? file }
+
     /// True when every check passed.
     public var passed: Bool { checks.allSatisfy(\.passed) }
 }
