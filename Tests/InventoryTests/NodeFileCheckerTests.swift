@@ -7,9 +7,11 @@ import Testing
 @testable import Inventory
 
 /// A transport that records what goes through it and, at each `get`, what the private
-/// folder holds and its mode: the proof that no key is fetched.
+/// folder holds and its mode: the proof that no key is fetched. A copy of each file
+/// fetched is kept in `kept`, for openssl to judge after the checker deleted its own.
 final class RecordingTransport: Transport, @unchecked Sendable {
     let inner: any Transport
+    let kept = TestSupport.temporaryDirectory("fetched")
     private let lock = NSLock()
     private var _commands: [String] = []
     private var _gets: [String] = []
@@ -40,7 +42,10 @@ final class RecordingTransport: Transport, @unchecked Sendable {
             _folders.append((folder, mode, files))
         }
         try await inner.get(remoteName: remoteName, localPath: localPath, timeout: timeout)
+        TestSupport.write(TestSupport.read(localPath), to: kept + "/" + remoteName)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: kept) }
 }
 
 /// A lab whose cms2 holds a CA made by its own `pki selfsigned`, callbridge's pair signed
@@ -111,8 +116,10 @@ struct NodeFileCheckerTests {
             #expect(!folder.files.contains { $0.hasSuffix(".key") })
             #expect(!FileManager.default.fileExists(atPath: folder.path), "the temporary folder is removed")
         }
-        // The judge agrees on the chain of the file as it is on the node.
-        #expect(TestSupport.openssl(["verify", "-CAfile", lab.path("ca-bundle.crt"), lab.path("callbridge.crt")]).status == 0)
+        // The judge agrees on the chain of the files as they were fetched.
+        #expect(TestSupport.read(recorder.kept + "/callbridge.crt") == TestSupport.read(lab.path("callbridge.crt")))
+        let judge = TestSupport.openssl(["verify", "-CAfile", recorder.kept + "/ca-bundle.crt", recorder.kept + "/callbridge.crt"])
+        #expect(judge.status == 0, "\(judge.output)")
     }
 
     @Test func aKeyIsMatchedOnTheNodeAndNeverFetched() async throws {
@@ -152,7 +159,7 @@ struct NodeFileCheckerTests {
 
     @Test func aStrangerOrAWrongBundleFailsVerifyAsOpensslDoes() async throws {
         let lab = try NodeFilesLab()
-        let (target, _) = try lab.target()
+        let (target, recorder) = try lab.target()
         let listing = try await NodeFileChecker.list(target)
 
         let stranger = await NodeFileChecker.check("stranger.crt", on: target, listing: listing)
@@ -160,12 +167,12 @@ struct NodeFileCheckerTests {
         #expect(!verify.passed && !verify.summary.isEmpty)
         #expect(!verify.summary.contains(NSTemporaryDirectory()) && !verify.detail.contains("cmscerts-"), "the node's names, not the temporary folder's")
         #expect(stranger.checks.first { $0.name == "match" }?.summary == "no stranger.key on cms2 to match")
-        #expect(TestSupport.openssl(["verify", "-CAfile", lab.path("ca-bundle.crt"), lab.path("stranger.crt")]).status != 0, "openssl agrees")
+        #expect(TestSupport.openssl(["verify", "-CAfile", recorder.kept + "/ca-bundle.crt", recorder.kept + "/stranger.crt"]).status != 0, "openssl agrees")
 
         // callbridge's certificate against a bundle picked by hand (the stranger): fails, as openssl says.
         let picked = await NodeFileChecker.check("callbridge.crt", on: target, listing: listing, bundle: "stranger.crt")
         #expect(picked.checks.first { $0.name == "verify" }?.passed == false)
-        #expect(TestSupport.openssl(["verify", "-CAfile", lab.path("stranger.crt"), lab.path("callbridge.crt")]).status != 0, "openssl agrees")
+        #expect(TestSupport.openssl(["verify", "-CAfile", recorder.kept + "/stranger.crt", recorder.kept + "/callbridge.crt"]).status != 0, "openssl agrees")
     }
 
     @Test(.timeLimit(.minutes(1))) func anUnreachableNodeAndAMissingFileAreRowsSayingWhat() async throws {

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 @testable import Wizard
 
-@Suite("Step 4: inspect, match and verify the workspace's files")
+@Suite("Step 4: inspect, match and verify the files here or on the nodes")
 struct VerifyTests {
     /// Selects `name` in the file list and checks it.
     func check(_ f: WizardFixture, _ name: String) async {
