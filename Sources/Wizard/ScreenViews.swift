@@ -283,9 +283,10 @@ enum HelpText {
                 """ + common
         case .verify:
             return """
-                Step 4 lists the certificates, keys and CSRs of the workspace folder. Enter checks the one selected:
+                Step 4 lists the certificates, keys and CSRs of the workspace folder ("here") or of a node: ←/→ (or Tab) choose whose; a node's are listed with its pki list, over SSH or the lab. Enter checks the one selected:
                 inspect shows every field (subject, SANs, validity and days left, key, usages, fingerprint); match says whether the key of the same basename (webadmin.key for webadmin.crt) belongs to it; verify builds the chain of a certificate to a root of the CA bundle, link by link, with each failure in plain words.
-                b makes the selected file the CA bundle (ca-bundle.crt is picked when there is one). PgUp/PgDn scroll the result. r reads the folder again. Nothing is written.
+                On a node, certificates and bundles are copied to a private temporary folder, checked the same way and deleted; a private key never leaves the node: the node's own pki match pairs it with <basename>.crt, and its output is shown.
+                b makes the selected file the CA bundle (here, ca-bundle.crt is picked when there is one; on a node, the bundle its services use). PgUp/PgDn scroll the result. r reads the files again. Nothing is written.
 
                 """ + common
         case .dashboard:

@@ -226,5 +226,9 @@ extension WizardState {
     mutating func workspaceChanged() {
         planView = nil
         if let a = apply, !a.canResume { apply = nil }
+        // Step 4's sources are the estate's nodes: start again from the files here.
+        var fresh = VerifyState()
+        fresh.generation = verify.generation + 1
+        verify = fresh
     }
 }

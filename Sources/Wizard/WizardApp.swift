@@ -28,9 +28,11 @@ public struct WizardApp: Program {
         case .verifyFilesListed(let result):
             verifyFilesListed(result, &s)
             return []
-        case .verified(let result):
-            s.verify.result = result
-            s.verify.scroll = 0
+        case .verifyNodeListed(let generation, let result):
+            verifyNodeListed(generation, result, &s)
+            return []
+        case .verified(let generation, let result):
+            verified(generation, result, &s)
             return []
         case .dashboardLoaded(let generation, let rows, let at):
             dashboardLoaded(generation, rows, at, &s)

@@ -85,8 +85,10 @@ public enum WizardMessage: Sendable {
     case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date)
     /// Step 4: the workspace's files.
     case verifyFilesListed(Result<[BrowsedFile], WizardFailure>)
-    /// Step 4: the checks of one file.
-    case verified(VerifyResult)
+    /// Step 4: a node's files, read for source switch number `generation`.
+    case verifyNodeListed(generation: Int, Result<NodeFileListing, WizardFailure>)
+    /// Step 4: the checks of one file, asked for source switch number `generation`.
+    case verified(generation: Int, VerifyResult)
     /// A deployment file checked and ready for review (or why not), with what it will be.
     case deploymentPrepared(origin: Screen, Result<PreparedOperation, WizardFailure>, SavedDeployment?)
     /// The deployment file typed at F3, read (or why it could not be).

@@ -108,7 +108,7 @@ extension WizardApp {
         case .dashboard:
             return DashboardView.bindings(s.dashboard)
         case .verify:
-            return VerifyView.bindings(s.verify)
+            return VerifyView.bindings(s)
         case .troubleshoot:
             return TroubleshootView.bindings
         case .step2: return PlanViews.step2Bindings
@@ -208,7 +208,7 @@ extension WizardApp {
         case .step2, .step3: return "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
         case .deployment: return "Checked as you type by the file's rules; nothing is written before review."
         case .troubleshoot: return "The article's troubleshooting flows, as plans: reviewed before anything runs."
-        case .verify: return "The same checks as the MMP's pki inspect, match and verify. Nothing is written."
+        case .verify: return VerifyView.footnote(s.verify)
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
         case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
         }
@@ -245,7 +245,7 @@ enum HomeView {
             MenuItem("Step 1   CSR builder: a key and CSR, pki csr syntax", detail: step1),
             MenuItem("Step 2   CSRs per service", detail: s.context.apply == nil ? "needs a valid deployment" : "the plan's CSRs", enabled: s.context.apply != nil),
             MenuItem("Step 3   Database cluster and built-in CA", detail: s.context.apply == nil ? "needs a valid deployment" : "the sequence", enabled: s.context.apply != nil),
-            MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.checks.allSatisfy(\.passed) ? "\(r.file) passed" : "\(r.file) failed" } ?? "ready"),
+            MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.passed ? "\(r.label) passed" : "\(r.label) failed" } ?? "ready"),
             MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
                      enabled: s.context.apply != nil),
             MenuItem("Fix      troubleshooting: expired or renewing certificates", detail: s.context.apply == nil ? "needs a valid deployment" : "3 flows",
