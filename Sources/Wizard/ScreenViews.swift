@@ -263,7 +263,7 @@ enum HelpText {
                 Steps 2 and 3 read the plan of a fresh deployment, the same value Step 5 reviews and runs: nothing is made on these screens.
                 Step 2 lists every CSR the deployment's certificate strategy gives (per service, one SAN certificate, or a wildcard): where it is made (on a node by pki csr, or here when keys: local), the basename, CN and SANs, the exact command and the services that will use it. ↑/↓ select.
                 Step 3 lists the database cluster's steps in the plan's order, node by node: the built-in CA, dbserver and dbclient, the copies, and the cluster made again. ↑/↓ scroll.
-                To change names or SANs, edit the deployment file (strategy, subject defaults) and open the wizard again. 5 opens Step 5 with the plan.
+                Enter on a Step 2 row edits that certificate: its basename, CN and SANs (comma separated), and where keys are made (on the node by pki csr, or here: for every certificate). Each problem shows at its row by the deployment file's rules; the line under them is the pki csr the plan will type. F10 saves the edit in the deployment file through a review (a service's certificates: entry; for one shared certificate certificate_name, cluster_fqdn and sans); F5 goes back to what the strategy gives; Esc drops the edit. ✎ marks an edited certificate. 5 opens Step 5 with the plan.
 
                 """ + common
         case .deployment:

@@ -146,9 +146,15 @@ extension WizardApp {
             form.submitError = general
             return []
         }
-        let deployment = checked.deployment
-        let path = form.path, isLab = form.isLab, existed = form.base != nil || form.loadProblem != nil, base = form.base
-        return [.perform {
+        return [Self.prepareDeploymentSave(checked.deployment, base: form.base, path: form.path, isLab: form.isLab,
+                                           existed: form.base != nil || form.loadProblem != nil, origin: .deployment)]
+    }
+
+    /// The review of writing `deployment` to `path` (over `base`, the value there now):
+    /// checked by reading it back, what changes listed line by line, the old file kept.
+    static func prepareDeploymentSave(_ deployment: Deployment, base: Deployment?, path: String, isLab: Bool, existed: Bool,
+                                      origin: Screen) -> Command<WizardMessage> {
+        .perform {
             do {
                 let text = try DeploymentFile.text(for: deployment, header: isLab
                     ? "The deployment file of the built-in lab, written by the cmscerts wizard.\n`lab:` sends every command to the simulated nodes instead of SSH."
@@ -175,11 +181,11 @@ extension WizardApp {
                     text, to: (path as NSString).lastPathComponent,
                     what: "deployment file, \(deployment.nodes.count) node\(deployment.nodes.count == 1 ? "" : "s")",
                     command: "(none: this writes the file; nothing runs on the nodes)", notes: notes, replace: true)
-                return .deploymentPrepared(origin: .deployment, .success(operation), SavedDeployment(path: path, text: text))
+                return .deploymentPrepared(origin: origin, .success(operation), SavedDeployment(path: path, text: text))
             } catch {
-                return .deploymentPrepared(origin: .deployment, .failure(WizardFailure(error)), nil)
+                return .deploymentPrepared(origin: origin, .failure(WizardFailure(error)), nil)
             }
-        }]
+        }
     }
 
     /// A file opened with F3: the wizard works on it from now on (a file that cannot be

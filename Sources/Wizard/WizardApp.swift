@@ -51,7 +51,7 @@ public struct WizardApp: Program {
                 s.review = review
                 s.screen = .review
             case .failure(let failure):
-                s.deploymentForm?.submitError = failure.message
+                if origin == .step2 { s.planView?.editor?.submitError = failure.message } else { s.deploymentForm?.submitError = failure.message }
             }
             return []
         case .tick:
@@ -414,6 +414,11 @@ public struct WizardApp: Program {
             case .enter, .esc:
                 s.review = nil
                 s.screen = .home
+                // A deployment written: back where it was edited, on the new file's plan.
+                if review.saving != nil {
+                    if review.origin == .step2 { return openPlanView(.step2, &s) }
+                    s.screen = review.origin
+                }
             case .char("q"): return requestQuit(&s)
             case .char("?"): s.help = HelpState()
             default: break

@@ -111,7 +111,7 @@ extension WizardApp {
             return VerifyView.bindings(s)
         case .troubleshoot:
             return TroubleshootView.bindings
-        case .step2: return PlanViews.step2Bindings
+        case .step2: return s.planView?.editor == nil ? PlanViews.step2Bindings : PlanViews.editorBindings
         case .step3: return PlanViews.step3Bindings
         case .deployment: return DeploymentFormView.bindings(s) + [f1]
         case .review:
