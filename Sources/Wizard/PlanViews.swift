@@ -167,18 +167,40 @@ enum PlanViews {
             renderFailure(st, theme: theme, area: area, buffer: &b)
             return
         }
-        var t = TextLines(width: area.width, theme: theme)
+        // One lane per node of the cluster (and this machine when the plan works here):
+        // each step is a mark in its node's lane, so the order across nodes reads down.
         let steps = plan.steps.filter { $0.articleStep == 3 }
-        let nodes = plan.nodes.map(\.name)
+        let members = st.deployment.nodes.filter { $0.database != .none }
+        var lanes = members.map(\.name)
+        if steps.contains(where: { $0.node == nil }) { lanes.append("here") }
+        for step in steps { if let n = step.node, !lanes.contains(n) { lanes.insert(n, at: lanes.count - (lanes.last == "here" ? 1 : 0)) } }
+        let laneWidth = max(4, (lanes.map { CharacterWidth.of($0) }.max() ?? 4) + 1)
+        var t = TextLines(width: area.width, theme: theme)
         t.add("Database cluster and built-in CA: \(steps.count) steps in the plan's order", .title)
-        var last: String?
+        let roles = members.map { n in
+            n.name + " " + n.database.rawValue + (n.database == .primary ? " (the built-in CA)" : "")
+        }
+        t.add(roles.joined(separator: " · "), .muted)
+        t.add(spans: [Span(lanes.map { $0.padded(toWidth: laneWidth) }.joined() + " #    command", style: theme[.header])])
+        let pad = lanes.count * laneWidth + 6
         for (i, step) in steps.enumerated() {
             let node = step.node ?? "here"
-            if node != last {
-                t.add(spans: [Span("\(node)\(nodes.contains(node) ? "" : " (this machine)")", style: theme[.header])])
-                last = node
+            let marks = lanes.map { ($0 == node ? "●" : "│").padded(toWidth: laneWidth) }.joined()
+            var line = TextLines(width: area.width, theme: theme)
+            line.add(step.command, .normal, indent: pad, prefix: String(repeating: " ", count: pad))
+            for (r, row) in line.rows.enumerated() {
+                let lead = r == 0 ? marks + String(i + 1).padded(toWidth: 5) + " " : lanes.map { _ in "│".padded(toWidth: laneWidth) }.joined() + "      "
+                var spans = [Span(lead, style: theme[.muted])]
+                if r == 0, let k = lanes.firstIndex(of: node) {
+                    // The mark in the node's lane stands out.
+                    let before = lanes[..<k].map { _ in "│".padded(toWidth: laneWidth) }.joined()
+                    let after = lanes[(k + 1)...].map { _ in "│".padded(toWidth: laneWidth) }.joined()
+                    spans = [Span(before, style: theme[.muted]), Span("●".padded(toWidth: laneWidth), style: theme[.ok]),
+                             Span(after + String(i + 1).padded(toWidth: 5) + " ", style: theme[.muted])]
+                }
+                let text = row.map(\.text).joined().dropFirst(pad)
+                t.add(spans: spans + [Span(String(text), style: theme[.normal])])
             }
-            t.add(step.command, .normal, indent: 7, prefix: " " + String(i + 1).padded(toWidth: 4) + "  ")
         }
         t.render(area: area, buffer: &b, scroll: st.scroll)
     }
