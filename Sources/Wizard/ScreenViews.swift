@@ -216,7 +216,7 @@ enum ReviewView {
             for backup in result.backups { t.add(backup, .warning, indent: 4, prefix: "  backup kept: ") }
             for note in result.notes { t.add(note, .warning, indent: 6, prefix: "Note: ") }
             t.blank()
-            t.add("Enter goes home.", .focused)
+            t.add(r.saving == nil ? "Enter goes home." : "Enter goes back, on the file written.", .focused)
         case .failed(let message):
             // The wizard never replaces a key: the command line's way round is no way on here.
             let shown = message.replacingOccurrences(of: ", or pass --replace to keep the old key as a backup", with: "")

@@ -120,7 +120,7 @@ extension WizardApp {
                 return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "write"), KeyBinding([.esc, .char("n")], label: "Esc", help: "back, write nothing"),
                         KeyBinding([.up, .down], label: "↑↓", help: "scroll"), .help, .quit]
             case .running?: return []
-            case .done?: return [KeyBinding([.enter, .esc], label: "Enter", help: "home"), .help, .quit]
+            case .done?: return [KeyBinding([.enter, .esc], label: "Enter", help: s.review?.saving == nil ? "home" : "back"), .help, .quit]
             case .failed?: return [KeyBinding(.esc, help: "back to fix"), KeyBinding(.enter, help: "home"), .help, .quit]
             case nil: return [home]
             }

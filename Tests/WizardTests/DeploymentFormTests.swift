@@ -33,21 +33,7 @@ struct DeploymentFormTests {
         f.type(text)
     }
 
-    static let twoNodes = """
-        version: 1
-        cms_version: "3.8"
-        domain: example.com
-        nodes:
-          - name: cms1
-            fqdn: cms1.example.com
-            address: 10.0.0.11
-            services: [webadmin, callbridge]
-            database: primary
-          - name: cms2
-            fqdn: cms2.example.com
-            address: 10.0.0.12
-            services: [callbridge]
-        """
+    static let twoNodes = WizardFixture.twoNodes()
 
     @Test func theLabsFileIsEditedTheLabsNodesStayAndTheReviewShowsWhatChanges() async throws {
         let f = try fixture()
@@ -104,6 +90,8 @@ struct DeploymentFormTests {
         #expect(again.apply?.deployment == loaded && again.notice == nil)
         // And Step 2 lists the one shared CSR.
         f.press(.enter)
+        #expect(f.state.screen == .deployment, "Enter goes back to the form, over the file written")
+        f.press(.esc)
         f.open(.step2)
         let rows = try PlanViewState.csrRows(#require(try f.state.planView?.plan.get()))
         #expect(rows.map(\.basename) == ["cms"], "one SAN certificate for the cluster")
@@ -193,6 +181,8 @@ struct DeploymentFormTests {
         #expect(opened == path && estate.nodes.count == 2)
         #expect(f.state.context.apply?.deployment == loaded)
         f.press(.enter)
+        #expect(f.state.screen == .deployment, "Enter goes back to the form, over the file written")
+        f.press(.esc)
         #expect(f.screenText.contains("Deployment deployment.yaml: CMS 3.8, 2 nodes"))
     }
 
@@ -295,32 +285,16 @@ struct DeploymentFormTests {
         f.press(.char("y"))
         await f.settle()
         f.press(.enter)
+        #expect(f.state.screen == .deployment, "Enter goes back to the form, over the file written")
+        f.press(.esc)
         f.open(.step5)
         await f.settle()
         let plan = try #require(try f.state.apply?.plan.get())
         #expect(plan.steps.contains { $0.command.hasPrefix("pki csr cms ") }, "the shared certificate's CSR is planned")
-        f.press(.char("y"))
-        _ = await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) }
-        guard case .waiting(let files, _)? = f.state.apply?.phase else {
-            Issue.record("the run waits for the CA: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
-            return
-        }
+        let files = try #require(try await f.runSigningWhatItWaitsFor())
         #expect(Set(files) == ["ca-bundle.crt", "cms.crt"])
-        let target = try #require(f.state.context.apply)
-        try OutsideCA().place(files, in: target.workspace)
-        f.press(.char("r"))
-        _ = await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) }
-        guard case .done? = f.state.apply?.phase else {
-            Issue.record("the run finishes: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
-            return
-        }
-        await f.settle()
+        try f.expectEveryServiceRunning()
         let lab = try Lab(directory: f.folder + "/lab")
-        for node in try lab.status().nodes {
-            for service in node.services {
-                #expect(service.enabled && service.running, "\(node.node.name) \(service.service): \(service.state)")
-            }
-        }
         for node in ["cms1", "cms2", "cms3"] {
             let judge = TestSupport.openssl(["verify", "-CAfile", lab.nodeDirectory(node) + "/ca-bundle.crt", lab.nodeDirectory(node) + "/cms.crt"])
             #expect(judge.status == 0, "\(node): \(judge.output)")

@@ -59,21 +59,9 @@ struct Step2EditTests {
         // Step 5 runs it: the node ends up with the renamed key and a certificate with the new SAN.
         f.press(.char("5"))
         await f.settle()
-        f.press(.char("y"))
-        _ = await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) }
-        guard case .waiting(let files, _)? = f.state.apply?.phase else {
-            Issue.record("the run waits for the CA: \(String(describing: f.state.apply?.phase))")
-            return
-        }
+        let files = try #require(try await f.runSigningWhatItWaitsFor())
         #expect(files.contains("cms1/cms1-cb.crt"))
-        try OutsideCA().place(files, in: f.folder + "/lab")
-        f.press(.char("r"))
-        _ = await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) }
-        guard case .done? = f.state.apply?.phase else {
-            Issue.record("the run finishes: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
-            return
-        }
-        await f.settle()
+        try f.expectEveryServiceRunning()
         let lab = try Lab(directory: f.folder + "/lab")
         let cert = lab.nodeDirectory("cms1") + "/cms1-cb.crt"
         let judge = TestSupport.openssl(["verify", "-CAfile", lab.nodeDirectory("cms1") + "/ca-bundle.crt", cert])
@@ -131,22 +119,7 @@ struct Step2EditTests {
     }
 
     @Test func theSharedCertificatesNamesAreTheFilesTopLevelKeys() async throws {
-        let text = """
-            version: 1
-            cms_version: "3.8"
-            domain: example.com
-            strategy: sanCertificate
-            nodes:
-              - name: cms1
-                fqdn: cms1.example.com
-                address: 10.0.0.11
-                services: [webadmin, callbridge]
-                database: primary
-              - name: cms2
-                fqdn: cms2.example.com
-                address: 10.0.0.12
-                services: [callbridge]
-            """
+        let text = WizardFixture.twoNodes(strategy: "sanCertificate")
         let f = try WizardFixture(context: { folder in
             TestSupport.write(text, to: folder + "/deployment.yaml")
             return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
