@@ -36,7 +36,7 @@ let package = Package(
         // Times the executor on simulated clusters of 3 to 20 nodes (swift run apply-bench).
         .executableTarget(name: "apply-bench", dependencies: ["Orchestration", "Deployment", "Lab", "PKI"]),
         // Gathers certificates for the expiry dashboard: files, nodes, TLS endpoints.
-        .target(name: "Inventory", dependencies: ["PKI", "Orchestration"]),
+        .target(name: "Inventory", dependencies: ["PKI", "Orchestration", "Deployment"]),
         // ncursesw (libncursesw5-dev): the only module that sees it is NcursesBackend.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         // A pure terminal UI toolkit: Buffer, widgets, themes, the program loop. No ncurses.
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration", "TestSupport", "Deployment", "Lab", "PKI", "cms-lab-node", "cmscerts"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", "TestSupport", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "TestSupport", "cms-lab-node"]),
-        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "TestSupport"]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "Deployment", "Lab", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),

@@ -12,10 +12,23 @@ public struct PlanViewState: Sendable {
     public var table = TableState()
     /// Rows scrolled past (Step 3; Step 2's command panel).
     public var scroll = 0
+    /// Step 2's editor of one certificate, while open.
+    public var editor: CertificateEditor?
+    /// The deployment the plan was made from.
+    public var deployment: Deployment
+    /// The certificates as the planner asks for them (for the edited mark and the editor).
+    public var requests: [PlannedCertificate]
 
     /// The fresh plan for `target`.
     public init(target: ApplyTarget) {
+        deployment = target.deployment
         do { plan = .success(try Planner.plan(target.deployment, flow: .fresh)) } catch { plan = .failure(WizardFailure("\(error)")) }
+        requests = (try? Planner.certificateRequests(target.deployment)) ?? []
+    }
+
+    /// The planner's request behind a row of Step 2.
+    func request(for row: CSRRow) -> PlannedCertificate? {
+        requests.first { $0.basename == row.basename && ($0.madeOn ?? "here") == row.made }
     }
 
     /// One CSR of Step 2.
@@ -60,13 +73,19 @@ enum PlanViews {
     static let step2Columns = [TableColumn("Made on", width: .length(8)), TableColumn("Basename", width: .length(16)),
                                TableColumn("CN", width: .fill(2)), TableColumn("SANs", width: .fill(3))]
 
-    static func step2Cells(_ rows: [PlanViewState.CSRRow]) -> [[String]] {
-        rows.map { [$0.made, $0.basename, $0.commonName, $0.sans.isEmpty ? "-" : $0.sans] }
+    /// The table's cells; a certificate whose names were edited by hand is marked ✎.
+    static func step2Cells(_ rows: [PlanViewState.CSRRow], _ st: PlanViewState? = nil) -> [[String]] {
+        rows.map { row in
+            let edited = st?.request(for: row)?.overridden == true
+            return [row.made, row.basename + (edited ? " ✎" : ""), row.commonName, row.sans.isEmpty ? "-" : row.sans]
+        }
     }
 
     static func tableHeight(_ size: Size) -> Int { max(1, size.height - 3 - 1 - 6 - 1) }
 
-    static let step2Bindings: [KeyBinding] = [.move, KeyBinding(.char("5"), help: "plan and run (Step 5)"), KeyBinding(.esc, help: "home"), .help, .quit]
+    static let step2Bindings: [KeyBinding] = [.move, KeyBinding(.enter, help: "edit names"), KeyBinding(.char("5"), help: "plan and run (Step 5)"), KeyBinding(.esc, help: "home"), .help, .quit]
+    static let editorBindings: [KeyBinding] = [KeyBinding([.tab, .backTab, .up, .down], label: "Tab", help: "next"), KeyBinding(.f(10), help: "save (review)"),
+                                               KeyBinding(.f(5), help: "strategy's names"), KeyBinding(.esc, help: "cancel")]
     static let step3Bindings: [KeyBinding] = [KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll"), KeyBinding(.char("5"), help: "plan and run (Step 5)"), KeyBinding(.esc, help: "home"), .help, .quit]
 
     static func renderStep2(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
@@ -77,12 +96,16 @@ enum PlanViews {
             return
         }
         let rows = PlanViewState.csrRows(plan)
-        let parts = Layout.vertical([.length(1), .fill(1), .length(6)]).split(area)
+        let parts = Layout.vertical([.length(1), .fill(1), .length(st.editor == nil ? 6 : 9)]).split(area)
         b.write("\(rows.count) CSRs from the deployment's certificate strategy, as the plan makes them".truncated(toWidth: parts[0].width),
                 x: parts[0].x, y: parts[0].y, style: theme[.title], clip: parts[0])
-        let cells = step2Cells(rows)
+        let cells = step2Cells(rows, st)
         Table(columns: step2Columns, rows: cells, state: st.table, emptyText: st.table.filter.isEmpty ? "No CSR in the plan" : "No CSR matches /\(st.table.filter)")
             .render(area: parts[1], buffer: &b, theme: theme)
+        if let editor = st.editor {
+            renderEditor(editor, theme: theme, area: parts[2], buffer: &b)
+            return
+        }
         var detail = TextLines(width: parts[2].width, theme: theme)
         if let index = st.table.selectedRow(in: cells) {
             let row = rows[index]
@@ -92,6 +115,51 @@ enum PlanViews {
         detail.render(area: parts[2], buffer: &b)
     }
 
+    /// The editor: the three names and where keys are made, each problem beside its row,
+    /// and the `pki csr` line the plan will type with the edit.
+    static func renderEditor(_ e: CertificateEditor, theme: Theme, area: Rect, buffer b: inout Buffer) {
+        guard area.height > 0 else { return }
+        let who = e.isShared ? "the certificate every node shares (\(e.base.strategy.rawValue))" : "\(e.request.services.map(\.rawValue).joined(separator: ", ")) on \(e.request.makerNode)"
+        b.write(("Edit " + who + ": saved in the deployment file").truncated(toWidth: area.width), x: area.x, y: area.y, style: theme[.header], clip: area)
+        let problems = e.problems
+        let labelW = 12, inputW = min(40, max(10, area.width - labelW - 24))
+        for (i, label) in CertificateEditor.labels.enumerated() {
+            let y = area.y + 1 + i
+            guard y < area.bottom else { break }
+            let focused = e.focus == i
+            b.write("  " + label, x: area.x, y: y, style: focused ? theme[.focused] : theme[.normal], clip: area)
+            let x = area.x + labelW
+            var errorX = x + inputW + 1
+            if i == CertificateEditor.keysRow {
+                let text = "◀ " + (e.keys == .node ? "on the node (pki csr)" : "here (cmscerts)") + " ▶ every certificate"
+                b.write(text, x: x, y: y, style: focused ? theme[.inputFocused] : theme[.input], clip: area)
+                errorX = x + CharacterWidth.of(text) + 1
+            } else if e.isLocked(i) {
+                b.write(e.fields[i].text + "  (the wildcard of the domain)", x: x, y: y, style: theme[.muted], clip: area)
+            } else {
+                TextField(state: e.fields[i], focused: focused).render(area: Rect(x: x, y: y, width: inputW, height: 1).intersection(area), buffer: &b, theme: theme)
+            }
+            if let error = problems.rows[i], e.showAllErrors || (i < e.fields.count && e.fields[i].touched) {
+                let cell = Rect(x: errorX, y: y, width: max(0, area.right - errorX), height: 1).intersection(area)
+                b.write(("✗ " + error).truncated(toWidth: cell.width), x: cell.x, y: y, style: theme[.error], clip: cell)
+            }
+        }
+        var foot = TextLines(width: area.width, theme: theme)
+        var said = false
+        if let error = problems.rows[e.focus], e.showAllErrors || (e.focus < e.fields.count && e.fields[e.focus].touched) {
+            foot.add(CertificateEditor.labels[e.focus] + ": " + error, .error)
+            said = true
+        }
+        if let error = e.submitError {
+            foot.add("✗ " + error, .error)
+        } else if !said, let general = problems.general.first {
+            foot.add("✗ " + general, .error)
+        } else if !said, let line = e.previewLine {
+            foot.add(line, .ok, indent: 4)
+        }
+        foot.render(area: Rect(x: area.x, y: area.y + 5, width: area.width, height: max(0, area.height - 5)), buffer: &b)
+    }
+
     static func renderStep3(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         guard let st = s.planView else { return }
@@ -99,18 +167,40 @@ enum PlanViews {
             renderFailure(st, theme: theme, area: area, buffer: &b)
             return
         }
-        var t = TextLines(width: area.width, theme: theme)
+        // One lane per node of the cluster (and this machine when the plan works here):
+        // each step is a mark in its node's lane, so the order across nodes reads down.
         let steps = plan.steps.filter { $0.articleStep == 3 }
-        let nodes = plan.nodes.map(\.name)
+        let members = st.deployment.nodes.filter { $0.database != .none }
+        var lanes = members.map(\.name)
+        if steps.contains(where: { $0.node == nil }) { lanes.append("here") }
+        for step in steps { if let n = step.node, !lanes.contains(n) { lanes.insert(n, at: lanes.count - (lanes.last == "here" ? 1 : 0)) } }
+        let laneWidth = max(4, (lanes.map { CharacterWidth.of($0) }.max() ?? 4) + 1)
+        var t = TextLines(width: area.width, theme: theme)
         t.add("Database cluster and built-in CA: \(steps.count) steps in the plan's order", .title)
-        var last: String?
+        let roles = members.map { n in
+            n.name + " " + n.database.rawValue + (n.database == .primary ? " (the built-in CA)" : "")
+        }
+        t.add(roles.joined(separator: " · "), .muted)
+        t.add(spans: [Span(lanes.map { $0.padded(toWidth: laneWidth) }.joined() + " #    command", style: theme[.header])])
+        let pad = lanes.count * laneWidth + 6
         for (i, step) in steps.enumerated() {
             let node = step.node ?? "here"
-            if node != last {
-                t.add(spans: [Span("\(node)\(nodes.contains(node) ? "" : " (this machine)")", style: theme[.header])])
-                last = node
+            let marks = lanes.map { ($0 == node ? "●" : "│").padded(toWidth: laneWidth) }.joined()
+            var line = TextLines(width: area.width, theme: theme)
+            line.add(step.command, .normal, indent: pad, prefix: String(repeating: " ", count: pad))
+            for (r, row) in line.rows.enumerated() {
+                let lead = r == 0 ? marks + String(i + 1).padded(toWidth: 5) + " " : lanes.map { _ in "│".padded(toWidth: laneWidth) }.joined() + "      "
+                var spans = [Span(lead, style: theme[.muted])]
+                if r == 0, let k = lanes.firstIndex(of: node) {
+                    // The mark in the node's lane stands out.
+                    let before = lanes[..<k].map { _ in "│".padded(toWidth: laneWidth) }.joined()
+                    let after = lanes[(k + 1)...].map { _ in "│".padded(toWidth: laneWidth) }.joined()
+                    spans = [Span(before, style: theme[.muted]), Span("●".padded(toWidth: laneWidth), style: theme[.ok]),
+                             Span(after + String(i + 1).padded(toWidth: 5) + " ", style: theme[.muted])]
+                }
+                let text = row.map(\.text).joined().dropFirst(pad)
+                t.add(spans: spans + [Span(String(text), style: theme[.normal])])
             }
-            t.add(step.command, .normal, indent: 7, prefix: " " + String(i + 1).padded(toWidth: 4) + "  ")
         }
         t.render(area: area, buffer: &b, scroll: st.scroll)
     }

@@ -27,6 +27,8 @@ public struct ReviewState: Sendable {
     public var scroll = 0
     /// The spinner while it runs.
     public var spinner = SpinnerState()
+    /// The deployment file this review writes, for the wizard to work on once written.
+    public var saving: SavedDeployment?
 
     /// A review of `operation`, waiting for confirmation.
     public init(origin: Screen, title: String, operation: PreparedOperation) {

@@ -216,7 +216,7 @@ enum ReviewView {
             for backup in result.backups { t.add(backup, .warning, indent: 4, prefix: "  backup kept: ") }
             for note in result.notes { t.add(note, .warning, indent: 6, prefix: "Note: ") }
             t.blank()
-            t.add("Enter goes home.", .focused)
+            t.add(r.saving == nil ? "Enter goes home." : "Enter goes back, on the file written.", .focused)
         case .failed(let message):
             // The wizard never replaces a key: the command line's way round is no way on here.
             let shown = message.replacingOccurrences(of: ", or pass --replace to keep the old key as a backup", with: "")
@@ -263,7 +263,16 @@ enum HelpText {
                 Steps 2 and 3 read the plan of a fresh deployment, the same value Step 5 reviews and runs: nothing is made on these screens.
                 Step 2 lists every CSR the deployment's certificate strategy gives (per service, one SAN certificate, or a wildcard): where it is made (on a node by pki csr, or here when keys: local), the basename, CN and SANs, the exact command and the services that will use it. ↑/↓ select.
                 Step 3 lists the database cluster's steps in the plan's order, node by node: the built-in CA, dbserver and dbclient, the copies, and the cluster made again. ↑/↓ scroll.
-                To change names or SANs, edit the deployment file (strategy, subject defaults) and open the wizard again. 5 opens Step 5 with the plan.
+                Enter on a Step 2 row edits that certificate: its basename, CN and SANs (comma separated), and where keys are made (on the node by pki csr, or here: for every certificate). Each problem shows at its row by the deployment file's rules; the line under them is the pki csr the plan will type. F10 saves the edit in the deployment file through a review (a service's certificates: entry; for one shared certificate certificate_name, cluster_fqdn and sans); F5 goes back to what the strategy gives; Esc drops the edit. ✎ marks an edited certificate. 5 opens Step 5 with the plan.
+
+                """ + common
+        case .deployment:
+            return """
+                The deployment file Steps 2, 3 and 5 plan from: the CMS release, the domain, how certificates are cut, where keys are made, the subject of every CSR, and each node with its FQDN, address, SSH target, services and database role.
+                ↑/↓ or Tab move between fields; type to edit; ←/→ or Space change a choice; on Services ←/→ move and Space ticks. Enter on "+ Add a node" adds one; F8 removes the node you are on.
+                Every field is checked as you type by the rules the file loader applies (one primary, 1, 3 or 5 database nodes, webbridge3 on 3.x, ...); the reason shows beside the field and in full under the form.
+                F10 checks everything and shows the file to be written on a review screen; y writes it (the old file kept as .previous) and the wizard works on it at once.
+                F2 starts a new file in the folder cmscerts was started in; F3 opens another file; F5 drops the changes. On the built-in lab the release and nodes are the lab's and cannot be changed here.
 
                 """ + common
         case .troubleshoot:
@@ -274,9 +283,10 @@ enum HelpText {
                 """ + common
         case .verify:
             return """
-                Step 4 lists the certificates, keys and CSRs of the workspace folder. Enter checks the one selected:
+                Step 4 lists the certificates, keys and CSRs of the workspace folder ("here") or of a node: ←/→ (or Tab) choose whose; a node's are listed with its pki list, over SSH or the lab. Enter checks the one selected:
                 inspect shows every field (subject, SANs, validity and days left, key, usages, fingerprint); match says whether the key of the same basename (webadmin.key for webadmin.crt) belongs to it; verify builds the chain of a certificate to a root of the CA bundle, link by link, with each failure in plain words.
-                b makes the selected file the CA bundle (ca-bundle.crt is picked when there is one). PgUp/PgDn scroll the result. r reads the folder again. Nothing is written.
+                On a node, certificates and bundles are copied to a private temporary folder, checked the same way and deleted; a private key never leaves the node: the node's own pki match pairs it with <basename>.crt, and its output is shown.
+                b makes the selected file the CA bundle (here, ca-bundle.crt is picked when there is one; on a node, the bundle its services use). PgUp/PgDn scroll the result. r reads the files again. Nothing is written.
 
                 """ + common
         case .dashboard:

@@ -5,46 +5,102 @@ import TerminalUI
 /// each passed (✓) or failed (✗) with the reason, then the full inspect text and chain.
 enum VerifyView {
     /// Rows of the file list at `size`.
-    static func listHeight(_ size: Size) -> Int { max(1, size.height - 3 - 1 - 2) }
+    static func listHeight(_ size: Size) -> Int { max(1, size.height - 3 - 2 - 2) }
 
     static func items(_ v: VerifyState) -> [MenuItem] {
-        (v.files ?? []).map { MenuItem($0.relativePath, detail: $0.relativePath == v.bundle ? "bundle" : "") }
+        let bundle = v.bundle(for: v.selectedFile)?.file
+        switch v.source {
+        case .here:
+            return (v.files ?? []).map { MenuItem($0.relativePath, detail: $0.relativePath == bundle ? "bundle" : "") }
+        case .node:
+            let listing = v.nodeListing
+            return v.names.map { name in
+                // The bundle in use, else the first service using the file.
+                let users = listing?.services(using: name) ?? []
+                return MenuItem(name, detail: name == bundle ? "bundle" : users.first.map { String($0.split(separator: " ")[0]) } ?? "")
+            }
+        }
     }
 
-    static func bindings(_ v: VerifyState) -> [KeyBinding] {
-        [.move, KeyBinding(.enter, help: "check"), KeyBinding(.char("b"), help: "use as CA bundle"),
-         KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "result"), KeyBinding(.char("r"), help: "reread"),
-         KeyBinding(.esc, help: "home"), .help, .quit]
+    static func bindings(_ s: WizardState) -> [KeyBinding] {
+        var keys: [KeyBinding] = [.move]
+        if s.context.apply != nil {
+            keys.append(KeyBinding([.left, .right, .tab, .backTab], label: "←→", help: "files " + (s.verify.source == .here ? "here" : "on " + s.verify.source.name)))
+        }
+        return keys + [KeyBinding(.enter, help: "check"), KeyBinding(.char("b"), help: "CA bundle"), KeyBinding(.esc, help: "home"),
+                       KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "result"), KeyBinding(.char("r"), help: "reread"), .help, .quit]
+    }
+
+    /// The line under the body: what the checks do to the source shown.
+    static func footnote(_ v: VerifyState) -> String {
+        switch v.source {
+        case .here: return "The same checks as the MMP's pki inspect, match and verify. Nothing is written."
+        case .node(let node): return "Keys never leave \(node): its own pki match pairs them. Nothing changes there."
+        }
+    }
+
+    /// The sources Step 4 offers: the workspace, then each node of the estate.
+    static func sources(_ s: WizardState) -> [VerifySource] {
+        [.here] + (s.context.apply?.deployment.nodes ?? []).map { .node($0.name) }
+    }
+
+    /// The source selector: every source, the one shown between ◀ ▶ (the same width either way).
+    static func sourceSpans(_ s: WizardState, sources: [VerifySource]) -> [Span] {
+        var spans = [Span("Files ", style: s.theme[.title])]
+        for source in sources {
+            spans.append(source == s.verify.source ? Span("◀ \(source.name) ▶", style: s.theme[.inputFocused]) : Span("  \(source.name)  ", style: s.theme[.muted]))
+        }
+        return spans
+    }
+
+    /// Where the files are and the bundle certificates are verified against.
+    static func location(_ s: WizardState) -> String {
+        let v = s.verify
+        let bundle = v.bundle(for: v.selectedFile)
+        switch v.source {
+        case .here:
+            return "Folder: \(s.context.workspaceDirectory) · CA bundle: \(bundle?.file ?? "none (b picks one)")"
+        case .node(let name):
+            let node = s.context.apply?.deployment.nodes.first { $0.name == name }
+            let way = s.context.apply?.deployment.lab != nil ? "the lab" : node.map { "ssh \($0.ssh.user)@\($0.ssh.host)" } ?? "ssh"
+            let used = bundle.map { $0.file + ($0.picked ? " (picked)" : " (in use)") } ?? "none (b picks one)"
+            return "\(node?.fqdn ?? name), by \(way) · CA bundle: \(used)"
+        }
     }
 
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         let v = s.verify
-        let parts = Layout.vertical([.length(1), .fill(1)]).split(area)
-        let head = "Folder: \(s.context.workspaceDirectory) · CA bundle: \(v.bundle ?? "none (b picks one)")"
-        b.write(head.truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.muted], clip: parts[0])
-        let cols = Layout.horizontal([.length(30), .fill(1)], spacing: 1).split(parts[1])
-        let filesBlock = Block(title: "Files", role: .focused)
+        let parts = Layout.vertical([.length(1), .length(1), .fill(1)]).split(area)
+        b.write(sourceSpans(s, sources: sources(s)), x: parts[0].x, y: parts[0].y, clip: parts[0])
+        b.write(location(s).truncated(toWidth: parts[1].width), x: parts[1].x, y: parts[1].y, style: theme[.muted], clip: parts[1])
+        let cols = Layout.horizontal([.length(30), .fill(1)], spacing: 1).split(parts[2])
+        let filesBlock = Block(title: v.source == .here ? "Files here" : "Files on " + v.source.name, role: .focused)
         filesBlock.render(area: cols[0], buffer: &b, theme: theme)
         let listArea = filesBlock.inner(cols[0])
-        if let error = v.listError {
+        let error = v.source == .here ? v.listError : v.nodeError
+        let loaded = v.source == .here ? v.files != nil : v.nodeListing != nil
+        if let error {
             var t = TextLines(width: listArea.width, theme: theme)
             t.add("✗ " + error, .error, indent: 2)
+            if v.source != .here { t.add("r tries again", .muted) }
             t.render(area: listArea, buffer: &b)
-        } else if v.files == nil {
-            b.write("Reading…", x: listArea.x, y: listArea.y, style: theme[.muted], clip: listArea)
-        } else if v.files?.isEmpty == true {
+        } else if !loaded {
+            b.write(v.source == .here ? "Reading…" : "Reading pki list…", x: listArea.x, y: listArea.y, style: theme[.muted], clip: listArea)
+        } else if v.names.isEmpty {
             var t = TextLines(width: listArea.width, theme: theme)
-            t.add("No certificate, key or CSR here yet.", .muted)
+            t.add(v.source == .here ? "No certificate, key or CSR here yet." : "No certificate, key or CSR on \(v.source.name).", .muted)
             t.render(area: listArea, buffer: &b)
         } else {
             Menu(items: items(v), state: v.list).render(area: listArea, buffer: &b, theme: theme)
         }
-        let resultBlock = Block(title: v.result.map { "Checks of " + $0.file } ?? "Checks", role: .border)
+        let resultBlock = Block(title: v.result.map { "Checks of " + $0.label } ?? "Checks", role: .border)
         resultBlock.render(area: cols[1], buffer: &b, theme: theme)
         let inner = resultBlock.inner(cols[1])
         var t = TextLines(width: inner.width, theme: theme)
-        if let result = v.result {
+        if let file = v.checking {
+            t.add(v.source == .here ? "Checking \(file)…" : "Checking \(file) on \(v.source.name)…", .muted)
+        } else if let result = v.result {
             for check in result.checks {
                 t.add(check.summary, check.passed ? .ok : .error, indent: 11, prefix: (check.passed ? "✓ " : "✗ ") + check.name.padded(toWidth: 9))
             }
@@ -68,7 +124,11 @@ enum VerifyView {
             t.add("inspect: subject, SANs, validity, key, usages, fingerprint;", .muted, indent: 2, prefix: "  ")
             t.add("match: the key of the same basename belongs to it;", .muted, indent: 2, prefix: "  ")
             t.add("verify: a certificate chains to a root of the CA bundle.", .muted, indent: 2, prefix: "  ")
-            t.add("Nothing is written.", .muted)
+            if v.source == .here {
+                t.add("Nothing is written.", .muted)
+            } else {
+                t.add("Certificates and bundles are fetched to a private temporary folder, removed after; a key never leaves the node: pki match runs there.", .muted)
+            }
         }
         t.render(area: inner, buffer: &b, scroll: v.scroll)
     }

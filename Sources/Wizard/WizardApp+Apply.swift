@@ -46,9 +46,19 @@ extension WizardApp {
 
     func planViewKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
         guard var st = s.planView else { s.screen = .home; return [] }
+        if s.screen == .step2, st.editor != nil {
+            let commands = certificateEditorKey(key, &st, &s)
+            if s.planView != nil { s.planView = st }
+            return commands
+        }
         if s.screen == .step2, case .success(let plan) = st.plan {
             let count = PlanViewState.csrRows(plan).count
             if st.table.handle(key, count: count, height: PlanViews.tableHeight(s.size)) {
+                s.planView = st
+                return []
+            }
+            if key == .enter {
+                openCertificateEditor(&st, s)
                 s.planView = st
                 return []
             }

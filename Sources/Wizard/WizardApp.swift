@@ -28,9 +28,11 @@ public struct WizardApp: Program {
         case .verifyFilesListed(let result):
             verifyFilesListed(result, &s)
             return []
-        case .verified(let result):
-            s.verify.result = result
-            s.verify.scroll = 0
+        case .verifyNodeListed(let generation, let result):
+            verifyNodeListed(generation, result, &s)
+            return []
+        case .verified(let generation, let result):
+            verified(generation, result, &s)
             return []
         case .dashboardLoaded(let generation, let rows, let at):
             dashboardLoaded(generation, rows, at, &s)
@@ -40,6 +42,21 @@ public struct WizardApp: Program {
             return []
         case .applyEvent, .applyCouldNotStart, .applyStateRead:
             return applyMessage(message, &s)
+        case .deploymentOpened(let path, let result):
+            deploymentOpened(path, result, &s)
+            return []
+        case .deploymentPrepared(let origin, let result, let saving):
+            guard s.screen == origin else { return [] }
+            switch result {
+            case .success(let operation):
+                var review = ReviewState(origin: origin, title: "Deployment file", operation: operation)
+                review.saving = saving
+                s.review = review
+                s.screen = .review
+            case .failure(let failure):
+                if origin == .step2 { s.planView?.editor?.submitError = failure.message } else { s.deploymentForm?.submitError = failure.message }
+            }
+            return []
         case .tick:
             if var apply = s.apply, apply.isRunning {
                 apply.spinner.advance()
@@ -67,7 +84,9 @@ public struct WizardApp: Program {
             case .success(let done):
                 review.phase = .done(done)
                 let names = done.written.map(lastPathComponent).joined(separator: ", ")
-                if review.origin == .csr {
+                if let saved = review.saving {
+                    deploymentSaved(saved, &s)
+                } else if review.origin == .csr {
                     s.step1Result = "wrote " + names
                     s.csr = CSRBuilder(cnPlaceholder: s.context.estate?.nodes.first?.fqdn ?? "cms1.example.com")
                 } else {
@@ -157,6 +176,7 @@ public struct WizardApp: Program {
         case .verify: return verifyKey(key, &s)
         case .troubleshoot: return troubleshootKey(key, &s)
         case .step2, .step3: return planViewKey(key, &s)
+        case .deployment: return deploymentKey(key, &s)
         }
     }
 
@@ -190,6 +210,7 @@ public struct WizardApp: Program {
             case .step3: return openPlanView(.step3, &s)
             case .step4: return openVerify(&s)
             case .step5: return openApply(&s)
+            case .deployment: return openDeploymentForm(&s)
             }
         default: break
         }
@@ -396,6 +417,11 @@ public struct WizardApp: Program {
             case .enter, .esc:
                 s.review = nil
                 s.screen = .home
+                // A deployment written: back where it was edited, on the new file's plan.
+                if review.saving != nil {
+                    if review.origin == .step2 { return openPlanView(.step2, &s) }
+                    s.screen = review.origin
+                }
             case .char("q"): return requestQuit(&s)
             case .char("?"): s.help = HelpState()
             default: break

@@ -67,13 +67,18 @@ public struct WizardContext: Hashable, Sendable {
     public var workspaceLabel: String
     /// What Step 5 plans and runs on: nil when there is no usable estate.
     public var apply: ApplyTarget?
+    /// The folder cmscerts was started in: a new deployment file goes there.
+    public var currentDirectory: String
+    /// Something the home screen should say about the estate (a lab file not used, say).
+    public var notice: String?
 
     /// A context.
-    public init(source: Source, workspaceDirectory: String, workspaceLabel: String, apply: ApplyTarget? = nil) {
+    public init(source: Source, workspaceDirectory: String, workspaceLabel: String, apply: ApplyTarget? = nil, currentDirectory: String? = nil) {
         self.source = source
         self.workspaceDirectory = workspaceDirectory
         self.workspaceLabel = workspaceLabel
         self.apply = apply
+        self.currentDirectory = currentDirectory ?? workspaceDirectory
     }
 
     /// The estate, when there is one to show.
@@ -108,12 +113,16 @@ public struct WizardContext: Hashable, Sendable {
         } catch {
             source = .brokenDeployment(path: path, problem: "\(error)")
         }
-        return WizardContext(source: source, workspaceDirectory: currentDirectory, workspaceLabel: "the current folder", apply: apply)
+        return WizardContext(source: source, workspaceDirectory: currentDirectory, workspaceLabel: "the current folder", apply: apply,
+                             currentDirectory: currentDirectory)
     }
 
     /// The built-in lab in `directory` (the user's data folder by default), made on first
     /// use. Files are written to the first node's MMP folder, as `pki csr` on that node would.
-    public static func lab(directory: String = Lab.defaultDirectory()) throws -> WizardContext {
+    /// Step 5 plans from the lab's deployment file (`<lab>/deployment.yaml`, which the
+    /// deployment screen edits); when that file cannot be used, from the lab's own nodes,
+    /// and `notice` says why.
+    public static func lab(directory: String = Lab.defaultDirectory(), currentDirectory: String? = nil) throws -> WizardContext {
         let existed = (try? Lab(directory: directory)) != nil
         let lab = try Lab.openOrCreate(at: directory)
         let topology = try lab.topology()
@@ -122,12 +131,29 @@ public struct WizardContext: Hashable, Sendable {
         }
         let estate = EstateSummary(cmsVersion: topology.version.rawValue, domain: topology.domain, joinURL: topology.joinURL, nodes: nodes)
         let first = topology.nodes.first?.name ?? "cms1"
-        // Step 5 runs as `cmscerts apply <lab>/deployment.yaml` would: the same deployment
-        // (LabDeployment, as `cmscerts lab init` writes it), the lab folder as the workspace.
-        let deployment = try LabDeployment.make(topology, labFolder: lab.directory)
-        let apply = ApplyTarget(deployment: deployment, deploymentPath: lab.directory + "/deployment.yaml", workspace: lab.directory)
-        return WizardContext(source: .lab(directory: lab.directory, estate: estate, madeNow: !existed),
-                             workspaceDirectory: lab.nodeDirectory(first), workspaceLabel: "\(first)'s MMP folder in the lab", apply: apply)
+        // Step 5 runs as `cmscerts apply <lab>/deployment.yaml` would: that file, the lab
+        // folder as the workspace.
+        var deployment = try LabDeployment.make(topology, labFolder: lab.directory)
+        var notice: String?
+        let store = FileStore(directory: lab.directory)
+        if store.exists("deployment.yaml") {
+            do {
+                let saved = try DeploymentFile.load(yaml: try FileStore.readText(store.path("deployment.yaml")))
+                if saved.nodes.map(\.name) == deployment.nodes.map(\.name) {
+                    deployment = saved
+                } else {
+                    notice = "\(store.path("deployment.yaml")) lists other nodes than the lab's: Step 5 plans from the lab's own nodes"
+                }
+            } catch {
+                notice = "\(store.path("deployment.yaml")) cannot be used (\(error)): Step 5 plans from the lab's own nodes"
+            }
+        }
+        let apply = ApplyTarget(deployment: deployment, deploymentPath: store.path("deployment.yaml"), workspace: lab.directory)
+        var context = WizardContext(source: .lab(directory: lab.directory, estate: estate, madeNow: !existed),
+                                    workspaceDirectory: lab.nodeDirectory(first), workspaceLabel: "\(first)'s MMP folder in the lab", apply: apply,
+                                    currentDirectory: currentDirectory)
+        context.notice = notice
+        return context
     }
 }
 

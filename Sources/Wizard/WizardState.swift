@@ -29,6 +29,8 @@ public enum Screen: Hashable, Sendable {
     case step2
     /// Step 3: the database cluster's sequence across the nodes.
     case step3
+    /// The deployment file: open, create, edit.
+    case deployment
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -85,8 +87,14 @@ public enum WizardMessage: Sendable {
     case dashboardEndpointProbed(generation: Int, index: Int, EndpointProbe)
     /// Step 4: the workspace's files.
     case verifyFilesListed(Result<[BrowsedFile], WizardFailure>)
-    /// Step 4: the checks of one file.
-    case verified(VerifyResult)
+    /// Step 4: a node's files, read for source switch number `generation`.
+    case verifyNodeListed(generation: Int, Result<NodeFileListing, WizardFailure>)
+    /// Step 4: the checks of one file, asked for source switch number `generation`.
+    case verified(generation: Int, VerifyResult)
+    /// A deployment file checked and ready for review (or why not), with what it will be.
+    case deploymentPrepared(origin: Screen, Result<PreparedOperation, WizardFailure>, SavedDeployment?)
+    /// The deployment file typed at F3, read (or why it could not be).
+    case deploymentOpened(path: String, Result<String, WizardFailure>)
 }
 
 /// The help overlay and how far it is scrolled.
@@ -131,6 +139,8 @@ public struct WizardState: Sendable {
     public var troubleshoot = MenuState()
     /// The expiry dashboard.
     public var dashboard = DashboardState()
+    /// The deployment screen's form, once opened (kept when the user goes home).
+    public var deploymentForm: DeploymentForm?
     /// The theme picker.
     public var themeMenu = MenuState()
     /// Why the last theme picked could not be used.
@@ -159,6 +169,7 @@ public struct WizardState: Sendable {
         var out: [String] = []
         if csr.isDirty { out.append("the Step 1 form is filled in but nothing was written") }
         if bundles.isDirty { out.append("files are picked for a bundle that was not written") }
+        if let form = deploymentForm, form.isDirty { out.append("the deployment form has changes that were not saved") }
         if let review, review.isWaiting { out.append("a review is open and not confirmed") }
         if let apply, apply.canResume { out.append("the Step 5 run \(apply.runID ?? "") is not finished (cmscerts apply --resume continues it)") }
         return out

@@ -108,18 +108,19 @@ extension WizardApp {
         case .dashboard:
             return DashboardView.bindings(s.dashboard)
         case .verify:
-            return VerifyView.bindings(s.verify)
+            return VerifyView.bindings(s)
         case .troubleshoot:
             return TroubleshootView.bindings
-        case .step2: return PlanViews.step2Bindings
+        case .step2: return s.planView?.editor == nil ? PlanViews.step2Bindings : PlanViews.editorBindings
         case .step3: return PlanViews.step3Bindings
+        case .deployment: return DeploymentFormView.bindings(s) + [f1]
         case .review:
             switch s.review?.phase {
             case .waiting?:
                 return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "write"), KeyBinding([.esc, .char("n")], label: "Esc", help: "back, write nothing"),
                         KeyBinding([.up, .down], label: "↑↓", help: "scroll"), .help, .quit]
             case .running?: return []
-            case .done?: return [KeyBinding([.enter, .esc], label: "Enter", help: "home"), .help, .quit]
+            case .done?: return [KeyBinding([.enter, .esc], label: "Enter", help: s.review?.saving == nil ? "home" : "back"), .help, .quit]
             case .failed?: return [KeyBinding(.esc, help: "back to fix"), KeyBinding(.enter, help: "home"), .help, .quit]
             case nil: return [home]
             }
@@ -140,6 +141,7 @@ extension WizardApp {
         case .troubleshoot: return "Troubleshooting"
         case .step2: return "Step 2: CSRs per service"
         case .step3: return "Step 3: database cluster"
+        case .deployment: return "Deployment file"
         }
     }
 
@@ -166,6 +168,7 @@ extension WizardApp {
         case .troubleshoot: TroubleshootView.render(s, area: body, buffer: &b)
         case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
         case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
+        case .deployment: DeploymentFormView.render(s, area: body, buffer: &b)
         }
         StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
@@ -203,8 +206,9 @@ extension WizardApp {
             }
         case .apply: return ApplyView.footnote(s.apply)
         case .step2, .step3: return "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
+        case .deployment: return "Checked as you type by the file's rules; nothing is written before review."
         case .troubleshoot: return "The article's troubleshooting flows, as plans: reviewed before anything runs."
-        case .verify: return "The same checks as the MMP's pki inspect, match and verify. Nothing is written."
+        case .verify: return VerifyView.footnote(s.verify)
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
         case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
         }
@@ -230,7 +234,7 @@ extension WizardApp {
 enum HomeView {
     /// The home menu's entries, in order.
     enum Entry: CaseIterable {
-        case step1, step2, step3, step4, step5, troubleshoot, bundles, expiry, theme, help, quit
+        case step1, step2, step3, step4, step5, troubleshoot, bundles, expiry, deployment, theme, help, quit
     }
 
     static func items(_ s: WizardState) -> [MenuItem] {
@@ -241,17 +245,27 @@ enum HomeView {
             MenuItem("Step 1   CSR builder: a key and CSR, pki csr syntax", detail: step1),
             MenuItem("Step 2   CSRs per service", detail: s.context.apply == nil ? "needs a valid deployment" : "the plan's CSRs", enabled: s.context.apply != nil),
             MenuItem("Step 3   Database cluster and built-in CA", detail: s.context.apply == nil ? "needs a valid deployment" : "the sequence", enabled: s.context.apply != nil),
-            MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.checks.allSatisfy(\.passed) ? "\(r.file) passed" : "\(r.file) failed" } ?? "ready"),
+            MenuItem("Step 4   Verification: inspect, match, verify", detail: s.verify.result.map { r in r.passed ? "\(r.label) passed" : "\(r.label) failed" } ?? "ready"),
             MenuItem("Step 5   Applying certificates to services", detail: s.context.apply == nil ? "needs a valid deployment" : ApplyView.homeDetail(s.apply),
                      enabled: s.context.apply != nil),
             MenuItem("Fix      troubleshooting: expired or renewing certificates", detail: s.context.apply == nil ? "needs a valid deployment" : "3 flows",
                      enabled: s.context.apply != nil),
             MenuItem("Bundles  chain in CMS order, checks, write", detail: bundles),
             MenuItem("Expiry   dashboard: every certificate, files and nodes", detail: s.dashboard.rows.map { "\($0.count) certificates" } ?? "ready"),
+            MenuItem("Estate   deployment file: open, create, edit", detail: deploymentDetail(s)),
             MenuItem("Theme    colours", detail: s.theme.name),
             MenuItem("Help", detail: "F1 or ?"),
             MenuItem("Quit", detail: "q"),
         ]
+    }
+
+    static func deploymentDetail(_ s: WizardState) -> String {
+        if s.deploymentForm?.isDirty == true { return "changes not saved" }
+        switch s.context.source {
+        case .lab: return "the lab's file"
+        case .deployment(let path, _): return lastPathComponent(path)
+        case .brokenDeployment: return "cannot be read: fix it here"
+        }
     }
 
     static func describe(_ entry: Entry) -> String {
@@ -264,6 +278,7 @@ enum HomeView {
         case .bundles: return "Pick certificate files, see the chain top to bottom, write a full chain or a CA bundle."
         case .troubleshoot: return "An expired certificate, a renewal while live, expired database certificates: each a plan, reviewed, then run."
         case .expiry: return "Every certificate of the workspace and of the nodes, nearest expiry first: sort, filter with /, Enter for the details."
+        case .deployment: return "The deployment file Steps 2, 3 and 5 plan from: release, strategy, nodes, roles, services. Open another, create one, edit it."
         case .theme: return "Colours from themes/*.yaml; NO_COLOR is honoured."
         case .help: return "The keys and what each screen does."
         case .quit: return "Leave cmscerts; asks first when something typed was not written."

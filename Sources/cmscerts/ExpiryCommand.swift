@@ -20,6 +20,8 @@ struct ExpiryCommand: ParsableCommand {
             =CERTFILE, that the server presents the certificate of that file (the one the service is configured with).
             --deployment F reads every node of a deployment file (or of its lab) through SSH: `pki list`, each \
             certificate file fetched and read here, and which service uses which file.
+            --endpoints (with --deployment) also probes every endpoint the file lists under `endpoints:`, and compares \
+            each presented certificate with the one the node's service is configured with, as the node scan read it.
             json, csv and prometheus stream in walking order; the table is sorted by days left.
             Prometheus output uses x509-certificate-exporter's names; for node_exporter's textfile collector write it to \
             a temporary file and rename it into the collector's folder.
@@ -33,6 +35,9 @@ struct ExpiryCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("A deployment file: read the certificates on its nodes (over SSH, or in its lab).", valueName: "deployment.yaml"))
     var deployment: String?
+
+    @Flag(name: .customLong("endpoints"), help: "With --deployment: probe every endpoint the file lists (endpoints:) and compare each with the certificate its service is configured with.")
+    var probeEndpoints = false
 
     @Option(name: .customLong("ssh-config"), help: "An ssh_config file to use instead of ~/.ssh/config (ssh -F).")
     var sshConfig: String?
@@ -66,6 +71,9 @@ struct ExpiryCommand: ParsableCommand {
                 throw InventoryError("--format \(format) is not one of \(ExpiryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             outputFormat = chosen
+            if probeEndpoints && deployment == nil {
+                throw InventoryError("--endpoints probes the endpoints a deployment file lists: give --deployment deployment.yaml too (or --endpoint host:port for one endpoint)")
+            }
             if paths.isEmpty && endpoints.isEmpty && deployment == nil {
                 throw InventoryError("give files or folders to read, --deployment deployment.yaml, or --endpoint host:port")
             }
@@ -78,7 +86,12 @@ struct ExpiryCommand: ParsableCommand {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(error.message)")
         }
         let passphrase = try PassphraseSource(file: passphraseFile).initial()
-        let nodes = try deployment.map { try Self.nodeTargets($0, sshConfig: sshConfig) } ?? []
+        let estate = try deployment.map { try Self.estate($0, sshConfig: sshConfig) }
+        let nodes = estate?.nodes ?? []
+        if probeEndpoints, let estate, estate.deployment.endpoints.isEmpty {
+            throw CLIFailure(code: CheckState.unknown.rawValue,
+                             message: "UNKNOWN: \(deployment ?? "") lists no endpoints: add them under endpoints: (node, service, port), or leave out --endpoints")
+        }
         let now = Date()
         let color = outputFormat == .table
             && TableRenderer.wantsColor(isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
@@ -104,6 +117,16 @@ struct ExpiryCommand: ParsableCommand {
             nonisolated(unsafe) var scans: [NodeScan] = []
             ApplyCommand.blocking { scans = await NodeSource.scan(nodes, policy: policy, now: now, passphrase: passphrase) }
             for scan in scans { take(scan.rows) }
+            if probeEndpoints, let estate {
+                // Each endpoint carries what its node's service is configured with, as just read.
+                for e in estate.deployment.endpoints {
+                    let host = estate.deployment.endpointHost(e)
+                    let target = scans.first { $0.node == e.node }?
+                        .endpoint(for: e.service.rawValue, host: host, port: e.port, serverName: e.serverName)
+                        ?? EndpointTarget(host: host, port: e.port, serverName: e.serverName, node: e.node, service: e.service.rawValue)
+                    take(EndpointSource.scan(target, policy: policy, now: now, timeout: .seconds(timeout)).rows)
+                }
+            }
         }
         for given in targets {
             let (target, problem) = EndpointSource.readingConfiguredFile(given, passphrase: passphrase)
@@ -120,8 +143,8 @@ struct ExpiryCommand: ParsableCommand {
 }
 
 extension ExpiryCommand {
-    /// The nodes of a deployment file, each with its transport (the lab's, or SSH).
-    static func nodeTargets(_ path: String, sshConfig: String?) throws -> [NodeTarget] {
+    /// A deployment file and its nodes, each with its transport (the lab's, or SSH).
+    static func estate(_ path: String, sshConfig: String?) throws -> (deployment: Deployment, nodes: [NodeTarget]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: cannot read the deployment file \(path)")
         }
@@ -129,7 +152,7 @@ extension ExpiryCommand {
             let estate = try DeploymentFile.load(yaml: String(decoding: data, as: UTF8.self))
             let folder = (path as NSString).deletingLastPathComponent
             let transports = try NodeTransports.make(for: estate, deploymentFolder: folder.isEmpty ? "." : folder, sshConfig: sshConfig)
-            return estate.nodes.compactMap { node in transports[node.name].map { NodeTarget(name: node.name, transport: $0) } }
+            return (estate, estate.nodes.compactMap { node in transports[node.name].map { NodeTarget(name: node.name, transport: $0) } })
         } catch {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(path): \(error)")
         }

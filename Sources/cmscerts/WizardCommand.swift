@@ -44,7 +44,7 @@ enum WizardLauncher {
             context = WizardContext.deployment(path: deploymentPath, text: String(decoding: data, as: UTF8.self), currentDirectory: current)
         } else {
             do {
-                context = try WizardContext.lab(directory: Lab.defaultDirectory(environment: environment))
+                context = try WizardContext.lab(directory: Lab.defaultDirectory(environment: environment), currentDirectory: current)
             } catch {
                 throw CLIFailure(code: 2, message: "ERROR: cannot open the built-in lab: \(error)")
             }

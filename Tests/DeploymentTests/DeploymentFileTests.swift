@@ -4,7 +4,7 @@ import Yams
 @testable import Deployment
 
 @Suite("The deployment file")
-struct DeploymentFileTests {
+struct DeploymentFileTests: IssueChecking {
     @Test("a good file is read with its values and the defaults")
     func readsGoodFile() throws {
         let d = try Fixtures.load(Fixtures.three3x)
@@ -48,6 +48,22 @@ struct DeploymentFileTests {
         #expect(viaDecoder == d)
     }
 
+    @Test("a file written with a header reads back equal, and the changes between two values are listed line by line")
+    func textWithHeaderAndChanges() throws {
+        let d = try Fixtures.load(Fixtures.three3x)
+        let text = try DeploymentFile.text(for: d, header: "first line\nsecond line")
+        #expect(text.hasPrefix("# first line\n# second line\n\n"))
+        #expect(try DeploymentFile.load(yaml: text) == d)
+        var changed = d
+        changed.strategy = .sanCertificate
+        changed.subject.organization = "Example Inc."
+        let changes = DeploymentFile.changes(from: d, to: changed)
+        #expect(changes.contains("- strategy: perService") && changes.contains("+ strategy: sanCertificate"), "\(changes)")
+        #expect(changes.contains { $0.hasPrefix("+ ") && $0.contains("o: Example Inc.") }, "\(changes)")
+        #expect(changes.firstIndex(of: "- strategy: perService")! < changes.firstIndex(of: "+ strategy: sanCertificate")!)
+        #expect(DeploymentFile.changes(from: d, to: d).isEmpty)
+    }
+
     @Test("the example that init writes loads, validates and plans")
     func exampleLoads() throws {
         let d = try DeploymentFile.load(yaml: DeploymentFile.example)
@@ -57,21 +73,19 @@ struct DeploymentFileTests {
         #expect(!plan.steps.isEmpty)
     }
 
-    /// The issues a file gives, as (path, line) pairs.
-    func issues(_ yaml: String) -> [DeploymentIssue] {
-        do {
-            _ = try DeploymentFile.load(yaml: yaml)
-            return []
-        } catch {
-            return error.issues
+    @Test("the example's commented certificates and endpoints load and plan once uncommented")
+    func exampleCommentedBlocks() throws {
+        let starts = ["certificates:", "  callbridge:", "    basename:", "    cn:", "    sans:",
+                      "endpoints:", "  - node:", "    service:", "    port:", "    host:", "    sni:", "  - {node:"]
+        let lines = DeploymentFile.example.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard let hash = line.firstIndex(of: "#"), line[..<hash].allSatisfy({ $0 == " " }) else { return String(line) }
+            let rest = line[line.index(hash, offsetBy: 2)...]
+            return starts.contains { rest.hasPrefix($0) } ? String(line[..<hash]) + rest : String(line)
         }
-    }
-
-    func expectIssue(_ yaml: String, path: String, line: Int, containing text: String,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
-        let found = issues(yaml)
-        let hit = found.first { $0.path == path && $0.line == line && $0.message.contains(text) }
-        #expect(hit != nil, "expected \(path) at line \(line) with '\(text)'; got \(found)", sourceLocation: sourceLocation)
+        let d = try DeploymentFile.load(yaml: lines.joined(separator: "\n"))
+        #expect(d.nodes[0].certificates[.callbridge]?.basename == "cms1-cb")
+        #expect(d.endpoints.count == 2)
+        #expect(try Planner.plan(d, flow: .fresh).steps.contains { $0.command.hasPrefix("pki csr cms1-cb ") })
     }
 
     /// A valid 3.x file with one node, lines numbered from 1 at `version`.
@@ -259,5 +273,27 @@ struct DeploymentFileEdgeTests {
             #expect(error.issues.map(\.path) == ["domain", "subject", "nodes"])
             #expect(error.issues.map(\.line) == [3, 4, 5])
         }
+    }
+}
+
+/// Loads a deployment file and finds the issues it gives, for the suites that check rules.
+protocol IssueChecking {}
+
+extension IssueChecking {
+    /// The issues a file gives, as (path, line) pairs.
+    func issues(_ yaml: String) -> [DeploymentIssue] {
+        do {
+            _ = try DeploymentFile.load(yaml: yaml)
+            return []
+        } catch {
+            return error.issues
+        }
+    }
+
+    func expectIssue(_ yaml: String, path: String, line: Int, containing text: String,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+        let found = issues(yaml)
+        let hit = found.first { $0.path == path && $0.line == line && $0.message.contains(text) }
+        #expect(hit != nil, "expected \(path) at line \(line) with '\(text)'; got \(found)", sourceLocation: sourceLocation)
     }
 }

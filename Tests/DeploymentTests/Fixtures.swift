@@ -86,6 +86,39 @@ enum Fixtures {
       - {name: solo, fqdn: solo.example.com, address: 10.3.0.1, services: [webadmin, callbridge, webbridge3], database: primary}
     """
 
+    /// `three3x` with Step 2 edited: a basename, a CN and SAN lists changed per service,
+    /// and the endpoints to probe.
+    static let overrides3x = three3x
+        .replacingOccurrences(of: "    database: primary\n", with: """
+                database: primary
+                certificates:
+                  callbridge:
+                    basename: cms1-cb
+                    sans: [cms1.example.com, cms2.example.com]
+                  webadmin: {cn: admin.example.com}
+
+            """)
+        .replacingOccurrences(of: "    services: [callbridge, webbridge3]\n    database: joined\n", with: """
+                services: [callbridge, webbridge3]
+                database: joined
+                certificates:
+                  webbridge3: {sans: [cms2.example.com, join.example.com, meet.example.com]}
+
+            """)
+        + """
+
+            certificates:
+              turn: {basename: turn-edge, cn: turn.example.com, sans: []}
+        endpoints:
+          - {node: cms1, service: webadmin, port: 445}
+          - {node: cms2, service: webbridge3, port: 443, host: 10.0.0.12, sni: join.example.com}
+        """
+
+    /// `singleLocalSAN` with the shared certificate's SANs given.
+    static let sanOverride = singleLocalSAN.replacingOccurrences(
+        of: "cluster_fqdn: cms.example.com\n",
+        with: "cluster_fqdn: cms.example.com\nsans: [solo.example.com, join.example.com, video.example.com]\n")
+
     static func load(_ yaml: String) throws -> Deployment { try DeploymentFile.load(yaml: yaml) }
 
     /// What the nodes of `three3x` hold after a fresh deployment made with the default names.

@@ -8,6 +8,7 @@ struct PlannerTests {
     static let fixtures: [(String, String)] = [
         ("combined29", Fixtures.combined29), ("three3x", Fixtures.three3x), ("five29", Fixtures.five29),
         ("wildcard3x", Fixtures.wildcard3x), ("singleLocalSAN", Fixtures.singleLocalSAN),
+        ("overrides3x", Fixtures.overrides3x), ("sanOverride", Fixtures.sanOverride),
     ]
 
     @Test("fresh and renew-database plans keep the article's order", arguments: fixtures.map(\.0))

@@ -112,6 +112,9 @@ struct GoldenTests {
         ("three3x-renew", Fixtures.three3x, .renew, true),
         ("three3x-renew-new-names", Fixtures.three3x, .renewNewNames, false),
         ("five29-renew-database", Fixtures.five29, .renewDatabase, false),
+        ("overrides3x-fresh", Fixtures.overrides3x, .fresh, false),
+        ("overrides3x-renew-new-names", Fixtures.overrides3x, .renewNewNames, false),
+        ("sanOverride-fresh", Fixtures.sanOverride, .fresh, false),
     ]
 
     @Test("each runbook matches its golden", arguments: cases.map(\.0))

@@ -40,6 +40,31 @@ struct FileStoreTests {
         #expect(TestSupport.read(f.path("k.key")) == "three")
     }
 
+    @Test func aTextFileReplacedKeepsThePreviousOneAndIsNeverWrittenOverWithoutAsking() throws {
+        let f = Fixture()
+        TestSupport.write("first\n", to: f.path("deployment.yaml"))
+        #expect { try f.workspace.prepareTextFile("second\n", to: "deployment.yaml", what: "deployment file", command: "-", replace: false) } throws: {
+            ($0 as? PKIError)?.message.contains("never overwritten") == true
+        }
+        let op = try f.workspace.prepareTextFile("second\n", to: "deployment.yaml", what: "deployment file", command: "-", replace: true)
+        #expect(op.writes.first?.replaces == true && op.writes.first?.mode == 0o644)
+        #expect(TestSupport.read(f.path("deployment.yaml")) == "first\n", "nothing is written before perform")
+        let result = try op.perform()
+        #expect(result.backups == [f.path("deployment.yaml.previous")])
+        #expect(TestSupport.read(f.path("deployment.yaml")) == "second\n")
+        #expect(TestSupport.read(f.path("deployment.yaml.previous")) == "first\n")
+        // A second save keeps both earlier versions.
+        let again = try f.workspace.prepareTextFile("third\n", to: "deployment.yaml", what: "deployment file", command: "-", replace: true).perform()
+        #expect(again.backups == [f.path("deployment.yaml.previous-2")])
+        #expect(TestSupport.read(f.path("deployment.yaml.previous")) == "first\n")
+        #expect(TestSupport.read(f.path("deployment.yaml.previous-2")) == "second\n")
+        // A new file: no backup.
+        let fresh = try f.workspace.prepareTextFile("new\n", to: "other.yaml", what: "deployment file", command: "-", replace: true).perform()
+        #expect(fresh.backups.isEmpty && TestSupport.read(f.path("other.yaml")) == "new\n")
+        #expect(throws: PKIError.self) { try FileStore.readText(f.path("missing.yaml")) }
+        #expect(try FileStore.readText(f.path("other.yaml")) == "new\n")
+    }
+
     @Test func createOnlyNeverReplacesAFile() throws {
         let f = Fixture()
         let store = FileStore(directory: f.dir)

@@ -164,12 +164,8 @@ struct ApplyTests {
         #expect(f.screenText.contains("✓ Done"))
         await f.settle()
 
+        try f.expectEveryServiceRunning()
         let lab = try Lab(directory: f.folder + "/lab")
-        for node in try lab.status().nodes {
-            for service in node.services {
-                #expect(service.enabled && service.running, "\(node.node.name) \(service.service): \(service.state)")
-            }
-        }
         let primary = try lab.run("database cluster status", on: "cms1", answer: nil).text
         #expect(primary.split(separator: "\n").contains { $0.contains("(me)") && $0.contains("Connected Primary") }, "\(primary)")
         // The judge: openssl agrees that cms1's callbridge certificate chains to the outside CA.
@@ -218,12 +214,7 @@ struct ApplyTests {
             return
         }
         await f.settle()
-        let lab = try Lab(directory: f.folder + "/lab")
-        for node in try lab.status().nodes {
-            for service in node.services {
-                #expect(service.enabled && service.running, "\(node.node.name) \(service.service): \(service.state)")
-            }
-        }
+        try f.expectEveryServiceRunning()
     }
 
     /// A deployment file in the current folder (here naming a lab with `lab: lab`, as

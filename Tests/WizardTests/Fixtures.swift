@@ -17,7 +17,7 @@ final class WizardFixture {
     let runtime: HeadlessRuntime<WizardApp>
 
     /// `noColor` starts as NO_COLOR would; `context` replaces the lab (a deployment file).
-    init(noColor: Bool = false, context given: ((String) -> WizardContext)? = nil, size: Size = .standard) throws {
+    init(noColor: Bool = false, context given: ((String) throws -> WizardContext)? = nil, size: Size = .standard) throws {
         folder = TestSupport.temporaryDirectory("wiz")
         context = try given?(folder) ?? WizardContext.lab(directory: folder + "/lab")
         let catalog = ThemeCatalog(folders: [repositoryThemes])
@@ -97,6 +97,60 @@ final class WizardFixture {
         ssl(["x509", "-req", "-in", "leaf.csr", "-CA", "inter.crt", "-CAkey", "inter.key", "-CAcreateserial", "-out", "leaf.crt", "-days", "365", "-extfile", "leaf.ext"])
         for junk in ["root.key", "inter.key", "inter.csr", "leaf.csr", "ca.ext", "leaf.ext", "root.srl", "inter.srl"] {
             try? FileManager.default.removeItem(atPath: dir + "/" + junk)
+        }
+    }
+}
+
+extension WizardFixture {
+    /// A deployment file of two 3.8 nodes (cms1 primary with webadmin and callbridge, cms2
+    /// with callbridge), certificates cut by `strategy`.
+    static func twoNodes(strategy: String = "perService") -> String {
+        """
+        version: 1
+        cms_version: "3.8"
+        domain: example.com
+        strategy: \(strategy)
+        nodes:
+          - name: cms1
+            fqdn: cms1.example.com
+            address: 10.0.0.11
+            services: [webadmin, callbridge]
+            database: primary
+          - name: cms2
+            fqdn: cms2.example.com
+            address: 10.0.0.12
+            services: [callbridge]
+        """
+    }
+
+    /// On Step 5's review: y runs the plan; it waits for the CA, an outside CA signs what
+    /// it waits for; r resumes the same run to the end. Returns the files it waited for,
+    /// or nil (recorded) when the run did not go that way.
+    func runSigningWhatItWaitsFor(sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String]? {
+        press(.char("y"))
+        _ = await runtime.waitUntil { !($0.apply?.isRunning ?? true) }
+        guard case .waiting(let files, _)? = state.apply?.phase, let target = state.context.apply else {
+            Issue.record("the run waits for the CA: \(String(describing: state.apply?.phase))\n\(screenText)", sourceLocation: sourceLocation)
+            return nil
+        }
+        try OutsideCA().place(files, in: target.workspace)
+        press(.char("r"))
+        _ = await runtime.waitUntil { !($0.apply?.isRunning ?? true) }
+        guard case .done? = state.apply?.phase else {
+            Issue.record("the run finishes: \(String(describing: state.apply?.phase))\n\(screenText)", sourceLocation: sourceLocation)
+            return nil
+        }
+        await settle()
+        return files
+    }
+
+    /// Every service of every node of the lab is enabled and running.
+    func expectEveryServiceRunning(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let lab = try Lab(directory: folder + "/lab")
+        for node in try lab.status().nodes {
+            for service in node.services {
+                #expect(service.enabled && service.running, "\(node.node.name) \(service.service): \(service.state)", sourceLocation: sourceLocation)
+            }
         }
     }
 }

@@ -41,6 +41,11 @@ struct PlanViewTests {
         let steps = plan.steps.filter { $0.articleStep == 3 }
         #expect(f.screenText.contains("\(steps.count) steps in the plan's order"))
         #expect(f.screenText.contains(steps[0].command))
+        #expect(f.screenText.contains("cms1 primary (the built-in CA) · cms2 joined · cms3 joined"), "the nodes and their roles")
+        // Each step is a mark in its node's lane: the first three are one per node.
+        let marks = f.lines.filter { $0.contains("backup snapshot") }.map { line in line.prefix(16).map { $0 == "●" ? "x" : "" }.joined() }
+        #expect(marks.count == 3 && marks.allSatisfy { $0 == "x" })
+        #expect(Set(f.lines.filter { $0.contains("backup snapshot") }.map { $0.prefix(16) }).count == 3, "the three marks are in three lanes")
         f.snapshot("step3")
         // Scrolled to the end, the last step shows.
         f.press(.pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown, .pageDown)

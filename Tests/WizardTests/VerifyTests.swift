@@ -1,11 +1,13 @@
 import Foundation
+import Inventory
+import Lab
 import PKI
 import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
 
-@Suite("Step 4: inspect, match and verify the workspace's files")
+@Suite("Step 4: inspect, match and verify the files here or on the nodes")
 struct VerifyTests {
     /// Selects `name` in the file list and checks it.
     func check(_ f: WizardFixture, _ name: String) async {
@@ -70,7 +72,7 @@ struct VerifyTests {
                                                          BrowsedFile(relativePath: "webadmin.key", size: 1700)])))
         _ = app.update(&s, .key(.down))
         let chain = "[0] CN=cms1.lab.example.com\n    issuer: CN=Other CA; not after 2027-01-01T00:00:00Z\n    no issuer in the bundle\nFAILURE: the issuer CN=Other CA is not in ca-bundle.crt"
-        _ = app.update(&s, .verified(VerifyResult(file: "webadmin.crt", checks: [
+        _ = app.update(&s, .verified(generation: s.verify.generation, VerifyResult(file: "webadmin.crt", checks: [
             .init(name: "inspect", passed: true, summary: "certificate CN=cms1.lab.example.com, 300 days left",
                   detail: "Type                : certificate\nSubject             : CN=cms1.lab.example.com\nSubject alt names   : DNS:cms1.lab.example.com, DNS:join.lab.example.com"),
             .init(name: "match", passed: true, summary: "webadmin.key belongs to webadmin.crt", detail: ""),
@@ -115,5 +117,189 @@ struct VerifyTests {
         f.press(.esc)
         #expect(f.state.screen == .home)
         #expect(f.screenText.contains("chain/inter.crt"), "home says what Step 4 checked last")
+    }
+
+    // MARK: the nodes' files
+
+    /// cms2 of the fixture's lab, made with the lab's own MMP commands: a CA (`pki
+    /// selfsigned`), webadmin's key and certificate signed by it and configured with the
+    /// bundle, and a second CA that signed nothing.
+    func prepareNode(_ f: WizardFixture) throws -> Lab {
+        let lab = try Lab(directory: f.folder + "/lab")
+        for command in ["pki selfsigned labca CN:labca.lab.example.com", "pki selfsigned otherca CN:otherca.lab.example.com",
+                        "pki csr webadmin CN:cms2.lab.example.com", "pki sign webadmin labca"] {
+            let reply = try lab.run(command, on: "cms2", answer: nil)
+            #expect(!reply.hasFailure, "\(command): \(reply.text)")
+        }
+        TestSupport.write(TestSupport.read(lab.nodeDirectory("cms2") + "/labca.crt"), to: lab.nodeDirectory("cms2") + "/ca-bundle.crt")
+        let certs = try lab.run("webadmin certs webadmin.key webadmin.crt ca-bundle.crt", on: "cms2", answer: nil)
+        #expect(!certs.hasFailure, "\(certs.text)")
+        return lab
+    }
+
+    /// Selects `name` in the list shown.
+    func select(_ f: WizardFixture, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let i = f.state.verify.names.firstIndex(of: name) else {
+            Issue.record("\(name) is listed: \(f.state.verify.names)", sourceLocation: sourceLocation)
+            return
+        }
+        f.press(.home)
+        for _ in 0..<i { f.press(.down) }
+    }
+
+    /// The screen with what changes from run to run (dates, serials, fingerprints, the
+    /// temporary folder) masked, for snapshots of real certificates.
+    func masked(_ f: WizardFixture) -> [String] {
+        var text = f.screenText
+        for (from, to) in f.placeholders { text = text.replacingOccurrences(of: from, with: to) }
+        for pattern in [#"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, #"\b[0-9A-F]{2}(:[0-9A-F]{2})+:?"#, #"\b(?=[0-9A-F]*\d)[0-9A-F]{6,}\b"#] {
+            let regex = try! NSRegularExpression(pattern: pattern)
+            for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
+                let range = Range(match.range, in: text)!
+                text.replaceSubrange(range, with: String(text[range].map { $0 == ":" || $0 == "-" || $0 == "T" || $0 == "Z" ? $0 : "#" }))
+            }
+        }
+        return text.components(separatedBy: "\n")
+    }
+
+    @Test func arrowsSwitchBetweenHereAndEachNodeAndListTheNodesFiles() async throws {
+        let f = try WizardFixture()
+        _ = try prepareNode(f)
+        f.open(.step4)
+        await f.settle()
+        #expect(f.state.verify.source == .here)
+        #expect(f.screenText.contains("Files ◀ here ▶  cms1    cms2    cms3"))
+        #expect(f.lines.last?.contains("←→ files here") == true, "the bindings bar shows the source")
+
+        f.press(.right)
+        #expect(f.state.verify.source == .node("cms1"))
+        #expect(f.state.verify.nodeListing == nil && f.screenText.contains("Reading pki list…"))
+        await f.settle()
+        f.press(.tab)
+        #expect(f.state.verify.source == .node("cms2"))
+        await f.settle()
+        let listing = try #require(f.state.verify.nodeListing)
+        #expect(listing.node == "cms2")
+        #expect(Set(["webadmin.crt", "webadmin.key", "ca-bundle.crt", "labca.crt", "otherca.crt"]).isSubset(of: Set(listing.files)))
+        #expect(f.screenText.contains("Files on cms2"))
+        #expect(f.lines.last?.contains("←→ files on cms2") == true)
+        #expect(f.screenText.contains("cms2.lab.example.com, by the lab · CA bundle: ca-bundle.crt (in use)"), "the bundle webadmin uses on cms2")
+
+        // Wrapping round: ← from here goes to the last node, → from it back to here.
+        f.press(.left, .left, .left)
+        #expect(f.state.verify.source == .node("cms3"))
+        f.press(.right)
+        #expect(f.state.verify.source == .here)
+        await f.settle()
+        #expect(f.state.verify.files != nil && f.screenText.contains("Files here"))
+    }
+
+    @Test func aCertificateOnANodePassesAndAWrongBundleFailsAsOpensslSays() async throws {
+        let f = try WizardFixture()
+        let lab = try prepareNode(f)
+        f.open(.step4)
+        f.press(.right, .right)
+        await f.settle()
+        select(f, "webadmin.crt")
+        f.press(.enter)
+        #expect(f.state.verify.checking == "webadmin.crt")
+        await f.settle()
+        let good = try #require(f.state.verify.result)
+        #expect(good.node == "cms2" && good.file == "webadmin.crt")
+        #expect(good.checks.map(\.name) == ["inspect", "match", "verify"])
+        #expect(good.passed, "\(good.checks.map(\.summary))")
+        #expect(good.checks[1].detail.contains("cms2> pki match webadmin.key webadmin.crt"), "the node's own output")
+        #expect(TestSupport.openssl(["verify", "-CAfile", lab.nodeDirectory("cms2") + "/ca-bundle.crt", lab.nodeDirectory("cms2") + "/webadmin.crt"]).status == 0)
+        Snapshot.check(masked(f), "verify-node-pass")
+
+        // otherca.crt picked with b: webadmin.crt does not chain to it.
+        select(f, "otherca.crt")
+        f.press(.char("b"))
+        #expect(f.state.verify.nodeBundles["cms2"] == "otherca.crt")
+        select(f, "webadmin.crt")
+        f.press(.enter)
+        await f.settle()
+        let bad = try #require(f.state.verify.result)
+        let verify = try #require(bad.checks.first { $0.name == "verify" })
+        #expect(!verify.passed && !verify.summary.isEmpty)
+        #expect(TestSupport.openssl(["verify", "-CAfile", lab.nodeDirectory("cms2") + "/otherca.crt", lab.nodeDirectory("cms2") + "/webadmin.crt"]).status != 0,
+                "openssl agrees")
+        #expect(f.screenText.contains("✗ verify"))
+        Snapshot.check(masked(f), "verify-node-wrong-bundle")
+
+        // A key selected on the node: matched there, never fetched, and b does not take it.
+        select(f, "webadmin.key")
+        f.press(.char("b"))
+        #expect(f.state.verify.nodeBundles["cms2"] == "otherca.crt")
+        f.press(.enter)
+        await f.settle()
+        #expect(f.state.verify.result?.checks.map(\.name) == ["match"])
+        #expect(f.state.verify.result?.checks.first?.summary == "webadmin.key belongs to webadmin.crt")
+    }
+
+    @Test func aListingOrACheckForAnEarlierSourceOrFileIsDropped() throws {
+        let f = try WizardFixture()
+        let app = WizardApp()
+        var s = f.state
+        s.screen = .verify
+        _ = app.update(&s, .key(.right))
+        _ = app.update(&s, .key(.right))
+        #expect(s.verify.source == .node("cms2"))
+        let now = s.verify.generation
+        let cms2 = NodeFileListing(node: "cms2", files: ["webadmin.crt", "webadmin.key"])
+        // cms1's listing, asked before the switch, arrives late: dropped.
+        _ = app.update(&s, .verifyNodeListed(generation: now - 1, .success(NodeFileListing(node: "cms1", files: ["callbridge.crt"]))))
+        #expect(s.verify.nodeListing == nil)
+        _ = app.update(&s, .verifyNodeListed(generation: now, .success(cms2)))
+        #expect(s.verify.nodeListing == cms2)
+        // A check of the workspace, asked before the switch: dropped.
+        let old = VerifyResult(file: "ca-bundle.crt", checks: [.init(name: "inspect", passed: true, summary: "certificate", detail: "")])
+        _ = app.update(&s, .verified(generation: now - 1, old))
+        #expect(s.verify.result == nil)
+        // Two checks asked in turn: only the last one's result is shown.
+        _ = app.update(&s, .key(.enter))
+        _ = app.update(&s, .key(.down))
+        _ = app.update(&s, .key(.enter))
+        #expect(s.verify.checking == "webadmin.key")
+        let first = VerifyResult(file: "webadmin.crt", node: "cms2", checks: [.init(name: "inspect", passed: true, summary: "certificate", detail: "")])
+        _ = app.update(&s, .verified(generation: now, first))
+        #expect(s.verify.result == nil && s.verify.checking == "webadmin.key")
+        let last = VerifyResult(file: "webadmin.key", node: "cms2", checks: [.init(name: "match", passed: true, summary: "webadmin.key belongs to webadmin.crt", detail: "")])
+        _ = app.update(&s, .verified(generation: now, last))
+        #expect(s.verify.result == last && s.verify.checking == nil)
+        // Switching drops what was shown.
+        _ = app.update(&s, .key(.left))
+        #expect(s.verify.source == .node("cms1") && s.verify.result == nil && s.verify.nodeListing == nil && s.verify.generation == now + 1)
+    }
+
+    @Test func aNodeThatCannotBeReachedSaysWhatFailedAndWhatToDo() async throws {
+        // A deployment whose nodes the lab does not have, and one reached by SSH on a closed port.
+        let port = try TestSupport.freePort()
+        let f = try WizardFixture(context: { folder in
+            _ = try? Lab.create(at: folder + "/lab", nodes: 1, version: .v3)
+            let text = "version: 1\ncms_version: \"3.8\"\ndomain: lab.example.com\nlab: lab\nnodes:\n"
+                + "  - name: cms7\n    fqdn: cms7.lab.example.com\n    address: 10.0.0.7\n    services: [webadmin]\n    database: none\n"
+            TestSupport.write(text, to: folder + "/deployment.yaml")
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+        })
+        f.open(.step4)
+        f.press(.right)
+        await f.settle()
+        #expect(f.state.verify.source == .node("cms7"))
+        let error = try #require(f.state.verify.nodeError)
+        #expect(error.contains("cms7") && error.contains("no node"), "\(error)")
+        #expect(f.screenText.contains("✗ ") && f.screenText.contains("r tries again"))
+
+        let ssh = try WizardFixture(context: { folder in
+            let text = "version: 1\ncms_version: \"3.8\"\ndomain: example.com\nnodes:\n"
+                + "  - name: cms8\n    fqdn: cms8.example.com\n    address: 127.0.0.1\n    services: [webadmin]\n    database: none\n"
+                + "    ssh: {host: 127.0.0.1, user: admin, port: \(port)}\n"
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+        })
+        ssh.open(.step4)
+        ssh.press(.right)
+        await ssh.settle()
+        let unreachable = try #require(ssh.state.verify.nodeError)
+        #expect(unreachable.contains("cms8") && unreachable.contains("cannot be reached"), "\(unreachable)")
     }
 }

@@ -133,7 +133,7 @@ extension Deployment {
         if dbCount > 0 && ![1, 3, 5].contains(dbCount) {
             fail("nodes", "the database cluster has \(dbCount) database nodes (primary + joined): it needs 1, 3 or 5 (an odd number, at most 5)")
         }
-        return issues
+        return issues + overrideIssues() + endpointIssues()
     }
 
     /// Basenames the database certificates use (Step 3).

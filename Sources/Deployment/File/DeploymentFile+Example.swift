@@ -37,6 +37,9 @@ extension DeploymentFile {
     strategy: perService
     # cluster_fqdn: cms.example.com     # the CN of the sanCertificate (default: the first node's FQDN)
     # certificate_name: cms             # the basename of the one shared certificate
+    # sans: [cms.example.com, cms1.example.com, join.example.com]
+    #                                   # sanCertificate/wildcard only: REPLACES the shared
+    #                                   # certificate's computed SANs (the CN is still added)
 
     # Where keys are made:
     #   node   on each server by `pki csr` over the MMP: the key never leaves it (the default)
@@ -62,6 +65,12 @@ extension DeploymentFile {
           port: 22
         services: [webadmin, callbridge, webbridge3]
         database: primary
+        # certificates:                 # perService only: change what Step 2 computes, per service
+        #   callbridge:
+        #     basename: cms1-cb         # default: the service's name (callbridge.key, .csr, .crt)
+        #     cn: cms1.example.com      # default: the node's FQDN
+        #     sans: [cms1.example.com, cms2.example.com, cms3.example.com]
+        #                               # REPLACES the computed SANs (the CN is still added)
       - name: cms2
         fqdn: cms2.example.com
         address: 10.0.0.12
@@ -73,6 +82,17 @@ extension DeploymentFile {
         services: [webadmin, callbridge, turn]
         database: joined
         # loadbalancer_tag: edge        # the tag of `loadbalancer certs <tag> ...`, if it runs one
+
+    # The live TLS services `cmscerts expiry --deployment deployment.yaml --endpoints` probes:
+    # each presented certificate is compared with the one the service is configured with.
+    # xmpp cannot be probed (STARTTLS).
+    # endpoints:
+    #   - node: cms1
+    #     service: webbridge3
+    #     port: 443
+    #     host: cms1.example.com        # default: the node's fqdn
+    #     sni: join.example.com         # default: the host's name (none for an address)
+    #   - {node: cms1, service: webadmin, port: 445}
 
     """
 }

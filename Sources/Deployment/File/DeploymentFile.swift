@@ -41,6 +41,45 @@ public enum DeploymentFile {
         try! YAMLEncoder().encode(deployment)
     }
 
+    /// The file for `deployment`, `header` as comment lines at the top, checked by
+    /// reading it back: what is written is what `load` will read.
+    public static func text(for deployment: Deployment, header: String) throws(DeploymentFileError) -> String {
+        let comments = header.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n")
+        let text = comments + "\n\n" + yaml(for: deployment)
+        let back = try load(yaml: text)
+        guard back == deployment else {
+            throw DeploymentFileError(issues: [DeploymentIssue(path: "", message: "the file would not read back as written: nothing was written (a cmscerts bug; please report it)")])
+        }
+        return text
+    }
+
+    /// The lines of the file that change from `old` to `new`, as `- line` and `+ line`
+    /// in file order (a line diff of the two files as `yaml(for:)` writes them), so that a
+    /// review can show what saving changes.
+    public static func changes(from old: Deployment, to new: Deployment) -> [String] {
+        let a = yaml(for: old).split(separator: "\n").map(String.init)
+        let b = yaml(for: new).split(separator: "\n").map(String.init)
+        // Longest common subsequence, from the ends, then walked from the start.
+        var lcs = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in stride(from: a.count - 1, through: 0, by: -1) {
+            for j in stride(from: b.count - 1, through: 0, by: -1) {
+                lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+            }
+        }
+        var out: [String] = []
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if i < a.count, j < b.count, a[i] == b[j] {
+                i += 1; j += 1
+            } else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
+                out.append("- " + a[i]); i += 1
+            } else {
+                out.append("+ " + b[j]); j += 1
+            }
+        }
+        return out
+    }
+
     static func issue(for error: YamlError) -> DeploymentIssue {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
@@ -62,9 +101,12 @@ struct YAMLReader {
     var lines: [String: Int] = [:]
 
     static let topKeys = ["version", "cms_version", "domain", "join_url", "xmpp_domain", "subject", "key_type",
-                          "ca_validity_days", "strategy", "cluster_fqdn", "certificate_name", "ca_bundle", "keys", "nodes", "lab"]
+                          "ca_validity_days", "strategy", "cluster_fqdn", "certificate_name", "ca_bundle", "keys", "nodes", "lab",
+                          "sans", "endpoints"]
     static let subjectKeys = ["ou", "o", "st", "l", "c"]
-    static let nodeKeys = ["name", "fqdn", "address", "ssh", "services", "database", "loadbalancer_tag"]
+    static let nodeKeys = ["name", "fqdn", "address", "ssh", "services", "database", "loadbalancer_tag", "certificates"]
+    static let overrideKeys = ["basename", "cn", "sans"]
+    static let endpointKeys = ["node", "service", "port", "host", "sni"]
     static let sshKeys = ["host", "user", "port"]
 
     /// The line of a path, or of its nearest ancestor that has one.
@@ -215,6 +257,8 @@ struct YAMLReader {
         let certificateName = string(top["certificate_name"], path: "certificate_name") ?? "cms"
         let caBundle = string(top["ca_bundle"], path: "ca_bundle") ?? "ca-bundle.crt"
         let lab = string(top["lab"], path: "lab")
+        let sans = top["sans"].flatMap { stringList($0, path: "sans") }
+        let endpoints = top["endpoints"].map { readEndpoints($0) } ?? []
 
         // A bad optional value is reported already and stands in as its default, so that the
         // rules still run on the rest; a missing required value or a node that could not be
@@ -223,7 +267,8 @@ struct YAMLReader {
         return Deployment(cmsVersion: cmsVersion, domain: domain, joinURL: joinURL, xmppDomain: xmppDomain,
                           subject: subject, keyType: keyType ?? .rsa2048, caValidityDays: days ?? Deployment.defaultCAValidityDays,
                           strategy: strategy ?? .perService, clusterFQDN: clusterFQDN, certificateName: certificateName,
-                          caBundle: caBundle, keys: keys ?? .node, nodes: nodes, lab: lab)
+                          caBundle: caBundle, keys: keys ?? .node, nodes: nodes, lab: lab,
+                          sans: sans, endpoints: endpoints)
     }
 
     mutating func readNode(_ item: Yams.Node, path: String) -> DeploymentNode? {
@@ -257,8 +302,80 @@ struct YAMLReader {
         // A bad ssh value or service is reported and left out; a bad role would make the
         // cluster rules report nonsense, so the node is not used.
         let tag = string(map["loadbalancer_tag"], path: path + ".loadbalancer_tag") ?? "edge"
+        let certificates = map["certificates"].map { readOverrides($0, path: path + ".certificates") } ?? [:]
         guard let name, let fqdn, let address, let database else { return nil }
         return DeploymentNode(name: name, fqdn: fqdn, address: address, ssh: ssh, services: services,
-                              database: database, loadBalancerTag: tag)
+                              database: database, loadBalancerTag: tag, certificates: certificates)
+    }
+
+    /// A list of names (`[a.example.com, b.example.com]`); nil (and a problem) when it is
+    /// not a list. Each item is kept with its line; a bad item is reported and left out.
+    mutating func stringList(_ node: Yams.Node, path: String) -> [String]? {
+        if Self.isNull(node) { return nil }
+        guard case let .sequence(seq) = node else {
+            fail(path, node, "expected a list of names, e.g. [cms1.example.com, join.example.com]")
+            return nil
+        }
+        var out: [String] = []
+        for (k, item) in seq.enumerated() {
+            let ip = "\(path)[\(k)]"
+            if let l = item.mark?.line { lines[ip] = l }
+            if let text = string(item, path: ip) { out.append(text) }
+        }
+        return out
+    }
+
+    /// `certificates:` of a node: a mapping from service name to its override.
+    mutating func readOverrides(_ node: Yams.Node, path: String) -> [Service: CertificateOverride] {
+        if Self.isNull(node) { return [:] }
+        let names = Service.allCases.map(\.rawValue)
+        guard let map = mapping(node, path: path, allowed: names) else { return [:] }
+        var out: [Service: CertificateOverride] = [:]
+        for (key, value) in map {
+            guard let service = Service(rawValue: key) else { continue }
+            let sp = Self.join(path, key)
+            if Self.isNull(value) { continue }
+            guard let fields = mapping(value, path: sp, allowed: Self.overrideKeys) else { continue }
+            var o = CertificateOverride()
+            o.basename = string(fields["basename"], path: sp + ".basename")
+            o.commonName = string(fields["cn"], path: sp + ".cn")
+            o.sans = fields["sans"].flatMap { stringList($0, path: sp + ".sans") }
+            if !o.isEmpty { out[service] = o }
+        }
+        return out
+    }
+
+    /// `endpoints:`: a list of live TLS services. An endpoint missing a required key is
+    /// reported and left out.
+    mutating func readEndpoints(_ node: Yams.Node) -> [DeploymentEndpoint] {
+        if Self.isNull(node) { return [] }
+        guard case let .sequence(seq) = node else {
+            fail("endpoints", node, "expected a list of endpoints, each starting with '- node:'")
+            return []
+        }
+        var out: [DeploymentEndpoint] = []
+        for (i, item) in seq.enumerated() {
+            let path = "endpoints[\(i)]"
+            if let l = item.mark?.line { lines[path] = l }
+            guard let map = mapping(item, path: path, allowed: Self.endpointKeys) else { continue }
+            let name = string(map["node"], path: path + ".node", required: true)
+            var service: Service?
+            if map["service"] == nil {
+                fail(path + ".service", item, "'service' is required: the service listening there, e.g. webadmin")
+            } else {
+                service = choice(map["service"], path: path + ".service", Service.self)
+            }
+            var port: Int?
+            if map["port"] == nil {
+                fail(path + ".port", item, "'port' is required: the TCP port the service listens on, e.g. 443")
+            } else {
+                port = int(map["port"], path: path + ".port")
+            }
+            let host = string(map["host"], path: path + ".host")
+            let sni = string(map["sni"], path: path + ".sni")
+            guard let name, let service, let port else { continue }
+            out.append(DeploymentEndpoint(node: name, service: service, port: port, host: host, serverName: sni))
+        }
+        return out
     }
 }

@@ -36,6 +36,9 @@ public struct Deployment: Codable, Hashable, Sendable {
     public var clusterFQDN: String?
     /// The basename of the one shared certificate (sanCertificate and wildcard).
     public var certificateName: String
+    /// The SANs of the one shared certificate (sanCertificate and wildcard), when the admin
+    /// gave them: they REPLACE the computed list (the CN is still added, as Step 1 does).
+    public var sans: [String]?
     /// The file, in the workspace, that holds the CA chain of the user's CA (intermediates
     /// then root, no entity certificate): uploaded to every node as the services' bundle.
     public var caBundle: String
@@ -48,6 +51,8 @@ public struct Deployment: Codable, Hashable, Sendable {
     /// `cmscerts apply` reaches each node through the lab instead of SSH. A relative path
     /// is taken from the deployment file's folder.
     public var lab: String?
+    /// The live TLS services `cmscerts expiry --endpoints` probes.
+    public var endpoints: [DeploymentEndpoint]
 
     /// A deployment with the file format's defaults for everything but what has none.
     public init(version: Int = 1, cmsVersion: CMSVersion, domain: String, joinURL: String? = nil,
@@ -55,7 +60,8 @@ public struct Deployment: Codable, Hashable, Sendable {
                 keyType: KeyType = .rsa2048, caValidityDays: Int = Deployment.defaultCAValidityDays,
                 strategy: CertificateStrategy = .perService, clusterFQDN: String? = nil,
                 certificateName: String = "cms", caBundle: String = "ca-bundle.crt",
-                keys: KeyLocation = .node, nodes: [DeploymentNode], lab: String? = nil) {
+                keys: KeyLocation = .node, nodes: [DeploymentNode], lab: String? = nil,
+                sans: [String]? = nil, endpoints: [DeploymentEndpoint] = []) {
         self.version = version
         self.cmsVersion = cmsVersion
         self.domain = domain
@@ -71,11 +77,13 @@ public struct Deployment: Codable, Hashable, Sendable {
         self.keys = keys
         self.nodes = nodes
         self.lab = lab
+        self.sans = sans
+        self.endpoints = endpoints
     }
 
     /// The keys as the deployment file spells them, so that YAML and JSON agree.
     enum CodingKeys: String, CodingKey {
-        case version, domain, subject, strategy, keys, nodes, lab
+        case version, domain, subject, strategy, keys, nodes, lab, sans, endpoints
         case cmsVersion = "cms_version"
         case joinURL = "join_url"
         case xmppDomain = "xmpp_domain"
@@ -105,7 +113,32 @@ public struct Deployment: Codable, Hashable, Sendable {
             caBundle: try c.decodeIfPresent(String.self, forKey: .caBundle) ?? "ca-bundle.crt",
             keys: try c.decodeIfPresent(KeyLocation.self, forKey: .keys) ?? .node,
             nodes: try c.decode([DeploymentNode].self, forKey: .nodes),
-            lab: try c.decodeIfPresent(String.self, forKey: .lab))
+            lab: try c.decodeIfPresent(String.self, forKey: .lab),
+            sans: try c.decodeIfPresent([String].self, forKey: .sans),
+            endpoints: try c.decodeIfPresent([DeploymentEndpoint].self, forKey: .endpoints) ?? [])
+    }
+
+    /// Writes the file's keys in the order a person reads them, leaving out what is unset
+    /// (no `sans`, no empty `endpoints`).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(cmsVersion, forKey: .cmsVersion)
+        try c.encode(domain, forKey: .domain)
+        try c.encodeIfPresent(joinURL, forKey: .joinURL)
+        try c.encodeIfPresent(xmppDomain, forKey: .xmppDomain)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(keyType, forKey: .keyType)
+        try c.encode(caValidityDays, forKey: .caValidityDays)
+        try c.encode(strategy, forKey: .strategy)
+        try c.encodeIfPresent(clusterFQDN, forKey: .clusterFQDN)
+        try c.encode(certificateName, forKey: .certificateName)
+        try c.encodeIfPresent(sans, forKey: .sans)
+        try c.encode(caBundle, forKey: .caBundle)
+        try c.encode(keys, forKey: .keys)
+        try c.encode(nodes, forKey: .nodes)
+        if !endpoints.isEmpty { try c.encode(endpoints, forKey: .endpoints) }
+        try c.encodeIfPresent(lab, forKey: .lab)
     }
 
     /// The only file format version there is.

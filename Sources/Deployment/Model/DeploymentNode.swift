@@ -15,9 +15,15 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
     public var database: DatabaseRole
     /// The tag of the node's load balancer (`loadbalancer certs <tag> ...`), when it runs one.
     public var loadBalancerTag: String
+    /// What the admin changed in the certificate of each service (perService only): its
+    /// basename, CN, SANs. Empty when the strategy's names are kept. An override that
+    /// changes nothing is dropped, so that the file written and read back is equal.
+    public var certificates: [Service: CertificateOverride] {
+        didSet { certificates = certificates.filter { !$0.value.isEmpty } }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case name, fqdn, address, ssh, services, database
+        case name, fqdn, address, ssh, services, database, certificates
         case loadBalancerTag = "loadbalancer_tag"
     }
 
@@ -32,11 +38,38 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
             ssh: try c.decodeIfPresent(SSHTarget.self, forKey: .ssh),
             services: try c.decodeIfPresent([Service].self, forKey: .services) ?? [],
             database: try c.decodeIfPresent(DatabaseRole.self, forKey: .database) ?? .none,
-            loadBalancerTag: try c.decodeIfPresent(String.self, forKey: .loadBalancerTag) ?? "edge")
+            loadBalancerTag: try c.decodeIfPresent(String.self, forKey: .loadBalancerTag) ?? "edge",
+            certificates: try c.decodeIfPresent([Service: CertificateOverride].self, forKey: .certificates) ?? [:])
+    }
+
+    /// Writes the overrides in service order, and none at all when there are none.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(fqdn, forKey: .fqdn)
+        try c.encode(address, forKey: .address)
+        try c.encode(ssh, forKey: .ssh)
+        try c.encode(services, forKey: .services)
+        try c.encode(database, forKey: .database)
+        try c.encode(loadBalancerTag, forKey: .loadBalancerTag)
+        if !certificates.isEmpty {
+            var map = c.nestedContainer(keyedBy: ServiceKey.self, forKey: .certificates)
+            for service in certificates.keys.sorted() { try map.encode(certificates[service]!, forKey: ServiceKey(service)) }
+        }
+    }
+
+    /// A service name as a mapping key.
+    struct ServiceKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ service: Service) { stringValue = service.rawValue }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     public init(name: String, fqdn: String, address: String, ssh: SSHTarget? = nil,
-                services: [Service], database: DatabaseRole = .none, loadBalancerTag: String = "edge") {
+                services: [Service], database: DatabaseRole = .none, loadBalancerTag: String = "edge",
+                certificates: [Service: CertificateOverride] = [:]) {
         self.name = name
         self.fqdn = fqdn
         self.address = address
@@ -44,6 +77,7 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
         self.services = services
         self.database = database
         self.loadBalancerTag = loadBalancerTag
+        self.certificates = certificates.filter { !$0.value.isEmpty }
     }
 
     /// True when the node runs the service.

@@ -3,7 +3,7 @@ import PKI
 /// Every MMP command text and every expected output the planner uses, in one place, so
 /// that what the article and public material say (and what was only assumed) is easy to
 /// check and to correct.
-enum MMP {
+public enum MMP {
     // Step 1-3: pki.
     /// `pki csr ...` prints `Created key file <b>.key and CSR <b>.csr` (public, real output).
     static let csrCreated = SuccessCriterion.contains("Created key file")
@@ -16,8 +16,8 @@ enum MMP {
     static func sign(_ basename: String, ca: String) -> String { "pki sign \(basename) \(ca)" }
     // Step 4 (unverified: the exact output of `pki match` and `pki verify` was not seen;
     // services print `SUCCESS: ...` lines, so the same word is expected here).
-    static func match(key: String, certificate: String) -> String { "pki match \(key) \(certificate)" }
-    static let matchOK = SuccessCriterion.contains("SUCCESS")
+    public static func match(key: String, certificate: String) -> String { "pki match \(key) \(certificate)" }
+    public static let matchOK = SuccessCriterion.contains("SUCCESS")
     static func verify(certificate: String, bundle: String) -> String { "pki verify \(certificate) \(bundle)" }
     static let verifyOK = SuccessCriterion.contains("SUCCESS")
 

@@ -4,12 +4,17 @@ extension PlanContext {
     /// The CSR for services on a node (Step 2): CN the node's FQDN; the web bridge adds the
     /// join URL, XMPP the XMPP domain; in a cluster the call bridge, TURN and load balancer
     /// list the FQDNs of the nodes that run them. Several services sharing one key get the
-    /// union of their SANs.
+    /// union of their SANs. The admin's overrides (`nodes[].certificates`) replace a
+    /// service's SANs and the CN.
     mutating func serviceSpec(_ services: [Service], on node: DeploymentNode, basename: String) -> CSRSpec? {
         var sans: [String] = []
         func add(_ name: String?) { if let name, !sans.contains(where: { $0.lowercased() == name.lowercased() }) { sans.append(name) } }
         let clustered = deployment.nodes.count > 1
         for service in services {
+            if let given = node.certificates[service]?.sans {
+                given.forEach(add)
+                continue
+            }
             switch service {
             case .webadmin:
                 break
@@ -24,32 +29,33 @@ extension PlanContext {
                 }
             }
         }
-        return spec(basename: basename, commonName: node.fqdn, sans: sans)
+        let commonName = services.lazy.compactMap { node.certificates[$0]?.commonName }.first ?? node.fqdn
+        return spec(basename: basename, commonName: commonName, sans: sans)
     }
 
     /// The one certificate for every service and node: the cluster FQDN (or the wildcard)
     /// as CN, every node FQDN, the join URL and the XMPP domain as SANs (the wildcard
-    /// lists only what it does not cover).
+    /// lists only what it does not cover). The admin's `sans` replace the computed list.
     mutating func sharedSpec(basename: String) -> CSRSpec? {
         var sans: [String] = []
         func add(_ name: String?) { if let name, !sans.contains(where: { $0.lowercased() == name.lowercased() }) { sans.append(name) } }
         let usesXMPP = deployment.nodes.contains { $0.runs(.xmpp) }
-        switch deployment.strategy {
-        case .wildcard:
-            let cn = "*." + deployment.domain
+        let wildcard = deployment.strategy == .wildcard
+        let cn = wildcard ? "*." + deployment.domain : deployment.clusterFQDN ?? deployment.nodes[0].fqdn
+        if let given = deployment.sans {
+            given.forEach(add)
+        } else if wildcard {
             add(cn)
             for name in [deployment.joinURL, usesXMPP ? deployment.xmppDomain : nil] + deployment.nodes.map(\.fqdn) {
                 if let name, !Deployment.wildcard(cn, covers: name) { add(name) }
             }
-            return spec(basename: basename, commonName: cn, sans: sans)
-        case .sanCertificate, .perService:
-            let cn = deployment.clusterFQDN ?? deployment.nodes[0].fqdn
+        } else {
             add(cn)
             for n in deployment.nodes where !n.services.isEmpty { add(n.fqdn) }
             add(deployment.joinURL)
             if usesXMPP { add(deployment.xmppDomain) }
-            return spec(basename: basename, commonName: cn, sans: sans)
         }
+        return spec(basename: basename, commonName: cn, sans: sans)
     }
 
     /// A CSR spec through Step 1's own parser, so that every line the plan types is one
@@ -78,7 +84,7 @@ extension PlanContext {
         if d.strategy == .perService {
             for node in d.nodes {
                 for service in node.services {
-                    let b = service.rawValue
+                    let b = node.certificates[service]?.basename ?? service.rawValue
                     guard let spec = serviceSpec([service], on: node, basename: b) else { continue }
                     let use = CertificateUse(node: node, service: service, key: b + ".key",
                                              certificate: certificateName(b, for: service), bundle: d.caBundle)

@@ -93,32 +93,26 @@ public enum NodeSource {
     public static func scan(_ target: NodeTarget, policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
                             timeout: Duration = .seconds(30)) async -> NodeScan {
         let transport = target.transport
-        let listing: CommandOutput
+        let listing: NodeFileListing
         do {
-            listing = try await transport.run("pki list", answer: nil, timeout: timeout)
+            listing = try await self.listing(target, timeout: timeout)
         } catch {
             return NodeScan(node: target.name, rows: [CertificateRow(unreadable: "pki list", reason: "\(error)", source: .node, node: target.name)],
                             serviceFiles: [], configuredCertificates: [:])
         }
-        var serviceFiles: [ServiceFile] = []
-        for command in statusCommands {
-            guard let output = try? await transport.run(command, answer: nil, timeout: timeout), output.exitStatus == 0 else { continue }
-            serviceFiles += parseStatus(command: command, output.text)
+        let serviceFiles = listing.serviceFiles
+        // The certificate files, and whatever a service uses.
+        let names = listing.files.filter { name in
+            FileSource.folderExtensions.contains(FileChecker.ext(name)) || serviceFiles.contains { $0.file == name }
         }
-        var names = parseList(listing.text).filter { name in
-            guard let dot = name.lastIndex(of: ".") else { return false }
-            return FileSource.folderExtensions.contains(name[name.index(after: dot)...].lowercased())
-        }
-        for used in serviceFiles where !names.contains(used.file) { names.append(used.file) }
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cmscerts-\(UUID().uuidString)").path
+        let folder: String
         var rows: [CertificateRow] = []
         var configured: [String: CertificateSummary] = [:]
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            folder = try makePrivateFolder()
         } catch {
-            return NodeScan(node: target.name, rows: [CertificateRow(unreadable: folder, reason: "cannot make a temporary folder: \(error.localizedDescription)", source: .node, node: target.name)],
+            return NodeScan(node: target.name, rows: [CertificateRow(unreadable: "temporary folder", reason: FileChecker.message(error), source: .node, node: target.name)],
                             serviceFiles: serviceFiles, configuredCertificates: [:])
         }
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -155,11 +149,15 @@ public enum NodeSource {
 extension NodeScan {
     /// The TLS endpoint of `service` on this node, carrying the certificate the service
     /// is configured with, so that `EndpointSource` can tell whether the live service
-    /// presents it (a renewal uploaded but never applied, a restart forgotten).
+    /// presents it (a renewal uploaded but never applied, a restart forgotten). A service
+    /// whose status names several certificates is taken by its first (`webbridge3` is
+    /// `webbridge3 https`, the one browsers see).
     public func endpoint(for service: String, host: String, port: Int, serverName: String? = nil) -> EndpointTarget {
-        EndpointTarget(host: host, port: port, serverName: serverName,
-                       configuredFingerprint: configuredCertificates[service]?.sha256Fingerprint,
-                       configuredSource: serviceFiles.first { $0.service == service && $0.isServiceCertificate }.map { "\(node):\($0.file)" },
-                       node: node, service: service)
+        let name = configuredCertificates[service] != nil ? service
+            : serviceFiles.first { $0.isServiceCertificate && $0.service.hasPrefix(service + " ") }?.service ?? service
+        return EndpointTarget(host: host, port: port, serverName: serverName,
+                              configuredFingerprint: configuredCertificates[name]?.sha256Fingerprint,
+                              configuredSource: serviceFiles.first { $0.service == name && $0.isServiceCertificate }.map { "\(node):\($0.file)" },
+                              node: node, service: name)
     }
 }

@@ -39,6 +39,22 @@ public struct FileStore: Sendable {
 
     public func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
 
+    /// The text of the file at `path` (a deployment file, say), or why it cannot be read.
+    public static func readText(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw PKIError.input("\(path) does not exist: check the path (cmscerts init writes an example deployment file)", field: path)
+        }
+        if isDirectory.boolValue { throw PKIError.input("\(path) is a folder: give the file's path", field: path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PKIError.input("cannot read \(path): check its permissions", field: path)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PKIError.input("\(path) is not UTF-8 text: give a text file", field: path)
+        }
+        return text
+    }
+
     /// What writing `name` would do, for the review screen.
     public func plan(_ name: String, what: String, isPrivateKey: Bool) -> PlannedWrite {
         PlannedWrite(path: path(name), what: what, mode: isPrivateKey ? Self.keyMode : Self.publicMode, replaces: exists(name))
@@ -53,9 +69,12 @@ public struct FileStore: Sendable {
 
     /// Writes `data` to `name` atomically and returns the backup's path when a key was replaced.
     /// `createOnly` gives any file the keys' rule: written only where no file of that name
-    /// is (a deployment file the user may have edited, say).
+    /// is (a deployment file the user may have edited, say). `keepPrevious` replaces a
+    /// file but keeps the old one as `<name>.previous` (`.previous-2`, ...) first, and
+    /// returns that path.
     @discardableResult
-    public func write(_ data: Data, to name: String, isPrivateKey: Bool, replace: Bool = false, createOnly: Bool = false) throws -> String? {
+    public func write(_ data: Data, to name: String, isPrivateKey: Bool, replace: Bool = false, createOnly: Bool = false,
+                      keepPrevious: Bool = false) throws -> String? {
         let target = path(name)
         let folder = (target as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -133,6 +152,22 @@ public struct FileStore: Sendable {
                 unlink(temporary)
             }
         } else {
+            if keepPrevious && FileManager.default.fileExists(atPath: target) {
+                // The old file gets a second name before the new one takes its place, so
+                // there is never a moment without the file, and nothing is lost.
+                var candidate = target + ".previous"
+                var counter = 1
+                while link(target, candidate) != 0 {
+                    guard errno == EEXIST else {
+                        let reason = String(cString: strerror(errno))
+                        unlink(temporary)
+                        throw PKIError.input("could not keep a copy of \(target) (\(reason)): it was not replaced", field: target)
+                    }
+                    counter += 1
+                    candidate = target + ".previous-\(counter)"
+                }
+                backup = candidate
+            }
             guard rename(temporary, target) == 0 else {
                 unlink(temporary)
                 throw PKIError.input("could not write \(target): \(String(cString: strerror(errno)))", field: target)

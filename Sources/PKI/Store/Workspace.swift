@@ -39,6 +39,23 @@ public struct Workspace: Sendable {
 
     public var directory: String { store.directory }
 
+    // MARK: text files
+
+    /// Writing a text file the user keeps (a deployment file), ready for review: the one
+    /// file, what it is, and `command` as the equivalent command line. A file of that name
+    /// is replaced only when `replace` is true, and then kept as `<name>.previous`.
+    public func prepareTextFile(_ text: String, to name: String, what: String, command: String, notes: [String] = [],
+                                replace: Bool) throws -> PreparedOperation {
+        if store.exists(name) && !replace {
+            throw PKIError.input("\(store.path(name)) exists already: it is never overwritten here; open it to edit it, or choose another name", field: name)
+        }
+        let write = store.plan(name, what: what, isPrivateKey: false)
+        return PreparedOperation(command: command, writes: [write], notes: notes) {
+            let previous = try store.write(Data(text.utf8), to: name, isPrivateKey: false, createOnly: !replace, keepPrevious: replace)
+            return OperationResult(messages: ["Wrote \(write.path)"], written: [write.path], backups: previous.map { [$0] } ?? [], notes: notes)
+        }
+    }
+
     // MARK: pki csr
 
     /// `pki csr <basename> CN:... [...]`: a new key and a CSR. Refused, before anything is

@@ -1,0 +1,240 @@
+import Deployment
+import Foundation
+import PKI
+import TerminalUI
+
+/// A deployment file written through the review screen: where, and the text, so that the
+/// wizard works on it once it is written.
+public struct SavedDeployment: Sendable, Equatable {
+    /// The file.
+    public var path: String
+    /// What was written.
+    public var text: String
+}
+
+extension WizardApp {
+    /// Home → the deployment screen, on the form left there or on the estate's file.
+    func openDeploymentForm(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        if s.deploymentForm == nil { s.deploymentForm = Self.form(for: s.context) }
+        s.screen = .deployment
+        return []
+    }
+
+    /// The form over what the wizard works on now.
+    static func form(for context: WizardContext) -> DeploymentForm {
+        switch context.source {
+        case .lab(let directory, _, _):
+            return DeploymentForm(deployment: context.apply?.deployment, path: directory + "/deployment.yaml", isLab: true)
+        case .deployment(let path, _):
+            return DeploymentForm(deployment: context.apply?.deployment, path: path)
+        case .brokenDeployment(let path, let problem):
+            return DeploymentForm(deployment: nil, path: path, loadProblem: problem)
+        }
+    }
+
+    func deploymentKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard var form = s.deploymentForm else {
+            s.screen = .home
+            return []
+        }
+        defer { s.deploymentForm = form }
+        if var prompt = form.openPrompt {
+            switch key {
+            case .esc:
+                form.openPrompt = nil
+                form.submitError = nil
+            case .enter:
+                let path = prompt.text.trimmingCharacters(in: .whitespaces)
+                guard !path.isEmpty else {
+                    form.submitError = "type the path of a deployment file (cmscerts init writes an example)"
+                    return []
+                }
+                let absolute = path.hasPrefix("/") ? path : s.context.currentDirectory + "/" + path
+                return [.perform {
+                    do {
+                        return .deploymentOpened(path: absolute, .success(try FileStore.readText(absolute)))
+                    } catch {
+                        return .deploymentOpened(path: absolute, .failure(WizardFailure(error)))
+                    }
+                }]
+            default:
+                if prompt.handle(key) {
+                    form.openPrompt = prompt
+                    form.submitError = nil
+                }
+            }
+            return []
+        }
+        let height = DeploymentFormView.formHeight(s.size)
+        let field = form.focusedField
+        switch key {
+        case .esc:
+            s.screen = .home
+        case .tab, .down:
+            form.focus = (form.focus + 1) % form.focusable.count
+            form.serviceCursor = 0
+        case .backTab, .up:
+            form.focus = (form.focus + form.focusable.count - 1) % form.focusable.count
+            form.serviceCursor = 0
+        case .pageDown:
+            form.focus = min(form.focusable.count - 1, form.focus + height / 2)
+        case .pageUp:
+            form.focus = max(0, form.focus - height / 2)
+        case .f(10):
+            return saveDeployment(&form, s)
+        case .f(8):
+            form.submitError = form.removeFocusedNode()
+        case .f(5):
+            let fresh = Self.form(for: s.context)
+            form = fresh
+        case .f(2):
+            if form.isDirty {
+                form.submitError = "the form has changes not saved: F10 saves them, F5 drops them, then F2 starts a new file"
+            } else {
+                form = DeploymentForm(deployment: nil, path: s.context.currentDirectory + "/deployment.yaml")
+                form.isDirty = false
+            }
+        case .f(3):
+            if form.isDirty {
+                form.submitError = "the form has changes not saved: F10 saves them, F5 drops them, then F3 opens another file"
+            } else {
+                form.openPrompt = TextFieldState(form.path)
+                form.submitError = nil
+            }
+        case .enter:
+            if field == .addNode {
+                form.addNode()
+            } else {
+                form.focus = (form.focus + 1) % form.focusable.count
+                form.serviceCursor = 0
+            }
+        case .left, .right, .char(" "):
+            if case .node(_, .services) = field {
+                if key == .char(" ") {
+                    form.toggleService()
+                } else {
+                    let count = form.offeredServices.count
+                    form.serviceCursor = (form.serviceCursor + (key == .left ? count - 1 : 1)) % max(1, count)
+                }
+            } else if form.choiceText(field) != nil {
+                form.cycle(by: key == .left ? -1 : 1)
+            } else if !form.edit(key), key == .char(" ") {
+                break
+            }
+        case .char("q") where !form.isText(field) || form.isLocked(field):
+            return requestQuit(&s)
+        case .char("?") where !form.isText(field) || form.isLocked(field):
+            s.help = HelpState()
+        default:
+            _ = form.edit(key)
+        }
+        form.keepFocusVisible(height: height)
+        return []
+    }
+
+    /// F10: the file the form describes, checked, then the review of writing it.
+    func saveDeployment(_ form: inout DeploymentForm, _ s: WizardState) -> [Command<WizardMessage>] {
+        let checked = form.checked
+        if let first = form.focusable.firstIndex(where: { checked.errors[$0] != nil }) {
+            form.showAllErrors = true
+            form.focus = first
+            form.submitError = "\(checked.errors.count) field\(checked.errors.count == 1 ? " has a problem" : "s have problems"): each is shown at its field; fix them, then F10"
+            return []
+        }
+        if let general = checked.general.first {
+            form.showAllErrors = true
+            form.submitError = general
+            return []
+        }
+        return [Self.prepareDeploymentSave(checked.deployment, base: form.base, path: form.path, isLab: form.isLab,
+                                           existed: form.base != nil || form.loadProblem != nil, origin: .deployment)]
+    }
+
+    /// The review of writing `deployment` to `path` (over `base`, the value there now):
+    /// checked by reading it back, what changes listed line by line, the old file kept.
+    static func prepareDeploymentSave(_ deployment: Deployment, base: Deployment?, path: String, isLab: Bool, existed: Bool,
+                                      origin: Screen) -> Command<WizardMessage> {
+        .perform {
+            do {
+                let text = try DeploymentFile.text(for: deployment, header: isLab
+                    ? "The deployment file of the built-in lab, written by the cmscerts wizard.\n`lab:` sends every command to the simulated nodes instead of SSH."
+                    : "A CMS deployment, written by the cmscerts wizard.\n`cmscerts plan` shows what a procedure does; `cmscerts apply` runs it.")
+                var notes: [String] = []
+                if let base {
+                    let changes = DeploymentFile.changes(from: base, to: deployment)
+                    if changes.isEmpty {
+                        notes.append("Nothing changes in the values: the file is written again as it reads now.")
+                    } else {
+                        // No-break spaces keep the YAML's indentation through the review's wrapping.
+                        let shown = changes.prefix(30).map { line in
+                            let body = line.dropFirst(2)
+                            let indent = body.prefix { $0 == " " }.count
+                            return line.prefix(2) + String(repeating: "\u{00A0}", count: indent) + body.dropFirst(indent)
+                        }.joined(separator: "\n")
+                        notes.append("What changes (- now, + after):\n" + shown + (changes.count > 30 ? "\n… and \(changes.count - 30) more lines" : ""))
+                    }
+                }
+                if existed { notes.append("The file there now is kept as \((path as NSString).lastPathComponent).previous; comments written in it by hand are not carried over.") }
+                notes.append("Step 5 plans from this file once it is written.")
+                let folder = (path as NSString).deletingLastPathComponent
+                let operation = try Workspace(directory: folder).prepareTextFile(
+                    text, to: (path as NSString).lastPathComponent,
+                    what: "deployment file, \(deployment.nodes.count) node\(deployment.nodes.count == 1 ? "" : "s")",
+                    command: "(none: this writes the file; nothing runs on the nodes)", notes: notes, replace: true)
+                return .deploymentPrepared(origin: origin, .success(operation), SavedDeployment(path: path, text: text))
+            } catch {
+                return .deploymentPrepared(origin: origin, .failure(WizardFailure(error)), nil)
+            }
+        }
+    }
+
+    /// A file opened with F3: the wizard works on it from now on (a file that cannot be
+    /// used is shown with its problems, and the form starts anew over it).
+    func deploymentOpened(_ path: String, _ result: Result<String, WizardFailure>, _ s: inout WizardState) {
+        guard var form = s.deploymentForm, form.openPrompt != nil else { return }
+        switch result {
+        case .failure(let failure):
+            form.submitError = failure.message
+            s.deploymentForm = form
+        case .success(let text):
+            s.context = WizardContext.deployment(path: path, text: text, currentDirectory: s.context.currentDirectory)
+            s.workspaceChanged()
+            s.deploymentForm = Self.form(for: s.context)
+        }
+    }
+
+    /// The review wrote a deployment file: the wizard works on it from now on.
+    func deploymentSaved(_ saved: SavedDeployment, _ s: inout WizardState) {
+        if case .lab = s.context.source, let loaded = try? DeploymentFile.load(yaml: saved.text), var target = s.context.apply,
+           saved.path == target.deploymentPath {
+            target.deployment = loaded
+            s.context.apply = target
+        } else {
+            s.context = WizardContext.deployment(path: saved.path, text: saved.text, currentDirectory: s.context.currentDirectory)
+        }
+        s.workspaceChanged()
+        s.deploymentForm = Self.form(for: s.context)
+    }
+}
+
+extension DeploymentForm {
+    /// Scrolls so that the focused row (and the section title above it) is in view.
+    mutating func keepFocusVisible(height: Int) {
+        guard let row = rows.firstIndex(of: .field(focusedField)) else { return }
+        if row - 1 < scroll { scroll = max(0, row - 1) }
+        if row >= scroll + height { scroll = row - height + 1 }
+    }
+}
+
+extension WizardState {
+    /// What was read for the old estate no longer holds: the plans of Steps 2, 3 and 5 are
+    /// made again from the new one (a run left waiting stays resumable from the journal).
+    mutating func workspaceChanged() {
+        planView = nil
+        if let a = apply, !a.canResume { apply = nil }
+        // Step 4's sources are the estate's nodes: start again from the files here.
+        var fresh = VerifyState()
+        fresh.generation = verify.generation + 1
+        verify = fresh
+    }
+}
