@@ -218,7 +218,8 @@ struct HomeTests {
         state.themeCatalog = ThemeCatalog(folders: [bad])
         state.themes = state.themeCatalog.available()
         let r = HeadlessRuntime(WizardApp(), state: state)
-        r.press(.down, .down, .down, .down, .down, .down, .down, .down, .enter, .home)  // Steps 2-5, Fix, Bundles, Expiry, Theme
+        for _ in HomeView.Entry.allCases where HomeView.Entry.allCases[r.state.home.selected] != .theme { r.press(.down) }
+        r.press(.enter, .home)
         #expect(r.state.themes[0].name == "broken")
         r.press(.enter)
         _ = await r.settle()
