@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import Inventory
 import TerminalUI
@@ -52,6 +53,12 @@ extension WizardApp {
         }
     }
 
+    /// The endpoints the deployment file lists (`endpoints:`), for the input to start with.
+    func deploymentEndpoints(_ s: WizardState) -> [EndpointTarget] {
+        guard let deployment = s.context.apply?.deployment else { return [] }
+        return deployment.endpoints.map { EndpointTarget($0, of: deployment) }
+    }
+
     func dashboardLoaded(_ generation: Int, _ rows: [CertificateRow], _ at: Date, _ s: inout WizardState) {
         guard generation == s.dashboard.generation else { return }
         s.dashboard.scannedRows = rows
@@ -78,7 +85,16 @@ extension WizardApp {
             s.dashboard.endpointError = nil
         case .enter:
             do {
-                let targets = try EndpointTarget.parseList(input.text)
+                // An endpoint already known (on the dashboard, or in the deployment file) keeps its node and service.
+                let known = s.dashboard.endpoints + deploymentEndpoints(s)
+                let targets = try EndpointTarget.parseList(input.text).map { target in
+                    var target = target
+                    if let same = known.first(where: { $0.label == target.label }) {
+                        target.node = same.node
+                        target.service = same.service
+                    }
+                    return target
+                }
                 s.dashboard.endpointInput = nil
                 s.dashboard.endpointError = nil
                 return probeEndpoints(targets, &s)
@@ -126,7 +142,7 @@ extension WizardApp {
         case .esc: s.screen = .home
         case .char("/"): d.editingFilter = true
         case .char("e"):
-            d.openEndpointInput(d.endpoints)
+            d.openEndpointInput(d.endpoints.isEmpty ? deploymentEndpoints(s) : d.endpoints)
         case .char(let c) where ("1"..."7").contains(c):
             d.table.sort(by: Int(String(c))! - 1)
         case .enter:

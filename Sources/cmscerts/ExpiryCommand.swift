@@ -123,7 +123,7 @@ struct ExpiryCommand: ParsableCommand {
                     let host = estate.deployment.endpointHost(e)
                     let target = scans.first { $0.node == e.node }?
                         .endpoint(for: e.service.rawValue, host: host, port: e.port, serverName: e.serverName)
-                        ?? EndpointTarget(host: host, port: e.port, serverName: e.serverName, node: e.node, service: e.service.rawValue)
+                        ?? EndpointTarget(e, of: estate.deployment)
                     take(EndpointSource.scan(target, policy: policy, now: now, timeout: .seconds(timeout)).rows)
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import Lab
 import TerminalUI
 import TestSupport
 import Testing
@@ -256,6 +257,33 @@ struct DashboardTests {
         let open = try #require(s.dashboard.inspected.flatMap { s.dashboard.rows?[$0] })
         _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: 0, try Self.sampleProbes(s.dashboard.endpoints)[0]))
         #expect(s.dashboard.inspected.flatMap { s.dashboard.rows?[$0] } == open)
+    }
+
+    /// A deployment file that lists endpoints (`endpoints:`): the input starts with them,
+    /// and they keep their node and service.
+    @Test func theDeploymentFilesEndpointsPrefillTheInput() throws {
+        let f = try WizardFixture(context: { folder in
+            _ = try? Lab.create(at: folder + "/lab", nodes: 3, version: .v3)
+            var text = "version: 1\ncms_version: \"3.8\"\ndomain: lab.example.com\njoin_url: join.lab.example.com\nlab: lab\nnodes:\n"
+            for (i, node) in ["cms1", "cms2", "cms3"].enumerated() {
+                text += "  - name: \(node)\n    fqdn: \(node).lab.example.com\n    address: 10.0.0.\(i + 1)\n"
+                text += "    services: [webadmin, callbridge, webbridge3, turn]\n    database: \(i == 0 ? "primary" : "joined")\n"
+            }
+            text += "endpoints:\n  - {node: cms1, service: webadmin, port: 445}\n  - {node: cms2, service: webbridge3, port: 443, sni: join.lab.example.com}\n"
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+        })
+        #expect(f.context.apply?.deployment.endpoints.count == 2, "the deployment file loads: \(f.context.source)")
+        var s = try loaded(f)
+        _ = app.update(&s, .key(.char("e")))
+        #expect(s.dashboard.endpointInput?.text == "cms1.lab.example.com:445 cms2.lab.example.com:443@join.lab.example.com")
+        for c in " 127.0.0.1:4443" { _ = app.update(&s, .key(.char(c))) }
+        #expect(app.update(&s, .key(.enter)).count == 3)
+        #expect(s.dashboard.endpoints.map(\.node) == ["cms1", "cms2", nil])
+        #expect(s.dashboard.endpoints.map(\.service) == ["webadmin", "webbridge3", nil])
+        // Given, the dashboard's own endpoints are what e shows next.
+        _ = giveEndpoints("127.0.0.1:4443", &s)
+        _ = app.update(&s, .key(.char("e")))
+        #expect(s.dashboard.endpointInput?.text == "127.0.0.1:4443")
     }
 
     @Test func badEndpointsAreRefusedAtTheInputWithTheFix() throws {

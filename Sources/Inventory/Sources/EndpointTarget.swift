@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 
 /// A live TLS endpoint to read: where to connect, which name to ask for by SNI, and
@@ -28,6 +29,13 @@ public struct EndpointTarget: Sendable, Hashable {
         self.configuredFile = configuredFile
         self.node = node
         self.service = service
+    }
+
+    /// An endpoint a deployment file lists (`endpoints:`): its host (the node's FQDN by
+    /// default), port and SNI name, named by its node and service.
+    public init(_ endpoint: DeploymentEndpoint, of deployment: Deployment) {
+        self.init(host: deployment.endpointHost(endpoint), port: endpoint.port, serverName: endpoint.serverName,
+                  node: endpoint.node, service: endpoint.service.rawValue)
     }
 
     /// Parses `host:port`, `host:port@sni`, `[v6]:port[@sni]`.
