@@ -1,6 +1,5 @@
 import Foundation
 import Inventory
-import Lab
 import TerminalUI
 import TestSupport
 import Testing
@@ -262,24 +261,19 @@ struct DashboardTests {
     /// A deployment file that lists endpoints (`endpoints:`): the input starts with them,
     /// and they keep their node and service.
     @Test func theDeploymentFilesEndpointsPrefillTheInput() throws {
+        let text = WizardFixture.twoNodes() + "\nendpoints:\n  - {node: cms1, service: webadmin, port: 445}\n"
+            + "  - {node: cms2, service: callbridge, port: 5061, sni: join.example.com}\n"
         let f = try WizardFixture(context: { folder in
-            _ = try? Lab.create(at: folder + "/lab", nodes: 3, version: .v3)
-            var text = "version: 1\ncms_version: \"3.8\"\ndomain: lab.example.com\njoin_url: join.lab.example.com\nlab: lab\nnodes:\n"
-            for (i, node) in ["cms1", "cms2", "cms3"].enumerated() {
-                text += "  - name: \(node)\n    fqdn: \(node).lab.example.com\n    address: 10.0.0.\(i + 1)\n"
-                text += "    services: [webadmin, callbridge, webbridge3, turn]\n    database: \(i == 0 ? "primary" : "joined")\n"
-            }
-            text += "endpoints:\n  - {node: cms1, service: webadmin, port: 445}\n  - {node: cms2, service: webbridge3, port: 443, sni: join.lab.example.com}\n"
-            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
         })
         #expect(f.context.apply?.deployment.endpoints.count == 2, "the deployment file loads: \(f.context.source)")
         var s = try loaded(f)
         _ = app.update(&s, .key(.char("e")))
-        #expect(s.dashboard.endpointInput?.text == "cms1.lab.example.com:445 cms2.lab.example.com:443@join.lab.example.com")
+        #expect(s.dashboard.endpointInput?.text == "cms1.example.com:445 cms2.example.com:5061@join.example.com")
         for c in " 127.0.0.1:4443" { _ = app.update(&s, .key(.char(c))) }
         #expect(app.update(&s, .key(.enter)).count == 3)
         #expect(s.dashboard.endpoints.map(\.node) == ["cms1", "cms2", nil])
-        #expect(s.dashboard.endpoints.map(\.service) == ["webadmin", "webbridge3", nil])
+        #expect(s.dashboard.endpoints.map(\.service) == ["webadmin", "callbridge", nil])
         // Given, the dashboard's own endpoints are what e shows next.
         _ = giveEndpoints("127.0.0.1:4443", &s)
         _ = app.update(&s, .key(.char("e")))
