@@ -132,7 +132,7 @@ enum DashboardView {
         let label = "Endpoints "
         b.write(label, x: area.x, y: area.y, style: theme[.focused], clip: area)
         let field = Rect(x: area.x + label.count, y: area.y, width: max(0, area.width - label.count), height: 1)
-        TextField(state: input, focused: true, placeholder: "host:port[@sni][=cert], e.g. cms1.example.com:443 cms1.example.com:445").render(area: field, buffer: &b, theme: theme)
+        TextField(state: input, focused: true, placeholder: "e.g. cms1.example.com:445 cms1.example.com:443@join.example.com").render(area: field, buffer: &b, theme: theme)
         var text = TextLines(width: area.width, theme: theme)
         if let error {
             text.add("✗ " + error, .error, indent: 2)

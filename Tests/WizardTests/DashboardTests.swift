@@ -179,7 +179,9 @@ struct DashboardTests {
         var s = try loaded(f)
         _ = app.update(&s, .key(.char("e")))
         #expect(s.dashboard.endpointInput?.text == "", "no endpoint yet: the input starts empty")
-        #expect(app.view(s, size: .standard).trimmedLines.contains { $0.contains("host:port[@sni][=cert file], several separated by spaces or commas") })
+        let empty = app.view(s, size: .standard).trimmedLines
+        #expect(empty[3] == " Endpoints e.g. cms1.example.com:445 cms1.example.com:443@join.example.com")
+        #expect(empty[4].contains("host:port[@sni][=cert file], several separated by spaces or commas"))
         #expect(app.bindings(s).map(\.help) == ["probe", "cancel", "clear"])
         _ = app.update(&s, .key(.char("r")))
         #expect(s.dashboard.endpointInput?.text == "r", "keys are typed into the input, not taken as commands")
