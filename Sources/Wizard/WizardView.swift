@@ -347,6 +347,8 @@ enum HomeView {
             top.rows = Array(top.rows.prefix(max(0, room - files.rows.count))) + files.rows
             return (top, false)
         }
+        // Why the lab's own deployment file is not used, before anything optional.
+        if let notice = s.context.notice { optional.insert(lines(notice, .warning, indent: 2), at: 0) }
         var nodes = TextLines(width: width, theme: theme)
         nodeRows(estate, &nodes, room: .max)
         let required = title(false).rows.count + nodes.rows.count + files.rows.count

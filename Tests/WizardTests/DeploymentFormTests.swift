@@ -270,6 +270,10 @@ struct DeploymentFormTests {
         let context = try WizardContext.lab(directory: folder + "/lab")
         #expect(context.notice?.contains("cannot be used") == true)
         #expect(context.apply?.deployment.nodes.count == 3, "the lab's own nodes")
+        let catalog = ThemeCatalog(folders: [repositoryThemes])
+        let state = WizardState(context: context, theme: .builtInDefault, themeCatalog: catalog, themes: catalog.available(), noColor: false)
+        let runtime = HeadlessRuntime(WizardApp(), state: state, size: Size(width: 120, height: 40))
+        #expect(runtime.lines.joined(separator: "\n").contains("cannot be used"), "home says so")
     }
 
     /// The edit reaches the nodes: the lab switched to one SAN certificate in the form,
