@@ -94,7 +94,7 @@ enum DashboardView {
         let rows = d.rows ?? []
         let cells = d.cells
         var head = "Certificates of \(s.context.apply?.workspace ?? s.context.workspaceDirectory)"
-        if let nodes = s.context.apply?.deployment.nodes, !nodes.isEmpty { head += " and of \(nodes.count) nodes" }
+        if let nodes = s.context.apply?.deployment.nodes, !nodes.isEmpty { head += " and of \(countedNodes(nodes.count))" }
         if !d.endpoints.isEmpty { head += ", \(d.endpoints.count) live endpoint\(d.endpoints.count == 1 ? "" : "s")" }
         b.write(head.truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.title], clip: parts[0])
         var counts: [Span] = []

@@ -214,9 +214,10 @@ public struct DeploymentForm: Sendable {
         case .c: return "optional, 2 letters, e.g. FR"
         case .node(let i, let n):
             let fqdn = i < nodes.count ? nodes[i].text(.fqdn) : ""
+            let domain = text(.domain).isEmpty ? "example.com" : text(.domain)
             switch n {
             case .name: return "e.g. cms\(i + 1)"
-            case .fqdn: return "e.g. cms\(i + 1).example.com"
+            case .fqdn: return "e.g. cms\(i + 1).\(domain)"
             case .address: return "IP the cluster uses, e.g. 10.0.0.\(i + 11)"
             case .sshHost: return "default: " + (fqdn.isEmpty ? "the FQDN" : fqdn)
             case .sshUser: return "default: admin"

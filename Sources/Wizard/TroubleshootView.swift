@@ -47,7 +47,7 @@ enum TroubleshootView {
         var text = TextLines(width: parts[3].width, theme: theme)
         text.add(explain(flow), .normal, indent: 2)
         text.blank()
-        text.add("Enter plans it for \(s.context.apply.map { "\($0.deployment.nodes.count) nodes" } ?? "the estate") and opens the Step 5 review: every command and file, nothing run before y.", .muted, indent: 2)
+        text.add("Enter plans it for \(s.context.apply.map { countedNodes($0.deployment.nodes.count) } ?? "the estate") and opens the Step 5 review: every command and file, nothing run before y.", .muted, indent: 2)
         text.render(area: parts[3], buffer: &b)
     }
 }

@@ -160,19 +160,28 @@ extension WizardApp {
                     ? "The deployment file of the built-in lab, written by the cmscerts wizard.\n`lab:` sends every command to the simulated nodes instead of SSH."
                     : "A CMS deployment, written by the cmscerts wizard.\n`cmscerts plan` shows what a procedure does; `cmscerts apply` runs it.")
                 var notes: [String] = []
+                // What the review shows of the file: the lines that change, or all of a new one.
+                let keepIndent: (String) -> String = { line in
+                    // No-break spaces keep the YAML's indentation through the review's wrapping.
+                    let body = line.dropFirst(2)
+                    let indent = body.prefix { $0 == " " }.count
+                    return line.prefix(2) + String(repeating: "\u{00A0}", count: indent) + body.dropFirst(indent)
+                }
+                let lines: [String]
+                let heading: String
                 if let base {
-                    let changes = DeploymentFile.changes(from: base, to: deployment)
-                    if changes.isEmpty {
-                        notes.append("Nothing changes in the values: the file is written again as it reads now.")
-                    } else {
-                        // No-break spaces keep the YAML's indentation through the review's wrapping.
-                        let shown = changes.prefix(30).map { line in
-                            let body = line.dropFirst(2)
-                            let indent = body.prefix { $0 == " " }.count
-                            return line.prefix(2) + String(repeating: "\u{00A0}", count: indent) + body.dropFirst(indent)
-                        }.joined(separator: "\n")
-                        notes.append("What changes (- now, + after):\n" + shown + (changes.count > 30 ? "\n… and \(changes.count - 30) more lines" : ""))
-                    }
+                    lines = DeploymentFile.changes(from: base, to: deployment)
+                    heading = "What changes (- now, + after):"
+                } else {
+                    lines = DeploymentFile.yaml(for: deployment).split(separator: "\n").map { "  " + $0 }
+                    heading = "What the new file holds:"
+                }
+                if lines.isEmpty {
+                    notes.append("Nothing changes in the values: the file is written again as it reads now.")
+                } else {
+                    let limit = 40
+                    notes.append(heading + "\n" + lines.prefix(limit).map(keepIndent).joined(separator: "\n")
+                                 + (lines.count > limit ? "\n… and \(lines.count - limit) more lines" : ""))
                 }
                 if existed { notes.append("The file there now is kept as \((path as NSString).lastPathComponent).previous; comments written in it by hand are not carried over.") }
                 notes.append("Step 5 plans from this file once it is written.")

@@ -1,6 +1,9 @@
 import PKI
 import TerminalUI
 
+/// "1 node", "3 nodes".
+func countedNodes(_ n: Int) -> String { n == 1 ? "1 node" : "\(n) nodes" }
+
 /// Lines of styled text for a panel, wrapped to its width, so that screens can stack
 /// paragraphs of different roles and scroll them as one.
 struct TextLines {
@@ -328,7 +331,7 @@ enum HomeView {
         switch s.context.source {
         case .lab(let directory, let summary, let madeNow):
             estate = summary
-            let head = "CMS \(summary.cmsVersion), \(summary.nodes.count) nodes, domain \(summary.domain)"
+            let head = "CMS \(summary.cmsVersion), \(countedNodes(summary.nodes.count)), domain \(summary.domain)"
             // When the line saying the lab was made now is left out, the title says it.
             title = { withFirstLine in lines((madeNow && !withFirstLine ? "Built-in lab, made now: " : "Built-in lab: ") + head, .title) }
             optional = [madeNow ? lines("Made now, on first run: a simulated cluster to rehearse on.", .ok, indent: 2)
@@ -336,7 +339,7 @@ enum HomeView {
                         lines("Lab folder: " + directory, .muted, indent: 2)]
         case .deployment(let path, let summary):
             estate = summary
-            title = { _ in lines("Deployment \(lastPathComponent(path)): CMS \(summary.cmsVersion), \(summary.nodes.count) nodes, domain \(summary.domain)", .title) }
+            title = { _ in lines("Deployment \(lastPathComponent(path)): CMS \(summary.cmsVersion), \(countedNodes(summary.nodes.count)), domain \(summary.domain)", .title) }
             optional = [lines("Step 5 plans a procedure for these nodes and runs it over SSH after review.", .muted, indent: 2)]
         case .brokenDeployment(let path, let problem):
             var top = lines("\(path) cannot be used:", .error)
