@@ -167,7 +167,7 @@ struct DeploymentFormTests {
         await f.settle()
         #expect(f.state.screen == .review)
         #expect(f.state.review?.operation.writes.first?.replaces == false)
-        #expect(f.screenText.contains("What the new file holds:") && f.screenText.contains("fqdn: cms1.example.com"), "a new file is shown")
+        #expect(f.screenText.contains("What the new file holds:") && f.screenText.contains("domain: example.com"), "a new file is shown")
         #expect(f.state.review?.operation.notes.contains { $0.contains("fqdn: cms2.example.com") } == true, "whole: the rest scrolls into view")
         f.press(.char("y"))
         await f.settle()
