@@ -127,7 +127,7 @@ public struct Deployment: Codable, Hashable, Sendable {
         try c.encode(domain, forKey: .domain)
         try c.encodeIfPresent(joinURL, forKey: .joinURL)
         try c.encodeIfPresent(xmppDomain, forKey: .xmppDomain)
-        try c.encode(subject, forKey: .subject)
+        if subject != SubjectDefaults() { try c.encode(subject, forKey: .subject) }
         try c.encode(keyType, forKey: .keyType)
         try c.encode(caValidityDays, forKey: .caValidityDays)
         try c.encode(strategy, forKey: .strategy)
