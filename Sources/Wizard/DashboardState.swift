@@ -31,6 +31,10 @@ public struct DashboardState: Sendable {
     /// The live endpoints on the dashboard: probed when given and again on every refresh,
     /// until an empty input clears them.
     public var endpoints: [EndpointTarget] = []
+    /// The last scan of each node, by name: what its services are configured with.
+    public var nodeScans: [String: NodeScan] = [:]
+    /// The configured fingerprint each endpoint was last probed with.
+    var probedWith: [String?] = []
     /// What each endpoint presented, in `endpoints`' order; nil until its first answer (a
     /// refresh keeps the last answer on screen until the new one comes).
     public var probes: [EndpointProbe?] = []
@@ -86,8 +90,9 @@ public struct DashboardState: Sendable {
 
     /// Reads the workspace's certificate files and every node's (through the same transports
     /// Step 5 uses): the work of the refresh command, off the input loop.
-    static func scan(target: ApplyTarget?, workspace: String, skipLabNodes: Bool, policy: ExpiryPolicy, now: Date) async -> [CertificateRow] {
+    static func scan(target: ApplyTarget?, workspace: String, skipLabNodes: Bool, policy: ExpiryPolicy, now: Date) async -> (rows: [CertificateRow], nodes: [NodeScan]) {
         var rows: [CertificateRow] = []
+        var nodes: [NodeScan] = []
         if let files = try? Workspace(directory: workspace).browse() {
             for file in files {
                 let ext = (file.relativePath as NSString).pathExtension.lowercased()
@@ -100,7 +105,8 @@ public struct DashboardState: Sendable {
             do {
                 let transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
                 let targets = target.deployment.nodes.compactMap { node in transports[node.name].map { NodeTarget(name: node.name, transport: $0) } }
-                for scan in await NodeSource.scan(targets, policy: policy, now: now) { rows += scan.rows }
+                nodes = await NodeSource.scan(targets, policy: policy, now: now)
+                for scan in nodes { rows += scan.rows }
                 for transport in transports.values {
                     if let ssh = transport as? SSHTransport { await ssh.close() }
                 }
@@ -108,7 +114,17 @@ public struct DashboardState: Sendable {
                 rows.append(CertificateRow(unreadable: target.deploymentPath, reason: "the nodes cannot be reached: \(error)", source: .node))
             }
         }
-        return rows
+        return (rows, nodes)
+    }
+
+    /// `target` with the certificate its node's service is configured with, when the last
+    /// scan read that node and nothing else was named (`=file`): so that an endpoint the
+    /// deployment file lists says when it presents another certificate, as
+    /// `cmscerts expiry --endpoints` does.
+    func resolved(_ target: EndpointTarget) -> EndpointTarget {
+        guard target.configuredFingerprint == nil, target.configuredFile == nil, let node = target.node, let service = target.service,
+              let scan = nodeScans[node] else { return target }
+        return scan.endpoint(for: service, host: target.host, port: target.port, serverName: target.serverName)
     }
 }
 

@@ -23,8 +23,8 @@ extension WizardApp {
         let scan = Command<WizardMessage>.task { send in
             let now = Date()
             guard let policy = try? ExpiryPolicy() else { return }  // the defaults (30, 7) are valid
-            let rows = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now)
-            send(.dashboardLoaded(generation: generation, rows: rows, at: now))
+            let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now)
+            send(.dashboardLoaded(generation: generation, rows: scan.rows, at: now, nodes: scan.nodes))
         }
         return [scan] + probeEndpoints(s.dashboard.endpoints, &s)
     }
@@ -44,7 +44,9 @@ extension WizardApp {
         let generation = s.dashboard.endpointGeneration
         let directory = s.context.apply?.workspace ?? s.context.workspaceDirectory, timeout = s.dashboard.endpointTimeout
         guard let policy = try? ExpiryPolicy() else { return [] }  // the defaults (30, 7) are valid
-        return targets.enumerated().map { index, target in
+        let resolved = targets.map { s.dashboard.resolved($0) }
+        s.dashboard.probedWith = resolved.map(\.configuredFingerprint)
+        return resolved.enumerated().map { index, target in
             .perform {
                 let now = Date()
                 let probe = EndpointProbe.probe(target, directory: directory, policy: policy, now: now, timeout: timeout)
@@ -59,13 +61,19 @@ extension WizardApp {
         return deployment.endpoints.map { EndpointTarget($0, of: deployment) }
     }
 
-    func dashboardLoaded(_ generation: Int, _ rows: [CertificateRow], _ at: Date, _ s: inout WizardState) {
-        guard generation == s.dashboard.generation else { return }
+    func dashboardLoaded(_ generation: Int, _ rows: [CertificateRow], _ at: Date, _ nodes: [NodeScan], _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard generation == s.dashboard.generation else { return [] }
         s.dashboard.scannedRows = rows
         s.dashboard.loading = false
         s.dashboard.scannedAt = at
         s.dashboard.inspected = nil
+        for scan in nodes { s.dashboard.nodeScans[scan.node] = scan }
         s.dashboard.mergeRows()
+        // Endpoints probed before the nodes were read are probed again, now that what their
+        // services are configured with is known.
+        let now = s.dashboard.endpoints.map { s.dashboard.resolved($0).configuredFingerprint }
+        if !s.dashboard.endpoints.isEmpty && now != s.dashboard.probedWith { return probeEndpoints(s.dashboard.endpoints, &s) }
+        return []
     }
 
     func dashboardEndpointProbed(_ generation: Int, _ index: Int, _ probe: EndpointProbe, _ s: inout WizardState) {

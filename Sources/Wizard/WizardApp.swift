@@ -34,8 +34,8 @@ public struct WizardApp: Program {
         case .verified(let generation, let result):
             verified(generation, result, &s)
             return []
-        case .dashboardLoaded(let generation, let rows, let at):
-            dashboardLoaded(generation, rows, at, &s)
+        case .dashboardLoaded(let generation, let rows, let at, let nodes):
+            return dashboardLoaded(generation, rows, at, nodes, &s)
             return []
         case .dashboardEndpointProbed(let generation, let index, let probe):
             dashboardEndpointProbed(generation, index, probe, &s)

@@ -82,7 +82,7 @@ public enum WizardMessage: Sendable {
     /// Step 5: what the nodes hold now, read for a renewal flow's plan (or why not).
     case applyStateRead(flow: Flow, Result<CurrentState, WizardFailure>)
     /// The dashboard's rows, read by refresh number `generation` at `at`.
-    case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date)
+    case dashboardLoaded(generation: Int, rows: [CertificateRow], at: Date, nodes: [NodeScan] = [])
     /// What endpoint `index` of the dashboard presented, probed by probing number `generation`.
     case dashboardEndpointProbed(generation: Int, index: Int, EndpointProbe)
     /// Step 4: the workspace's files.

@@ -1,4 +1,6 @@
+import Deployment
 import Foundation
+import Lab
 import Inventory
 import TerminalUI
 import TestSupport
@@ -358,6 +360,47 @@ struct DashboardTests {
         await f.settle()
         #expect(f.state.dashboard.rows?.filter { $0.source == .endpoint }.count == 7, "3, 3 and 1 row")
         #expect(f.state.dashboard.endpoints.count == 3)
+    }
+
+    /// The endpoints the deployment file lists are compared with the certificate their
+    /// node's service is configured with, as `cmscerts expiry --endpoints` does: the node
+    /// read by the dashboard says which one that is.
+    @Test(.timeLimit(.minutes(2))) func deploymentEndpointsAreComparedWithWhatTheirServiceIsConfiguredWith() async throws {
+        var servers: [TLSServer] = []
+        defer { servers.forEach { $0.stop() } }
+        let f = try WizardFixture(context: { folder in
+            let lab = folder + "/lab"
+            _ = try WizardContext.lab(directory: lab)
+            let nodes = try Lab(directory: lab)
+            for node in ["cms1", "cms2"] {
+                for command in ["pki selfsigned web CN:\(node).lab.example.com", "webadmin certs web.key web.crt"] {
+                    let reply = try nodes.run(command, on: node, answer: nil)
+                    #expect(!reply.text.contains("ERROR") && !reply.text.contains("Failure"), "\(command): \(reply.text)")
+                }
+            }
+            // cms1's web admin presents its own certificate; cms2's presents cms1's.
+            let mine = try TLSServer(directory: nodes.nodeDirectory("cms1"), cert: "web.crt", key: "web.key")
+            let notMine = try TLSServer(directory: nodes.nodeDirectory("cms1"), cert: "web.crt", key: "web.key")
+            servers = [mine, notMine]
+            var d = try DeploymentFile.load(yaml: String(contentsOfFile: lab + "/deployment.yaml", encoding: .utf8))
+            d.endpoints = [DeploymentEndpoint(node: "cms1", service: .webadmin, port: mine.port, host: "127.0.0.1"),
+                           DeploymentEndpoint(node: "cms2", service: .webadmin, port: notMine.port, host: "127.0.0.1")]
+            try DeploymentFile.text(for: d, header: "test").write(toFile: lab + "/deployment.yaml", atomically: true, encoding: .utf8)
+            return try WizardContext.lab(directory: lab)
+        })
+        #expect(f.context.apply?.deployment.endpoints.count == 2, "the lab plans from its file: \(String(describing: f.context.notice))")
+        f.open(.expiry)
+        await f.settle()
+        f.press(.char("e"))
+        f.press(.enter)
+        await f.settle()
+        let probes = f.state.dashboard.probes.compactMap { $0 }
+        try #require(probes.count == 2, "\(f.screenText)")
+        #expect(probes[0].scan.matchesConfigured == true, "cms1 presents what its web admin is configured with")
+        #expect(probes[1].scan.matchesConfigured == false, "cms2 presents another certificate")
+        #expect(probes[1].scan.target.configuredSource == "cms2:web.crt")
+        #expect(f.lines.contains { $0.contains("127.0.0.1:\(servers[1].port)") && $0.hasSuffix("⚠ differs") }, "\(f.screenText)")
+        #expect(!f.lines.contains { $0.contains("127.0.0.1:\(servers[0].port)") && $0.contains("differs") })
     }
 
     /// An endpoint that takes the connection and then says nothing is a row saying so once
