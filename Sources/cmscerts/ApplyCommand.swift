@@ -80,12 +80,7 @@ struct ApplyCommand: ParsableCommand {
                 if let resume, let saved = FileManager.default.contents(atPath: stateFolder + "/runs/\(resume).state.json") {
                     current = try JSONDecoder().decode(CurrentState.self, from: saved)
                 } else {
-                    let transports = try NodeTransports.make(for: estate, deploymentFolder: folder, sshConfig: sshConfig)
-                    nonisolated(unsafe) var result: Result<CurrentState, Error> = .success(.empty)
-                    Self.blocking {
-                        do { result = .success(try await NodeStateReader.read(estate, transports: transports)) } catch { result = .failure(error) }
-                    }
-                    current = try result.get()
+                    current = try Self.readNodes(estate, deploymentFolder: folder, sshConfig: sshConfig)
                     gathered = current
                     Console.out("Read what \(current.nodes.count) node(s) hold now (pki list and each service's status) to plan the \(flow.rawValue) flow.")
                 }
@@ -249,6 +244,20 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// Waits for async work from the synchronous command line.
+    /// What the nodes hold now (`pki list` and each service's status, read-only), through
+    /// the transports the deployment names: what the renewal flows plan from.
+    static func readNodes(_ estate: Deployment, deploymentFolder: String, sshConfig: String?) throws -> CurrentState {
+        let transports = try NodeTransports.make(for: estate, deploymentFolder: deploymentFolder, sshConfig: sshConfig)
+        nonisolated(unsafe) var result: Result<CurrentState, Error> = .success(.empty)
+        blocking {
+            do { result = .success(try await NodeStateReader.read(estate, transports: transports)) } catch { result = .failure(error) }
+            for transport in transports.values {
+                if let ssh = transport as? SSHTransport { await ssh.close() }
+            }
+        }
+        return try result.get()
+    }
+
     static func blocking(_ body: @escaping @Sendable () async -> Void) {
         let semaphore = DispatchSemaphore(value: 0)
         Task.detached {

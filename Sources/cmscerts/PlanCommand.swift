@@ -14,8 +14,9 @@ struct PlanCommand: ParsableCommand {
         discussion: """
         Flows: fresh (a new deployment), renew (expired certificates, same file names), \
         renew-new-names (proactive: new basenames, then swap), renew-database (expired \
-        database certificates). The renewals need what the nodes hold now: --state takes \
-        it as JSON, e.g. {"nodes": {"cms1": {"files": ["callbridge.key", "callbridge.crt", \
+        database certificates). The renewals need what the nodes hold now: --read-nodes \
+        reads it from them (pki list and each service's status, read-only, over SSH or the \
+        lab, as apply does), or --state takes it as JSON, e.g. {"nodes": {"cms1": {"files": ["callbridge.key", "callbridge.crt", \
         "callbridge.csr"], "services": [{"service": "callbridge", "key": "callbridge.key", \
         "certificate": "callbridge.crt", "bundle": "ca-bundle.crt"}]}}}. \
         Exit codes: 0 ok, 1 plan refused by a guard, 2 bad input.
@@ -34,9 +35,31 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "What the nodes hold now (JSON of CurrentState), for the renewal flows.")
     var state: String?
 
+    @Flag(name: .customLong("read-nodes"), help: "Read what the nodes hold now (read-only commands) for the renewal flows.")
+    var readNodes = false
+
+    @Option(name: .customLong("ssh-config"), help: "An ssh_config file to use instead of ~/.ssh/config (ssh -F), with --read-nodes.")
+    var sshConfig: String?
+
+    func validate() throws {
+        if readNodes && state != nil { throw ValidationError("give --read-nodes or --state, not both") }
+        if sshConfig != nil && !readNodes { throw ValidationError("--ssh-config is used with --read-nodes") }
+    }
+
     func run() throws {
         let yaml = try read(deployment, what: "deployment file")
-        let stateJSON = try state.map { try read($0, what: "state file") }
+        var stateJSON = try state.map { try read($0, what: "state file") }
+        if readNodes && flow != .fresh {
+            let path = deployment.hasPrefix("/") ? deployment : FileManager.default.currentDirectoryPath + "/" + deployment
+            do {
+                let estate = try DeploymentFile.load(yaml: yaml)
+                let current = try ApplyCommand.readNodes(estate, deploymentFolder: (path as NSString).deletingLastPathComponent, sshConfig: sshConfig)
+                stateJSON = String(decoding: try JSONEncoder().encode(current), as: UTF8.self)
+                FileHandle.standardError.write(Data("Read what \(current.nodes.count) node(s) hold now (pki list and each service's status) to plan the \(flow.rawValue) flow.\n".utf8))
+            } catch {
+                throw CLIFailure(code: 2, message: "\(deployment): \(error)")
+            }
+        }
         do {
             let output = try PlanCommandSupport.run(deploymentYAML: yaml, flow: flow, format: format, stateJSON: stateJSON)
             FileHandle.standardOutput.write(Data(output.utf8))

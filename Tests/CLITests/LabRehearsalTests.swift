@@ -34,6 +34,18 @@ struct LabRehearsalTests {
         #expect(expiry.status == 0, "\(expiry.output)")
         #expect(TestSupport.runProduct("cmscerts", ["lab", "sign", lab]).stdout.contains("Nothing to sign"))
 
+        // plan shows a renewal before it runs: it reads the nodes when asked (read-only), and
+        // its plan is the one apply would run (the same digest).
+        let unread = TestSupport.runProduct("cmscerts", ["plan", deployment, "--flow", "renew"])
+        #expect(unread.status == 2 && unread.stderr.contains("plan --read-nodes"), "\(unread.output)")
+        let planned = TestSupport.runProduct("cmscerts", ["plan", deployment, "--flow", "renew", "--read-nodes", "--format", "json"])
+        #expect(planned.status == 0, "\(planned.output)")
+        let digest = try #require(planned.stdout.firstMatch(of: #/"digest" : "([0-9a-f]{64})"/#)?.1)
+        let dry = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew", "--dry-run"])
+        #expect(dry.stdout.contains("digest sha256:\(digest)"), "\(dry.output)")
+        let both = TestSupport.runProduct("cmscerts", ["plan", deployment, "--flow", "renew", "--read-nodes", "--state", deployment])
+        #expect(both.status == 2 && both.stderr.contains("not both"), "\(both.output)")
+
         // A year on: every service certificate expired. Renew under the same names.
         #expect(TestSupport.runProduct("cmscerts", ["lab", "clock", lab, "+400d"]).status == 0)
         let expired = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
