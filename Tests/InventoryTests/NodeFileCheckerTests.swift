@@ -122,6 +122,20 @@ struct NodeFileCheckerTests {
         #expect(judge.status == 0, "\(judge.output)")
     }
 
+    /// webbridge3 is given a full chain (`<name>-fullchain.crt`): it is matched with the
+    /// key of the certificate it was built from, on the node.
+    @Test func aFullChainIsMatchedWithTheKeyOfItsCertificate() async throws {
+        let lab = try NodeFilesLab()
+        TestSupport.write(TestSupport.read(lab.path("callbridge.crt")) + TestSupport.read(lab.path("labca.crt")), to: lab.path("callbridge-fullchain.crt"))
+        let (target, recorder) = try lab.target()
+        let listing = try await NodeFileChecker.list(target)
+        let result = await NodeFileChecker.check("callbridge-fullchain.crt", on: target, listing: listing)
+        let match = try #require(result.checks.first { $0.name == "match" })
+        #expect(match.passed && match.summary == "callbridge.key belongs to callbridge-fullchain.crt", "\(match.summary)")
+        #expect(recorder.commands.contains("pki match callbridge.key callbridge-fullchain.crt"))
+        #expect(!recorder.gets.contains { $0.hasSuffix(".key") })
+    }
+
     @Test func aKeyIsMatchedOnTheNodeAndNeverFetched() async throws {
         let lab = try NodeFilesLab()
         let (target, recorder) = try lab.target()

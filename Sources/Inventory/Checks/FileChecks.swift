@@ -61,6 +61,15 @@ public enum FileChecker {
         return String(path[path.index(after: dot)...]).lowercased()
     }
 
+    /// The key that goes with a certificate or CSR of basename `base`: `<base>.key`, or
+    /// for a full chain (`cms1-fullchain.crt`, what webbridge3 is given) the key of the
+    /// certificate it was built from (`cms1.key`); nil when neither is among `names`.
+    public static func keyName(for base: String, among names: Set<String>) -> String? {
+        var candidates = [base + ".key"]
+        if base.hasSuffix("-fullchain") { candidates.append(String(base.dropLast("-fullchain".count)) + ".key") }
+        return candidates.first { names.contains($0) }
+    }
+
     /// True for a file that holds a private key (a key, a PKCS#12): it is never copied off a node.
     public static func holdsPrivateKey(_ path: String) -> Bool { ["key", "p12", "pfx"].contains(ext(path)) }
 
@@ -86,7 +95,7 @@ public enum FileChecker {
             let other = ["crt", "cer", "pem", "csr"].map { base + "." + $0 }.first { names.contains($0) }
             partner = other.map { (file, $0) }
         } else {
-            partner = names.contains(base + ".key") ? (base + ".key", file) : nil
+            partner = FileChecker.keyName(for: base, among: names).map { ($0, file) }
         }
         if let partner {
             do {

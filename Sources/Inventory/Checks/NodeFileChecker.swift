@@ -127,8 +127,8 @@ public enum NodeFileChecker {
         var checks: [FileChecks.Check] = []
         let inspected = FileChecker.inspect(file, workspace: workspace)
         checks.append(inspected.check)
-        if names.contains(base + ".key") {
-            checks.append(await match(key: base + ".key", other: file, target: target, timeout: timeout))
+        if let key = FileChecker.keyName(for: base, among: names) {
+            checks.append(await match(key: key, other: file, target: target, timeout: timeout))
         } else {
             checks.append(FileChecks.Check(name: "match", passed: false, summary: "no \(base).key on \(node) to match", detail: ""))
         }
