@@ -141,18 +141,7 @@ struct Step2EditTests {
     }
 
     @Test func theWildcardsCNIsTheDomainsAndCannotBeTypedOver() throws {
-        let text = """
-            version: 1
-            cms_version: "3.8"
-            domain: example.com
-            strategy: wildcard
-            nodes:
-              - name: cms1
-                fqdn: cms1.example.com
-                address: 10.0.0.11
-                services: [webadmin, callbridge]
-                database: primary
-            """
+        let text = WizardFixture.twoNodes(strategy: "wildcard")
         let f = try WizardFixture(context: { folder in
             WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
         })
