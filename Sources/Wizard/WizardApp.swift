@@ -36,7 +36,6 @@ public struct WizardApp: Program {
             return []
         case .dashboardLoaded(let generation, let rows, let at, let nodes):
             return dashboardLoaded(generation, rows, at, nodes, &s)
-            return []
         case .dashboardEndpointProbed(let generation, let index, let probe):
             dashboardEndpointProbed(generation, index, probe, &s)
             return []

@@ -241,7 +241,6 @@ enum HomeView {
     }
 
     static func items(_ s: WizardState) -> [MenuItem] {
-        let later = "not in this version"
         let step1 = s.step1Result ?? (s.csr.isDirty ? "draft, not written" : "ready")
         let bundles = s.bundleResult ?? (s.bundles.isDirty ? "files picked, not written" : "ready")
         return [
