@@ -58,7 +58,7 @@ extension WizardApp {
                 return []
             }
             if key == .enter {
-                openCertificateEditor(&st, s)
+                openCertificateEditor(&st)
                 s.planView = st
                 return []
             }

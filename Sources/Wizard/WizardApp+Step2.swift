@@ -4,7 +4,7 @@ import TerminalUI
 extension WizardApp {
     /// Step 2, Enter: edit the selected certificate's names (a deployment file must be
     /// there to hold the edit).
-    func openCertificateEditor(_ st: inout PlanViewState, _ s: WizardState) {
+    func openCertificateEditor(_ st: inout PlanViewState) {
         guard case .success(let plan) = st.plan else { return }
         let rows = PlanViewState.csrRows(plan)
         guard let index = st.table.selectedRow(in: PlanViews.step2Cells(rows, st)), let request = st.request(for: rows[index]) else { return }

@@ -170,6 +170,7 @@ public struct WizardState: Sendable {
         if csr.isDirty { out.append("the Step 1 form is filled in but nothing was written") }
         if bundles.isDirty { out.append("files are picked for a bundle that was not written") }
         if let form = deploymentForm, form.isDirty { out.append("the deployment form has changes that were not saved") }
+        if let editor = planView?.editor, editor.isDirty { out.append("a Step 2 edit of \(editor.request.basename) was not saved") }
         if let review, review.isWaiting { out.append("a review is open and not confirmed") }
         if let apply, apply.canResume { out.append("the Step 5 run \(apply.runID ?? "") is not finished (cmscerts apply --resume continues it)") }
         return out

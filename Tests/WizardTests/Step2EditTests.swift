@@ -33,6 +33,7 @@ struct Step2EditTests {
         f.press(.tab, .tab)
         f.press(.end)
         f.type(",meet.lab.example.com")
+        #expect(f.state.unsavedWork.contains { $0.contains("Step 2 edit of callbridge") }, "q would ask first")
         let line = try #require(f.state.planView?.editor?.previewLine)
         #expect(line.hasPrefix("On cms1: pki csr cms1-cb CN:cms1.lab.example.com subjectAltName:"))
         #expect(line.hasSuffix(",meet.lab.example.com"), "the preview is the line the plan will type: \(line)")
