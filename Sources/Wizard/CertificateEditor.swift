@@ -28,14 +28,36 @@ public struct CertificateEditor: Sendable {
     public var showAllErrors = false
     /// Why the last save could not go on.
     public var submitError: String?
+    /// The certificate as the strategy gives it, without any edit of its names: what a
+    /// value typed the same as is not written, and what F5 goes back to.
+    public let strategyDefault: PlannedCertificate?
 
     /// An editor over `request` of `base`.
     public init(base: Deployment, request: PlannedCertificate) {
         self.base = base
         self.request = request
-        let sans = request.spec.subjectAltNames.map(\.value).joined(separator: ",")
-        fields = [TextFieldState(request.basename), TextFieldState(request.spec.subject.commonName), TextFieldState(sans)]
+        fields = Self.fields(for: request)
         keys = base.keys
+        var plain = base
+        let owner = Self.owner(of: request, in: base)
+        if let (i, service) = owner {
+            plain.nodes[i].certificates[service] = nil
+        } else {
+            plain.sans = nil
+            plain.clusterFQDN = nil
+        }
+        strategyDefault = (try? Planner.certificateRequests(plain))?.first { owner == nil || Self.isSame($0, as: request) }
+    }
+
+    /// The text fields showing `request`: its basename, CN and SANs.
+    static func fields(for request: PlannedCertificate) -> [TextFieldState] {
+        [TextFieldState(request.basename), TextFieldState(request.spec.subject.commonName),
+         TextFieldState(request.spec.subjectAltNames.map(\.value).joined(separator: ","))]
+    }
+
+    /// True when `a` is the certificate of the same node and services as `b`.
+    static func isSame(_ a: PlannedCertificate, as b: PlannedCertificate) -> Bool {
+        a.makerNode == b.makerNode && a.services == b.services
     }
 
     /// True when the certificate is the one shared by every node (SAN or wildcard strategy).
@@ -53,10 +75,20 @@ public struct CertificateEditor: Sendable {
     }
 
     /// The node index and service whose `certificates:` entry this is (perService).
-    var owner: (index: Int, service: Service)? {
-        guard !isShared, let i = base.nodes.firstIndex(where: { $0.name == request.makerNode }),
+    var owner: (index: Int, service: Service)? { Self.owner(of: request, in: base) }
+
+    static func owner(of request: PlannedCertificate, in base: Deployment) -> (index: Int, service: Service)? {
+        guard base.strategy == .perService, let i = base.nodes.firstIndex(where: { $0.name == request.makerNode }),
               let service = request.services.first else { return nil }
         return (i, service)
+    }
+
+    /// F5: the fields back to what the strategy gives.
+    mutating func resetToStrategy() {
+        guard let computed = strategyDefault else { return }
+        fields = Self.fields(for: computed)
+        for i in fields.indices { fields[i].touched = true }
+        submitError = nil
     }
 
     /// The deployment with the edit: a value typed the same as the strategy computes it
@@ -67,32 +99,35 @@ public struct CertificateEditor: Sendable {
         let basename = fields[0].text.trimmingCharacters(in: .whitespaces)
         let cn = fields[1].text.trimmingCharacters(in: .whitespaces)
         let sans = typedSANs
+        let computed = strategyDefault
+        let computedSANs = computed?.spec.subjectAltNames.map(\.value)
         if let (i, service) = owner {
-            var plain = base
-            plain.nodes[i].certificates[service] = nil
-            let computed = (try? Planner.certificateRequests(plain))?.first { $0.makerNode == request.makerNode && $0.services.first == service }
-            let computedSANs = computed?.spec.subjectAltNames.map(\.value)
+            let was = base.nodes[i].certificates[service]
             var o = CertificateOverride()
-            o.basename = basename == computed?.basename ? nil : basename
-            o.commonName = cn == computed?.spec.subject.commonName ? nil : cn
-            o.sans = sans == computedSANs ? nil : sans
+            o.basename = Self.kept(basename, was: was?.basename, strategy: computed?.basename)
+            o.commonName = Self.kept(cn, was: was?.commonName, strategy: computed?.spec.subject.commonName)
+            o.sans = Self.kept(sans, was: was?.sans, strategy: computedSANs)
             d.nodes[i].certificates[service] = o.isEmpty ? nil : o
         } else if isShared {
-            var plain = base
-            plain.sans = nil
-            let computed = (try? Planner.certificateRequests(plain))?.first
             d.certificateName = basename
             if base.strategy == .sanCertificate {
-                let defaultCN = base.nodes.first?.fqdn
-                d.clusterFQDN = cn == defaultCN && base.clusterFQDN == nil ? nil : cn
+                d.clusterFQDN = Self.kept(cn, was: base.clusterFQDN, strategy: computed?.spec.subject.commonName)
             }
-            d.sans = sans == computed?.spec.subjectAltNames.map(\.value) ? nil : sans
+            d.sans = Self.kept(sans, was: base.sans, strategy: computedSANs)
         }
         return d
     }
 
-    /// The problem of each row by the file's rules and the planner, and those no row holds.
-    public var problems: (rows: [Int: String], general: [String]) {
+    /// What the file says for a value typed: what it said (`was`) when typed the same, nothing
+    /// when typed as the strategy gives it, else the value.
+    static func kept<T: Equatable>(_ typed: T, was: T?, strategy: T?) -> T? {
+        if typed == (was ?? strategy) { return was }
+        return typed == strategy ? nil : typed
+    }
+
+    /// The problem of each row by the file's rules and the planner, those no row holds,
+    /// and the certificate as the plan will ask for it with the edit (when it can be planned).
+    public var problems: (rows: [Int: String], general: [String], preview: PlannedCertificate?) {
         var rows: [Int: String] = [:], general: [String] = []
         if fields[0].text.trimmingCharacters(in: .whitespaces).isEmpty { rows[0] = "a basename is required: letters, digits, '-' and '_' (it names <basename>.key)" }
         if fields[1].text.trimmingCharacters(in: .whitespaces).isEmpty { rows[1] = "the CN is required: the FQDN clients reach this service by" }
@@ -110,23 +145,20 @@ public struct CertificateEditor: Sendable {
             }
             if let row { if rows[row] == nil { rows[row] = issue.message } } else { general.append((p.isEmpty ? "" : p + ": ") + issue.message) }
         }
+        var preview: PlannedCertificate?
         if rows.isEmpty && general.isEmpty {
-            do { _ = try Planner.certificateRequests(d) } catch { general.append("\(error)") }
+            do {
+                preview = try Planner.certificateRequests(d).first { owner == nil || Self.isSame($0, as: request) }
+            } catch { general.append("\(error)") }
         }
-        return (rows, general)
+        return (rows, general, preview)
     }
 
-    /// The certificate as the plan will ask for it with the edit, when it can be planned.
-    public var preview: PlannedCertificate? {
-        let d = edited
-        guard let all = try? Planner.certificateRequests(d) else { return nil }
-        if let (_, service) = owner { return all.first { $0.makerNode == request.makerNode && $0.services.first == service } }
-        return all.first
-    }
+    /// The `pki csr` line the plan will type with the edit, and where.
+    public var previewLine: String? { problems.preview.map(Self.line) }
 
-    /// The `pki csr` line the plan will type, and where.
-    public var previewLine: String? {
-        guard let p = preview else { return nil }
+    /// `On cms1: pki csr ...`, or `Here: pki csr ...` for a key made here.
+    static func line(_ p: PlannedCertificate) -> String {
         let line = p.spec.mmpCommand()
         return p.madeOn.map { "On \($0): " + line } ?? "Here: " + line
     }

@@ -295,13 +295,6 @@ public struct DeploymentForm: Sendable {
         }
     }
 
-    /// Sets a text field as if typed (tests, and the open prompt's defaults).
-    public mutating func type(_ value: String, into f: Field) {
-        var state = TextFieldState(value)
-        state.touched = true
-        set(f, state)
-    }
-
     /// ←/→ or Space on a choice: the next or previous value.
     mutating func cycle(by step: Int) {
         func next<T: CaseIterable & Equatable>(_ v: T) -> T {

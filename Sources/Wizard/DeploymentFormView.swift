@@ -47,11 +47,11 @@ enum DeploymentFormView {
         let checked = form.checked
         let rows = form.rows
         let focused = form.focusedField
-        let focusRow = rows.firstIndex(of: .field(focused)) ?? 0
         let height = parts[1].height
-        var scroll = min(form.scroll, max(0, rows.count - height))
-        if focusRow < scroll { scroll = max(0, focusRow - 1) }
-        if focusRow >= scroll + height { scroll = focusRow - height + 1 }
+        // The rule update keeps, applied again at this size (the terminal may have changed).
+        var shown = form
+        shown.keepFocusVisible(height: height)
+        let scroll = min(shown.scroll, max(0, rows.count - height))
         let area = parts[1]
         let inputWidth = min(28, max(10, area.width - labelWidth - 20))
         for (offset, row) in rows.dropFirst(scroll).prefix(height).enumerated() {

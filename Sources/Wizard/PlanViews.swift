@@ -154,8 +154,8 @@ enum PlanViews {
             foot.add("✗ " + error, .error)
         } else if !said, let general = problems.general.first {
             foot.add("✗ " + general, .error)
-        } else if !said, let line = e.previewLine {
-            foot.add(line, .ok, indent: 4)
+        } else if !said, let preview = problems.preview {
+            foot.add(CertificateEditor.line(preview), .ok, indent: 4)
         }
         foot.render(area: Rect(x: area.x, y: area.y + 5, width: area.width, height: max(0, area.height - 5)), buffer: &b)
     }
@@ -171,35 +171,26 @@ enum PlanViews {
         // each step is a mark in its node's lane, so the order across nodes reads down.
         let steps = plan.steps.filter { $0.articleStep == 3 }
         let members = st.deployment.nodes.filter { $0.database != .none }
-        var lanes = members.map(\.name)
-        if steps.contains(where: { $0.node == nil }) { lanes.append("here") }
-        for step in steps { if let n = step.node, !lanes.contains(n) { lanes.insert(n, at: lanes.count - (lanes.last == "here" ? 1 : 0)) } }
+        let stepNodes = steps.map { $0.node ?? "here" }
+        let others = stepNodes.reduce(into: [String]()) { if $1 != "here" && !members.map(\.name).contains($1) && !$0.contains($1) { $0.append($1) } }
+        let lanes = members.map(\.name) + others + (stepNodes.contains("here") ? ["here"] : [])
         let laneWidth = max(4, (lanes.map { CharacterWidth.of($0) }.max() ?? 4) + 1)
+        let lane = { (mark: String) in mark.padded(toWidth: laneWidth) }
         var t = TextLines(width: area.width, theme: theme)
         t.add("Database cluster and built-in CA: \(steps.count) steps in the plan's order", .title)
-        let roles = members.map { n in
-            n.name + " " + n.database.rawValue + (n.database == .primary ? " (the built-in CA)" : "")
-        }
-        t.add(roles.joined(separator: " · "), .muted)
-        t.add(spans: [Span(lanes.map { $0.padded(toWidth: laneWidth) }.joined() + " #    command", style: theme[.header])])
+        t.add(members.map { $0.name + " " + $0.database.rawValue + ($0.database == .primary ? " (the built-in CA)" : "") }.joined(separator: " · "), .muted)
+        t.add(spans: [Span(lanes.map(lane).joined() + " #    command", style: theme[.header])])
         let pad = lanes.count * laneWidth + 6
         for (i, step) in steps.enumerated() {
-            let node = step.node ?? "here"
-            let marks = lanes.map { ($0 == node ? "●" : "│").padded(toWidth: laneWidth) }.joined()
-            var line = TextLines(width: area.width, theme: theme)
-            line.add(step.command, .normal, indent: pad, prefix: String(repeating: " ", count: pad))
-            for (r, row) in line.rows.enumerated() {
-                let lead = r == 0 ? marks + String(i + 1).padded(toWidth: 5) + " " : lanes.map { _ in "│".padded(toWidth: laneWidth) }.joined() + "      "
-                var spans = [Span(lead, style: theme[.muted])]
-                if r == 0, let k = lanes.firstIndex(of: node) {
-                    // The mark in the node's lane stands out.
-                    let before = lanes[..<k].map { _ in "│".padded(toWidth: laneWidth) }.joined()
-                    let after = lanes[(k + 1)...].map { _ in "│".padded(toWidth: laneWidth) }.joined()
-                    spans = [Span(before, style: theme[.muted]), Span("●".padded(toWidth: laneWidth), style: theme[.ok]),
-                             Span(after + String(i + 1).padded(toWidth: 5) + " ", style: theme[.muted])]
-                }
-                let text = row.map(\.text).joined().dropFirst(pad)
-                t.add(spans: spans + [Span(String(text), style: theme[.normal])])
+            // The command wrapped beside the lanes; its node's lane marked on its first row.
+            var command = TextLines(width: max(1, area.width - pad), theme: theme)
+            command.add(step.command)
+            let k = lanes.firstIndex(of: stepNodes[i]) ?? 0
+            for (r, row) in command.rows.enumerated() {
+                let before = lanes[..<k].map { _ in lane("│") }.joined(), after = lanes[(k + 1)...].map { _ in lane("│") }.joined()
+                let number = r == 0 ? String(i + 1).padded(toWidth: 5) + " " : String(repeating: " ", count: 6)
+                t.add(spans: [Span(before, style: theme[.muted]), Span(lane(r == 0 ? "●" : "│"), style: r == 0 ? theme[.ok] : theme[.muted]),
+                              Span(after + number, style: theme[.muted])] + row)
             }
         }
         t.render(area: area, buffer: &b, scroll: st.scroll)

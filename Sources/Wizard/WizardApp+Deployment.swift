@@ -10,6 +10,8 @@ public struct SavedDeployment: Sendable, Equatable {
     public var path: String
     /// What was written.
     public var text: String
+    /// The value it holds (`DeploymentFile.text` read it back equal).
+    public var deployment: Deployment
 }
 
 extension WizardApp {
@@ -118,8 +120,8 @@ extension WizardApp {
                 }
             } else if form.choiceText(field) != nil {
                 form.cycle(by: key == .left ? -1 : 1)
-            } else if !form.edit(key), key == .char(" ") {
-                break
+            } else {
+                _ = form.edit(key)
             }
         case .char("q") where !form.isText(field) || form.isLocked(field):
             return requestQuit(&s)
@@ -190,7 +192,7 @@ extension WizardApp {
                     text, to: (path as NSString).lastPathComponent,
                     what: "deployment file, \(deployment.nodes.count) node\(deployment.nodes.count == 1 ? "" : "s")",
                     command: "(none: this writes the file; nothing runs on the nodes)", notes: notes, replace: true)
-                return .deploymentPrepared(origin: origin, .success(operation), SavedDeployment(path: path, text: text))
+                return .deploymentPrepared(origin: origin, .success(operation), SavedDeployment(path: path, text: text, deployment: deployment))
             } catch {
                 return .deploymentPrepared(origin: origin, .failure(WizardFailure(error)), nil)
             }
@@ -214,9 +216,8 @@ extension WizardApp {
 
     /// The review wrote a deployment file: the wizard works on it from now on.
     func deploymentSaved(_ saved: SavedDeployment, _ s: inout WizardState) {
-        if case .lab = s.context.source, let loaded = try? DeploymentFile.load(yaml: saved.text), var target = s.context.apply,
-           saved.path == target.deploymentPath {
-            target.deployment = loaded
+        if case .lab = s.context.source, var target = s.context.apply, saved.path == target.deploymentPath {
+            target.deployment = saved.deployment
             s.context.apply = target
         } else {
             s.context = WizardContext.deployment(path: saved.path, text: saved.text, currentDirectory: s.context.currentDirectory)

@@ -30,15 +30,7 @@ extension WizardApp {
         case .f(10):
             return saveCertificate(&e, s)
         case .f(5):
-            // Back to what the strategy gives: the edit of this certificate dropped.
-            var plain = e.base
-            if let (i, service) = e.owner { plain.nodes[i].certificates[service] = nil } else { plain.sans = nil; plain.clusterFQDN = nil }
-            if let computed = (try? Planner.certificateRequests(plain))?.first(where: { e.owner == nil || ($0.makerNode == e.request.makerNode && $0.services == e.request.services) }) {
-                e.fields = [TextFieldState(computed.basename), TextFieldState(computed.spec.subject.commonName),
-                            TextFieldState(computed.spec.subjectAltNames.map(\.value).joined(separator: ","))]
-                for i in e.fields.indices { e.fields[i].touched = true }
-            }
-            e.submitError = nil
+            e.resetToStrategy()
         default:
             if e.focus == CertificateEditor.keysRow {
                 switch key {

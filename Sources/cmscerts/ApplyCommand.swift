@@ -57,7 +57,7 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let deploymentPath = absolute(deployment)
+        let deploymentPath = Self.absolute(deployment)
         let folder = (deploymentPath as NSString).deletingLastPathComponent
         guard let data = FileManager.default.contents(atPath: deploymentPath) else {
             throw CLIFailure(code: 2, message: "cannot read the deployment file \(deployment)")
@@ -91,7 +91,7 @@ struct ApplyCommand: ParsableCommand {
         } catch {
             throw CLIFailure(code: 2, message: "\(deployment): \(error)")
         }
-        let workspaceFolder = workspace.map(absolute) ?? folder
+        let workspaceFolder = workspace.map(Self.absolute) ?? folder
 
         // Which steps are done already (a resume), checked against this plan.
         var journal: Journal?
@@ -174,7 +174,7 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
-    func absolute(_ path: String) -> String {
+    static func absolute(_ path: String) -> String {
         let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return (full as NSString).standardizingPath
     }

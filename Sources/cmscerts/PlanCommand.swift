@@ -50,7 +50,7 @@ struct PlanCommand: ParsableCommand {
         let yaml = try read(deployment, what: "deployment file")
         var stateJSON = try state.map { try read($0, what: "state file") }
         if readNodes && flow != .fresh {
-            let path = deployment.hasPrefix("/") ? deployment : FileManager.default.currentDirectoryPath + "/" + deployment
+            let path = ApplyCommand.absolute(deployment)
             do {
                 let estate = try DeploymentFile.load(yaml: yaml)
                 let current = try ApplyCommand.readNodes(estate, deploymentFolder: (path as NSString).deletingLastPathComponent, sshConfig: sshConfig)

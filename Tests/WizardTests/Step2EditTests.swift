@@ -141,6 +141,21 @@ struct Step2EditTests {
         #expect(request.spec.subject.commonName == "meet.example.com" && request.overridden)
     }
 
+    /// A value the file states, typed the same, stays as the file says it: opening the
+    /// editor on a file that spells out the strategy's own names changes nothing.
+    @Test func namesTheFileSpellsOutAreKeptAsTheFileSaysThem() throws {
+        var d = try DeploymentFile.load(yaml: WizardFixture.twoNodes(strategy: "sanCertificate"))
+        d.clusterFQDN = "cms1.example.com"  // what the strategy gives anyway
+        let request = try #require(try Planner.certificateRequests(d).first)
+        var editor = CertificateEditor(base: d, request: request)
+        #expect(!editor.isDirty && editor.edited == d)
+        #expect(editor.strategyDefault?.spec.subject.commonName == "cms1.example.com")
+        editor.fields[1] = TextFieldState("meet.example.com")
+        #expect(editor.edited.clusterFQDN == "meet.example.com")
+        editor.resetToStrategy()
+        #expect(editor.edited.clusterFQDN == "cms1.example.com" && !editor.isDirty)
+    }
+
     @Test func theWildcardsCNIsTheDomainsAndCannotBeTypedOver() throws {
         let text = WizardFixture.twoNodes(strategy: "wildcard")
         let f = try WizardFixture(context: { folder in
