@@ -51,10 +51,15 @@ public enum NodeStateReader {
     /// rest; nil when the service is not configured (every file `none`) or unknown here.
     public static func parseStatus(service: String, _ text: String) -> ServiceFiles? {
         var files = ServiceFiles(service: service)
+        var clusterStatus: String?
         for raw in text.split(whereSeparator: \.isNewline) {
             guard let colon = raw.firstIndex(of: ":") else { continue }
             let label = raw[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             let value = raw[raw.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            // The service's state, and the database's: this node's row, else the cluster's status.
+            if label == "state" && files.state == nil { files.state = value; continue }
+            if service == "database" && label.hasSuffix("(me)") { files.state = value; continue }
+            if service == "database" && label == "status" { clusterStatus = value; continue }
             guard value.contains("."), !value.contains(" "), value.lowercased() != "none" else { continue }
             let isKey = label.contains("key")
             let isBundle = label.contains("bundle") || label.contains("trust") || label == "ca certificate"
@@ -67,6 +72,7 @@ public enum NodeStateReader {
             else if isBundle && primary && files.bundle == nil { files.bundle = value }
             else if isKey || isCertificate || isBundle, !files.other.contains(value) { files.other.append(value) }
         }
+        if files.state == nil { files.state = clusterStatus }
         return files.key == nil && files.certificate == nil && files.bundle == nil && files.other.isEmpty ? nil : files
     }
 }

@@ -120,7 +120,13 @@ struct StepRunner: Sendable {
 
         case let .awaitFiles(files):
             let missing = files.filter { (FileManager.default.contents(atPath: path($0)) ?? Data()).isEmpty }
-            return missing.isEmpty ? .done(output: "found " + files.joined(separator: ", "), inputDigest: nil) : .waiting(files: missing)
+            guard missing.isEmpty else { return .waiting(files: missing) }
+            // The CA's answer to a CSR the plan made: it must be the answer to THIS CSR,
+            // never a file left by an earlier round (checked before anything is sent).
+            if let csr = step.reads.first(where: { $0.node == nil && $0.name.hasSuffix(".csr") }), let file = files.first {
+                if let refusal = try answerProblems(file, csr: csr.name) { return .failed(output: "", reason: refusal) }
+            }
+            return .done(output: "found " + files.joined(separator: ", "), inputDigest: nil)
 
         case let .makeKeyAndCSR(spec, keyType, key, csr):
             let existing = try keptKey(key, store: store)
@@ -171,6 +177,22 @@ struct StepRunner: Sendable {
             try store.write(Data(chain.pemText.utf8), to: output, isPrivateKey: false)
             return .done(output: "Wrote \(output): " + chain.members.map { $0.position.rawValue }.joined(separator: ", "), inputDigest: nil)
         }
+    }
+
+    /// Why the certificate in `file` is not the CA's answer to `csr` (nil when it is), in
+    /// one line that names the file and says what to do.
+    func answerProblems(_ file: String, csr: String) throws -> String? {
+        let store = FileStore(directory: workspace)
+        guard let request = try Loader.load(path: store.path(csr)).requests.first else {
+            return "\(store.path(csr)) holds no CSR, so \(file) cannot be checked against it"
+        }
+        guard let certificate = try Loader.load(path: store.path(file)).certificates.first else {
+            return "\(store.path(file)) holds no certificate: save the certificate your CA signed for \(csr) there (PEM or DER)"
+        }
+        let problems = AnswerCheck.problems(certificate, answers: request)
+        guard !problems.isEmpty else { return nil }
+        return "\(store.path(file)) is not the CA's answer to \(csr): " + problems.joined(separator: "; ")
+            + ". Nothing was sent. Move it away, save the certificate signed for \(csr) there, then resume"
     }
 
     /// The key already in the workspace, if any.

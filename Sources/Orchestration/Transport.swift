@@ -51,4 +51,12 @@ public protocol Transport: Sendable {
 
     /// Copies `remoteName` from the node's MMP root folder to a local path.
     func get(remoteName: String, localPath: String, timeout: Duration) async throws
+
+    /// Lets go of what the transport holds open (SSH's shared connection); nothing for a
+    /// transport that holds nothing. Called once a run or a read is over.
+    func close() async
+}
+
+extension Transport {
+    public func close() async {}
 }

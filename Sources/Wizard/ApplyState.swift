@@ -62,8 +62,10 @@ public struct ApplyState: Sendable {
     public init(target: ApplyTarget, flow: Flow, current: CurrentState? = nil) {
         self.flow = flow
         self.current = current
-        if Self.readsNodes(flow) && current == nil {
-            plan = .failure(WizardFailure("Reading what the nodes hold now (pki list and each service's status), to plan this renewal…"))
+        // Every flow is planned from the nodes' present state (the set-up too, so that what
+        // holds already is not run again and nothing live is overwritten).
+        if current == nil {
+            plan = .failure(WizardFailure("Reading what the nodes hold now (pki list and each service's status), to plan from it…"))
         } else {
             do {
                 plan = .success(try Planner.plan(target.deployment, flow: flow, current: current ?? .empty))
@@ -74,11 +76,8 @@ public struct ApplyState: Sendable {
         resetProgress()
     }
 
-    /// The flows planned from the nodes' present files.
-    static func readsNodes(_ flow: Flow) -> Bool { flow == .renew || flow == .renewNewNames }
-
     /// True while the plan waits for the nodes' state to be read.
-    public var needsNodeState: Bool { Self.readsNodes(flow) && current == nil }
+    public var needsNodeState: Bool { current == nil }
 
     /// True while the executor runs.
     public var isRunning: Bool { phase == .running }

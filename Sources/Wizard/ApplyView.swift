@@ -77,13 +77,20 @@ enum ApplyView {
             top.add(failure.message, .muted)
         case .failure(let failure):
             top.add("No plan for this procedure: the planner's reasons follow.", .error)
-            if ApplyState.readsNodes(apply.flow) {
-                body.add("The renewals are planned from what the nodes hold now, read just before: a service with no certificate configured yet has nothing to renew (run the fresh procedure first). ←/→ picks another procedure.", .muted, indent: 2)
-            }
+            body.add("Every procedure is planned from what the nodes hold now, read just before: a renewal needs a certificate in use; the set-up refuses to redo what a live service uses. ←/→ picks another procedure.", .muted, indent: 2)
             body.add(failure.message, .error, indent: 2)
         case .success(let plan):
             let groups = ApplyState.stepsPerNode(plan)
             top.add("\(plan.steps.count) steps on \(groups.map(\.node).joined(separator: ", ")); workspace \(target.workspace)", .normal)
+            // The same summary as apply's question: what changes where, then every step.
+            for line in PlanSummary(plan).lines() {
+                if line.hasPrefix("  ") {
+                    body.add(String(line.dropFirst(2)), .normal, indent: 6, prefix: "  ")
+                } else {
+                    body.add(line, .header)
+                }
+            }
+            for held in plan.alreadySo ?? [] where plan.isNoOp { body.add(held, .muted, indent: 2, prefix: "= ") }
             for note in plan.notes { body.add(note, .warning, indent: 2, prefix: "Note: ") }
             for group in groups {
                 let fqdn = plan.nodes.first { $0.name == group.node }?.fqdn

@@ -108,7 +108,7 @@ public struct DashboardState: Sendable {
                 nodes = await NodeSource.scan(targets, policy: policy, now: now)
                 for scan in nodes { rows += scan.rows }
                 for transport in transports.values {
-                    if let ssh = transport as? SSHTransport { await ssh.close() }
+                    await transport.close()
                 }
             } catch {
                 rows.append(CertificateRow(unreadable: target.deploymentPath, reason: "the nodes cannot be reached: \(error)", source: .node))

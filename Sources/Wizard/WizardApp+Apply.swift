@@ -26,7 +26,7 @@ extension WizardApp {
                 let transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
                 let state = try await NodeStateReader.read(target.deployment, transports: transports)
                 for transport in transports.values {
-                    if let ssh = transport as? SSHTransport { await ssh.close() }
+                    await transport.close()
                 }
                 send(.applyStateRead(flow: flow, .success(state)))
             } catch {
@@ -132,7 +132,8 @@ extension WizardApp {
                 s.apply = replanned
                 return readNodeStateIfNeeded(s, target: target)
             case .char("y"), .char("Y"), .f(10):
-                guard case .success(let plan) = apply.plan else { return [] }
+                // Nothing to run when the nodes already hold what the file wants.
+                guard case .success(let plan) = apply.plan, !plan.isNoOp else { return [] }
                 return startRun(&s, plan: plan, target: target, resume: nil)
             case .esc:
                 s.apply = nil
@@ -172,6 +173,15 @@ extension WizardApp {
             let transports: [String: any Transport]
             let journal: Journal
             var done: Set<String> = [], interrupted: Set<String> = []
+            // One run at a time on a deployment, the command line's and the wizard's alike.
+            let lock: RunLock
+            do {
+                lock = try RunLock.acquire(stateDirectory: stateDirectory, operation: "the wizard's Step 5", runID: resume)
+            } catch {
+                send(.applyCouldNotStart(WizardFailure("\(error)")))
+                return
+            }
+            defer { lock.release() }
             do {
                 transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
                 if let resume {
@@ -186,12 +196,13 @@ extension WizardApp {
                 send(.applyCouldNotStart(WizardFailure(error)))
                 return
             }
+            lock.note(runID: journal.runID)
             let executor = Executor(plan: plan, transports: transports, workspace: target.workspace, journal: journal)
             for await event in executor.events(skipping: done, interrupted: interrupted) {
                 send(.applyEvent(event))
             }
             for transport in transports.values {
-                if let ssh = transport as? SSHTransport { await ssh.close() }
+                await transport.close()
             }
         }
         return [run, .after(0.1, .tick)]

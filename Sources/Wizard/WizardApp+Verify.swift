@@ -49,7 +49,7 @@ extension WizardApp {
         guard let transport = transports[node] else { throw WizardFailure("\(node) is not a node of \(target.deploymentPath)") }
         let result: Result<T, Error>
         do { result = .success(try await body(NodeTarget(name: node, transport: transport))) } catch { result = .failure(error) }
-        if let ssh = transport as? SSHTransport { await ssh.close() }
+        await transport.close()
         return try result.get()
     }
 

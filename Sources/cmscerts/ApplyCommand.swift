@@ -17,7 +17,13 @@ struct ApplyCommand: ParsableCommand {
         are read from and written to the workspace (the deployment file's folder unless \
         --workspace); the journal goes to <deployment folder>/.cmscerts/runs/<run id>.jsonl. \
         When the run waits for files (your CA's certificates), place them and resume with \
-        --resume <run id>. Exit codes: 0 done, 1 a step failed or the run waits for files, 2 bad input.
+        --resume <run id>. Every flow is planned from what the nodes hold now (read-only: pki \
+        list and each service's status): what already holds is not run again, and a step \
+        that would break a live service is refused. One run at a time per deployment. \
+        Exit codes: 0 done, or nothing to do; 1 a step failed; 2 usage or bad input; \
+        3 waiting for your CA (the files to sign and the resume line are printed); \
+        4 refused by the safety guard (it would break a live service, or another run holds \
+        the deployment's lock); nothing was run.
         """
     )
 
@@ -36,13 +42,16 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Run without asking.")
     var yes = false
 
+    @Flag(name: .customLong("show-plan"), help: "Print every step of the plan before the summary (cmscerts plan prints the same).")
+    var showPlan = false
+
     @Option(help: "At most this many steps at once across the nodes.")
     var parallel: Int = 4
 
     @Option(name: .customLong("per-node"), help: "At most this many steps at once on one node (1: one command at a time, as a person types).")
     var perNode: Int = 1
 
-    @Option(help: "What the nodes hold now (JSON of CurrentState), for the renewal flows.")
+    @Option(help: "Plan from this state (JSON of CurrentState) instead of reading the nodes.")
     var state: String?
 
     @Option(help: "The workspace folder (default: the deployment file's folder).")
@@ -62,34 +71,59 @@ struct ApplyCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: deploymentPath) else {
             throw CLIFailure(code: 2, message: "cannot read the deployment file \(deployment)")
         }
-        let plan: Plan
         let estate: Deployment
-        let stateFolder = Journal.stateDirectory(forDeploymentFile: deploymentPath)
-        var gathered: CurrentState? = nil
         do {
             estate = try DeploymentFile.load(yaml: String(decoding: data, as: UTF8.self))
-            var current = CurrentState.empty
+        } catch {
+            throw CLIFailure(code: 2, message: "\(deployment): \(error)")
+        }
+        let stateFolder = Journal.stateDirectory(forDeploymentFile: deploymentPath)
+
+        // One run at a time on a deployment, from before the nodes are read to the end:
+        // what is planned from their state is not changed under us by another run.
+        var lock: RunLock?
+        if !dryRun {
+            do {
+                lock = try RunLock.acquire(stateDirectory: stateFolder, operation: "cmscerts apply" + (resume.map { " --resume \($0)" } ?? ""), runID: resume)
+            } catch {
+                throw CLIFailure(code: ExitCode.refused, message: "Refused, nothing was run: \(error)")
+            }
+        }
+        defer { lock?.release() }
+
+        // Every flow plans from what the nodes hold now, read once. A resumed run plans from
+        // the state its plan was made from (kept beside its journal), so the plan is the same.
+        var current = CurrentState.empty
+        var gathered: CurrentState? = nil
+        do {
             if let state {
                 guard let json = FileManager.default.contents(atPath: state) else {
                     throw CLIFailure(code: 2, message: "cannot read the state file \(state)")
                 }
                 current = try JSONDecoder().decode(CurrentState.self, from: json)
-            } else if flow != .fresh {
-                // A renewal plans from what the nodes hold. A resumed run uses the state its
-                // plan was made from (kept beside its journal), so that the plan is the same.
-                if let resume, let saved = FileManager.default.contents(atPath: stateFolder + "/runs/\(resume).state.json") {
-                    current = try JSONDecoder().decode(CurrentState.self, from: saved)
-                } else {
-                    current = try Self.readNodes(estate, deploymentFolder: folder, sshConfig: sshConfig)
-                    gathered = current
-                    Console.out("Read what \(current.nodes.count) node(s) hold now (pki list and each service's status) to plan the \(flow.rawValue) flow.")
-                }
+            } else if let resume, let saved = FileManager.default.contents(atPath: stateFolder + "/runs/\(resume).state.json") {
+                current = try JSONDecoder().decode(CurrentState.self, from: saved)
+            } else {
+                current = try Self.readNodes(estate, deploymentFolder: folder, sshConfig: sshConfig)
+                gathered = current
+                Console.out("Read what \(current.nodes.count) node(s) hold now (pki list and each service's status, read-only).")
             }
-            plan = try Planner.plan(estate, flow: flow, current: current)
         } catch let failure as CLIFailure {
             throw failure
         } catch {
+            throw CLIFailure(code: 2, message: "\(deployment): cannot read what the nodes hold, so nothing was planned or run: \(error)")
+        }
+        let plan: Plan
+        do {
+            plan = try Planner.plan(estate, flow: flow, current: current)
+        } catch {
+            if error.kind == .refused {
+                throw CLIFailure(code: ExitCode.refused, message: "\(deployment): Refused, nothing was run: \(error)")
+            }
             throw CLIFailure(code: 2, message: "\(deployment): \(error)")
+        }
+        if plan.offline == true {
+            throw CLIFailure(code: 2, message: "\(deployment): the plan was made without the nodes' state (no node was read): apply runs only plans made from what the nodes hold")
         }
         let workspaceFolder = workspace.map(Self.absolute) ?? folder
 
@@ -116,9 +150,17 @@ struct ApplyCommand: ParsableCommand {
             } catch let error as JournalError {
                 throw CLIFailure(code: 2, message: "cannot resume: \(error.message)")
             }
+        } else if plan.isNoOp {
+            // Running the same apply twice on a healthy estate: nothing to do, and it says so.
+            for line in PlanSummary(plan).lines() { Console.out(line) }
+            for line in plan.alreadySo ?? [] { Console.out("  = " + line) }
+            return
         }
 
-        Console.out(PlanRenderer.render(plan, as: .text))
+        let summary = PlanSummary(plan, skipping: done)
+        if showPlan || dryRun { Console.out(PlanRenderer.render(plan, as: .text)) }
+        for line in summary.lines() { Console.out(line) }
+        if !showPlan && !dryRun { Console.out("Every step, command by command: cmscerts plan \(deployment)\(flow == .fresh ? "" : " --flow \(flow.rawValue)") (or apply --show-plan).") }
         let toRun = plan.steps.count - done.count
         if dryRun {
             Console.out("Dry run: \(toRun) steps would run\(done.isEmpty ? "" : ", \(done.count) done by run \(resume ?? "") skipped"); nothing was run.")
@@ -140,6 +182,7 @@ struct ApplyCommand: ParsableCommand {
         do {
             transports = try NodeTransports.make(for: estate, deploymentFolder: folder, sshConfig: sshConfig)
             if journal == nil { journal = try Journal.create(stateDirectory: stateFolder, plan: plan) }
+            lock?.note(runID: journal!.runID)
             if let gathered, let journal {
                 // Kept with the run: --resume plans from the same state, so the plan stays the same.
                 let encoder = JSONEncoder()
@@ -154,9 +197,7 @@ struct ApplyCommand: ParsableCommand {
         let display = NodeDisplay()
         let outcome = Self.runBlocking(executor, done: done, interrupted: interrupted, display: display)
         Console.out(display.summary())
-        for transport in transports.values {
-            if let ssh = transport as? SSHTransport { Self.blocking { await ssh.close() } }
-        }
+        Self.blocking { for transport in transports.values { await transport.close() } }
 
         let again = "cmscerts apply \(deployment)\(flow == .fresh ? "" : " --flow \(flow.rawValue)") --resume \(journal!.runID)"
         switch outcome {
@@ -164,9 +205,13 @@ struct ApplyCommand: ParsableCommand {
             Console.out("Done: \(ran) steps run\(skipped > 0 ? ", \(skipped) done before" : ""). Journal: \(journal!.path)")
         case let .waiting(files, steps):
             Console.out("Waiting for: \(files.joined(separator: ", "))")
+            Console.out("Your CA's turn: \(files.count) file\(files.count == 1 ? "" : "s") to place in \(workspaceFolder):")
             for step in steps.compactMap(plan.step) { Console.out("  - " + step.command) }
-            Console.out("Place \(files.count == 1 ? "it" : "them") in \(workspaceFolder), then run: \(again)")
-            throw CLIFailure(code: 1, message: "")
+            if let lab = estate.lab {
+                Console.out("In the lab, play your CA with: cmscerts lab sign \(lab)")
+            }
+            Console.out("Then run: \(again)")
+            throw CLIFailure(code: ExitCode.waiting, message: "")
         case let .failed(failures):
             var text = failures.map { "FAILED: \($0)" }.joined(separator: "\n")
             text += "\nNothing new was started after the failure. Fix the cause, then run: \(again)"
@@ -251,9 +296,7 @@ struct ApplyCommand: ParsableCommand {
         nonisolated(unsafe) var result: Result<CurrentState, Error> = .success(.empty)
         blocking {
             do { result = .success(try await NodeStateReader.read(estate, transports: transports)) } catch { result = .failure(error) }
-            for transport in transports.values {
-                if let ssh = transport as? SSHTransport { await ssh.close() }
-            }
+            for transport in transports.values { await transport.close() }
         }
         return try result.get()
     }
@@ -266,4 +309,18 @@ struct ApplyCommand: ParsableCommand {
         }
         semaphore.wait()
     }
+}
+
+/// The exit codes a script tells apart (README, `cmscerts apply --help`).
+enum ExitCode {
+    /// Done, or nothing to do.
+    static let ok: Int32 = 0
+    /// A step failed.
+    static let failed: Int32 = 1
+    /// Usage or bad input.
+    static let badInput: Int32 = 2
+    /// The run waits for the CA's certificates: place them, then resume.
+    static let waiting: Int32 = 3
+    /// Refused by the safety guard: it would break a live service, or another run holds the lock.
+    static let refused: Int32 = 4
 }

@@ -14,12 +14,15 @@ struct PlanCommand: ParsableCommand {
         discussion: """
         Flows: fresh (a new deployment), renew (expired certificates, same file names), \
         renew-new-names (proactive: new basenames, then swap), renew-database (expired \
-        database certificates). The renewals need what the nodes hold now: --read-nodes \
-        reads it from them (pki list and each service's status, read-only, over SSH or the \
-        lab, as apply does), or --state takes it as JSON, e.g. {"nodes": {"cms1": {"files": ["callbridge.key", "callbridge.crt", \
+        database certificates). Every flow is planned from what the nodes hold now, read \
+        from them first (pki list and each service's status, read-only, over SSH or the \
+        lab, as apply does): what already holds is listed as already so and not planned, \
+        and what would break a live service is refused. --offline plans without reading \
+        them (the plan says so at its top, and apply never runs it); --state takes what \
+        they hold as JSON, e.g. {"nodes": {"cms1": {"files": ["callbridge.key", "callbridge.crt", \
         "callbridge.csr"], "services": [{"service": "callbridge", "key": "callbridge.key", \
         "certificate": "callbridge.crt", "bundle": "ca-bundle.crt"}]}}}. \
-        Exit codes: 0 ok, 1 plan refused by a guard, 2 bad input.
+        Exit codes: 0 ok, 2 bad input or nodes that cannot be read, 4 refused by the safety guard.
         """
     )
 
@@ -32,32 +35,38 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "text (a runbook), markdown, json or script.")
     var format: PlanFormat = .text
 
-    @Option(help: "What the nodes hold now (JSON of CurrentState), for the renewal flows.")
+    @Option(help: "What the nodes hold now (JSON of CurrentState) instead of reading them.")
     var state: String?
 
-    @Flag(name: .customLong("read-nodes"), help: "Read what the nodes hold now (read-only commands) for the renewal flows.")
+    @Flag(help: "Plan without reading the nodes: a runbook to read ahead; apply never runs it.")
+    var offline = false
+
+    @Flag(name: .customLong("read-nodes"), help: "Read what the nodes hold now (the default; kept for scripts).")
     var readNodes = false
 
-    @Option(name: .customLong("ssh-config"), help: "An ssh_config file to use instead of ~/.ssh/config (ssh -F), with --read-nodes.")
+    @Option(name: .customLong("ssh-config"), help: "An ssh_config file to use instead of ~/.ssh/config (ssh -F) to read the nodes.")
     var sshConfig: String?
 
     func validate() throws {
         if readNodes && state != nil { throw ValidationError("give --read-nodes or --state, not both") }
-        if sshConfig != nil && !readNodes { throw ValidationError("--ssh-config is used with --read-nodes") }
+        if offline && (state != nil || readNodes) { throw ValidationError("--offline plans without the nodes' state: give it alone, not with --state or --read-nodes") }
+        if sshConfig != nil && (offline || state != nil) { throw ValidationError("--ssh-config is for reading the nodes: not with --offline or --state") }
     }
 
     func run() throws {
         let yaml = try read(deployment, what: "deployment file")
         var stateJSON = try state.map { try read($0, what: "state file") }
-        if readNodes && flow != .fresh {
+        if !offline && state == nil {
             let path = ApplyCommand.absolute(deployment)
             do {
                 let estate = try DeploymentFile.load(yaml: yaml)
                 let current = try ApplyCommand.readNodes(estate, deploymentFolder: (path as NSString).deletingLastPathComponent, sshConfig: sshConfig)
                 stateJSON = String(decoding: try JSONEncoder().encode(current), as: UTF8.self)
-                FileHandle.standardError.write(Data("Read what \(current.nodes.count) node(s) hold now (pki list and each service's status) to plan the \(flow.rawValue) flow.\n".utf8))
-            } catch {
+                FileHandle.standardError.write(Data("Read what \(current.nodes.count) node(s) hold now (pki list and each service's status, read-only).\n".utf8))
+            } catch let error as DeploymentFileError {
                 throw CLIFailure(code: 2, message: "\(deployment): \(error)")
+            } catch {
+                throw CLIFailure(code: 2, message: "\(deployment): cannot read what the nodes hold: \(error)\nTo see the runbook without them, add --offline (apply reads them itself).")
             }
         }
         do {

@@ -12,7 +12,7 @@ struct LabRehearsalTests {
         let deployment = lab + "/deployment.yaml"
 
         let first = TestSupport.runProduct("cmscerts", ["apply", deployment, "--yes"])
-        #expect(first.status == 1, "the run waits for the CA's certificates: \(first.output)")
+        #expect(first.status == 3, "the run waits for the CA's certificates: \(first.output)")
         #expect(first.stdout.contains("Waiting for: ca-bundle.crt"))
         let resume = try #require(first.stdout.components(separatedBy: "--resume ").last?.split(separator: "\n").first.map(String.init))
 
@@ -34,11 +34,31 @@ struct LabRehearsalTests {
         #expect(expiry.status == 0, "\(expiry.output)")
         #expect(TestSupport.runProduct("cmscerts", ["lab", "sign", lab]).stdout.contains("Nothing to sign"))
 
+        // The same apply again on the healthy lab: nothing to do, exit 0, no key touched.
+        let keys = Self.keys(under: lab)
+        let again = TestSupport.runProduct("cmscerts", ["apply", deployment, "--yes"])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.stdout.contains("Nothing to do (fresh): the nodes already hold what the deployment file wants."), "\(again.stdout)")
+        #expect(again.stdout.contains("= database cluster: cms1 (Connected Primary)"), "\(again.stdout)")
+        #expect(Self.keys(under: lab) == keys)
+        // A set-up that would redo the live certificates (the file now names another CA
+        // bundle) is refused, exit 4, with node, key and service named; nothing changes.
+        let original = TestSupport.read(deployment)
+        TestSupport.write(original.replacingOccurrences(of: "ca_bundle: ca-bundle.crt", with: "ca_bundle: ca-chain.crt"), to: deployment)
+        let forced = TestSupport.runProduct("cmscerts", ["apply", deployment, "--yes"])
+        TestSupport.write(original, to: deployment)
+        #expect(forced.status == 4, "\(forced.output)")
+        #expect(forced.stderr.contains("Refused, nothing was run"), "\(forced.stderr)")
+        #expect(forced.stderr.contains("on cms1 would overwrite webadmin.key, which webadmin uses now"), "\(forced.stderr)")
+        #expect(Self.keys(under: lab) == keys)
+        let unchanged = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
+        #expect(!unchanged.contains("disabled") && !unchanged.contains("failing"), "\(unchanged)")
+
         // plan shows a renewal before it runs: it reads the nodes when asked (read-only), and
         // its plan is the one apply would run (the same digest).
-        let unread = TestSupport.runProduct("cmscerts", ["plan", deployment, "--flow", "renew"])
-        #expect(unread.status == 2 && unread.stderr.contains("plan --read-nodes"), "\(unread.output)")
-        let planned = TestSupport.runProduct("cmscerts", ["plan", deployment, "--flow", "renew", "--read-nodes", "--format", "json"])
+        let unread = TestSupport.runProduct("cmscerts", ["plan", deployment, "--flow", "renew", "--offline"])
+        #expect(unread.status == 2 && unread.stderr.contains("unless plan is --offline"), "\(unread.output)")
+        let planned = TestSupport.runProduct("cmscerts", ["plan", deployment, "--flow", "renew", "--format", "json"])
         #expect(planned.status == 0, "\(planned.output)")
         let digest = try #require(planned.stdout.firstMatch(of: #/"digest" : "([0-9a-f]{64})"/#)?.1)
         let dry = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew", "--dry-run"])
@@ -51,7 +71,7 @@ struct LabRehearsalTests {
         let expired = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
         #expect(expired.contains("failing") || expired.contains("expired"), "\(expired)")
         let renew = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew", "--yes"])
-        #expect(renew.status == 1, "the renewal waits for the renewed certificates, not the old ones: \(renew.output)")
+        #expect(renew.status == 3, "the renewal waits for the renewed certificates, not the old ones: \(renew.output)")
         #expect(renew.stdout.contains("local:setaside.cms1.webadmin"), "\(renew.stdout)")
         let renewRun = try #require(renew.stdout.components(separatedBy: "--resume ").last?.split(separator: "\n").first.map(String.init))
         let resigned = TestSupport.runProduct("cmscerts", ["lab", "sign", lab])
@@ -72,5 +92,15 @@ struct LabRehearsalTests {
         #expect(healed.contains("(me)") && healed.contains("Connected Primary"), "\(healed)")
         #expect(healed.components(separatedBy: "Connected Replica ( In Sync )").count == 3, "\(healed)")
         #expect(FileManager.default.fileExists(atPath: lab + "/db/dbserver.key.previous"), "the last round's database key is set aside, not overwritten")
+    }
+
+    /// Every private key under a folder (the workspace and the lab's nodes), by path.
+    static func keys(under folder: String) -> [String: String] {
+        var keys: [String: String] = [:]
+        let walker = FileManager.default.enumerator(atPath: folder)
+        while let path = walker?.nextObject() as? String {
+            if path.hasSuffix(".key") { keys[path] = TestSupport.read(folder + "/" + path) }
+        }
+        return keys
     }
 }

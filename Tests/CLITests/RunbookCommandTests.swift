@@ -23,7 +23,7 @@ struct RunbookCommandTests {
     @Test func everyLocalStepRunsAndOpenSSLAcceptsTheResult() throws {
         let dir = TestSupport.temporaryDirectory("runbook")
         TestSupport.write(Self.deployment, to: dir + "/deployment.yaml")
-        let json = TestSupport.runProduct("cmscerts", ["plan", "deployment.yaml", "--format", "json"], in: dir)
+        let json = TestSupport.runProduct("cmscerts", ["plan", "deployment.yaml", "--offline", "--format", "json"], in: dir)
         #expect(json.status == 0, "\(json.output)")
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let steps = try #require(plan["steps"] as? [[String: Any]])

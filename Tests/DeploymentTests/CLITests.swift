@@ -42,22 +42,28 @@ struct CLITests {
         #expect(leftovers.isEmpty, "no temporary file left: \(leftovers)")
     }
 
-    @Test("plan prints each format; exit 2 with the line for a bad file, 1 for a refused plan")
+    @Test("plan prints each format; exit 2 with the line for a bad file or unreachable nodes, 4 for a refused plan")
     func plan() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Fixtures.three3x.write(to: dir.appendingPathComponent("d.yaml"), atomically: true, encoding: .utf8)
-        let text = try run(["plan", "d.yaml"], in: dir)
+        // The fixture's nodes cannot be reached from here: plan says so, and how to plan offline.
+        let unreachable = try run(["plan", "d.yaml", "--ssh-config", "/dev/null"], in: dir)
+        #expect(unreachable.code == 2)
+        #expect(unreachable.out.isEmpty)
+        #expect(unreachable.err.contains("cannot read what the nodes hold") && unreachable.err.contains("--offline"), "\(unreachable.err)")
+        let text = try run(["plan", "d.yaml", "--offline"], in: dir)
         #expect(text.code == 0)
         #expect(text.out.hasPrefix("cmscerts plan: fresh, CMS 3.8"))
-        let json = try run(["plan", "d.yaml", "--format", "json", "--flow", "renew-database"], in: dir)
+        #expect(text.out.contains("OFFLINE: planned without reading the nodes"))
+        let json = try run(["plan", "d.yaml", "--offline", "--format", "json", "--flow", "renew-database"], in: dir)
         #expect(json.code == 0)
         #expect(try JSONDecoder().decode(Plan.self, from: Data(json.out.utf8)).flow == .renewDatabase)
-        #expect(try run(["plan", "d.yaml", "--format", "markdown"], in: dir).out.hasPrefix("# Certificate change: fresh"))
-        #expect(try run(["plan", "d.yaml", "--format", "script"], in: dir).out.hasPrefix("#!/bin/sh"))
+        #expect(try run(["plan", "d.yaml", "--offline", "--format", "markdown"], in: dir).out.hasPrefix("# Certificate change: fresh"))
+        #expect(try run(["plan", "d.yaml", "--offline", "--format", "script"], in: dir).out.hasPrefix("#!/bin/sh"))
 
         try (Fixtures.three3x + "\nfoo: 1\n").write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
-        let bad = try run(["plan", "bad.yaml"], in: dir)
+        let bad = try run(["plan", "bad.yaml", "--offline"], in: dir)
         #expect(bad.code == 2)
         #expect(bad.out.isEmpty)
         #expect(bad.err.contains("line 22: foo: unknown key 'foo'"))
@@ -65,11 +71,12 @@ struct CLITests {
         let d = try Fixtures.load(Fixtures.three3x)
         try JSONEncoder().encode(Fixtures.state3x(d, withCSRs: false)).write(to: dir.appendingPathComponent("state.json"))
         let refused = try run(["plan", "d.yaml", "--flow", "renew", "--state", "state.json"], in: dir)
-        #expect(refused.code == 1)
+        #expect(refused.code == 4)
         #expect(refused.err.contains("renew-new-names"))
-        let noState = try run(["plan", "d.yaml", "--flow", "renew"], in: dir)
+        let noState = try run(["plan", "d.yaml", "--flow", "renew", "--offline"], in: dir)
         #expect(noState.code == 2)
         #expect(try run(["plan", "missing.yaml"], in: dir).code == 2)
+        #expect(try run(["plan", "d.yaml", "--offline", "--state", "state.json"], in: dir).code == 2)
         #expect(try run(["plan", "d.yaml", "--flow", "sideways"], in: dir).code == 2)
     }
 }

@@ -69,7 +69,7 @@ struct RenderTests {
         #expect(PlanRenderer.quoted("it's") == "'it'\\''s'")
     }
 
-    @Test("the plan command: output per format, and exit codes 1 for a refused plan, 2 for bad input")
+    @Test("the plan command: output per format, and exit codes 4 for a refused plan, 2 for bad input")
     func command() throws {
         let text = try PlanCommandSupport.run(deploymentYAML: Fixtures.combined29, flow: .fresh, format: .text)
         #expect(text.hasPrefix("cmscerts plan: fresh, CMS 2.9"))
@@ -81,7 +81,7 @@ struct RenderTests {
         func code(_ body: () throws -> String) -> Int32? {
             do { _ = try body(); return nil } catch { return PlanCommandSupport.exitCode(for: error) }
         }
-        #expect(code { try PlanCommandSupport.run(deploymentYAML: Fixtures.three3x, flow: .renew, format: .text, stateJSON: state) } == 1)
+        #expect(code { try PlanCommandSupport.run(deploymentYAML: Fixtures.three3x, flow: .renew, format: .text, stateJSON: state) } == 4)
         #expect(code { try PlanCommandSupport.run(deploymentYAML: "version: 1\n", flow: .fresh, format: .text) } == 2)
         #expect(code { try PlanCommandSupport.run(deploymentYAML: Fixtures.three3x, flow: .renew, format: .text) } == 2)
         #expect(code { try PlanCommandSupport.run(deploymentYAML: Fixtures.three3x, flow: .renew, format: .text, stateJSON: "{") } == 2)

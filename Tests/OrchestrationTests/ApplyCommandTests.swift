@@ -29,7 +29,7 @@ struct ApplyCommandTests {
     /// Waits, resumes after placing the CA's certificates, finishes; checks the lab's end state.
     func waitPlaceResume(_ fixture: LabFixture, extra: [String] = []) throws {
         let first = apply(fixture, ["--yes"] + extra)
-        #expect(first.status == 1, "\(first.output)")
+        #expect(first.status == 3, "waiting for the CA is exit 3: \(first.output)")
         let files = waitingFiles(in: first.stdout)
         #expect(files.contains("ca-bundle.crt") && files.count == 13, "\(first.output)")
         let id = try #require(runID(in: first.stdout), "\(first.output)")
@@ -45,11 +45,8 @@ struct ApplyCommandTests {
         try waitPlaceResume(try LabFixture(label: "cli-lab"))
     }
 
-    @Test func theFreshFlowThroughARealSSHServer() throws {
-        if let reason = SSHServer.unavailableReason {
-            print("skipped: the sshd test needs a real sshd: \(reason)")
-            return
-        }
+    @Test(.enabled(if: SSHServer.unavailableReason == nil, "needs a real sshd (.ci/run installs openssh-server)"))
+    func theFreshFlowThroughARealSSHServer() throws {
         let fixture = try LabFixture(label: "cli-ssh")
         let labNode = TestSupport.productPath("cms-lab-node")
         let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
@@ -60,11 +57,8 @@ struct ApplyCommandTests {
         #expect(FileManager.default.fileExists(atPath: fixture.lab.nodeDirectory("cms2") + "/ca-bundle.crt"))
     }
 
-    @Test func aNodeBehindAStoppedSSHServerStopsTheRunWithTheNodeStepAndCommand() throws {
-        if let reason = SSHServer.unavailableReason {
-            print("skipped: the sshd test needs a real sshd: \(reason)")
-            return
-        }
+    @Test(.enabled(if: SSHServer.unavailableReason == nil, "needs a real sshd (.ci/run installs openssh-server)"))
+    func aNodeBehindAStoppedSSHServerStopsTheRunWithTheNodeStepAndCommand() throws {
         let fixture = try LabFixture(label: "cli-sshdown")
         let labNode = TestSupport.productPath("cms-lab-node")
         let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
@@ -84,11 +78,8 @@ struct ApplyCommandTests {
         #expect(try fixture.lab.status().nodes == before.nodes)
     }
 
-    @Test func anUnknownHostKeyIsRefusedAndNothingRuns() throws {
-        if let reason = SSHServer.unavailableReason {
-            print("skipped: the sshd test needs a real sshd: \(reason)")
-            return
-        }
+    @Test(.enabled(if: SSHServer.unavailableReason == nil, "needs a real sshd (.ci/run installs openssh-server)"))
+    func anUnknownHostKeyIsRefusedAndNothingRuns() throws {
         let fixture = try LabFixture(label: "cli-hostkey")
         let labNode = TestSupport.productPath("cms-lab-node")
         let server = try SSHServer(nodes: LabFixture.nodes) { "\(labNode) --lab \(fixture.lab.directory) --node \($0)" }
@@ -140,7 +131,7 @@ struct ApplyCommandTests {
         let name = try #require((try? FileManager.default.contentsOfDirectory(atPath: runs))?.first { $0.hasSuffix(".jsonl") })
         let id = String(name.dropLast(".jsonl".count))
         let resumed = apply(fixture, ["--yes", "--resume", id])
-        #expect(resumed.status == 1 && resumed.stdout.contains("Waiting for: "), "\(resumed.output)")
+        #expect(resumed.status == 3 && resumed.stdout.contains("Waiting for: "), "\(resumed.output)")
         try OutsideCA().place(waitingFiles(in: resumed.stdout), in: fixture.folder)
         let finished = apply(fixture, ["--yes", "--resume", id])
         #expect(finished.status == 0, "\(finished.output)")
@@ -153,12 +144,62 @@ struct ApplyCommandTests {
         #expect(!fixture.journalText().contains("PRIVATE KEY"))
     }
 
+    @Test func aSecondApplyWhileTheFirstRunsIsRefusedWithTheHolderNamed() throws {
+        let fixture = try LabFixture(label: "cli-lock")
+        let out = fixture.folder + "/first.out"
+        let pid = try LocalCommand.spawn(TestSupport.productPath("cmscerts"),
+                                         ["apply", fixture.deploymentFile, "--yes", "--parallel", "1"],
+                                         stdout: out, stderr: out + ".err", directory: fixture.folder)
+        // The first holds the lock once it has a run (a journal line is written after the lock is noted).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && !fixture.journalText().contains("\"outcome\":\"started\"") && LocalCommand.isRunning(pid) { usleep(2_000) }
+        let second = apply(fixture, ["--yes"])
+        let firstStillRan = LocalCommand.isRunning(pid)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        try #require(firstStillRan, "the first run ended before the second began: \(TestSupport.read(out))")
+        #expect(second.status == 4, "\(second.output)")
+        #expect(second.stderr.contains("another run holds this deployment's lock: cmscerts apply (pid \(pid) on "), "\(second.stderr)")
+        #expect(second.stderr.contains(", run 2"), "the holder's run id is named: \(second.stderr)")
+        #expect(!second.stdout.contains("Run "), "the second started nothing: \(second.stdout)")
+        // One run, one set of keys: the first ran to its wait for the CA, alone.
+        #expect((status >> 8) & 0xff == 3, "\(TestSupport.read(out))")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: fixture.stateDirectory + "/runs").filter { $0.hasSuffix(".jsonl") }
+        #expect(runs.count == 1)
+        // Its holder gone, the lock is free: the next apply (a resume) is not refused.
+        #expect(RunLock.holder(stateDirectory: fixture.stateDirectory) == nil)
+        let id = String(runs[0].dropLast(".jsonl".count))
+        let resumed = apply(fixture, ["--yes", "--resume", id])
+        #expect(resumed.status == 3, "\(resumed.output)")
+    }
+
+    @Test func aLockLeftByAKilledRunIsTakenOver() throws {
+        let fixture = try LabFixture(label: "cli-lockkill")
+        let out = fixture.folder + "/killed.out"
+        let pid = try LocalCommand.spawn(TestSupport.productPath("cmscerts"),
+                                         ["apply", fixture.deploymentFile, "--yes", "--parallel", "1"],
+                                         stdout: out, stderr: out + ".err", directory: fixture.folder)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && RunLock.holder(stateDirectory: fixture.stateDirectory) == nil && LocalCommand.isRunning(pid) { usleep(1_000) }
+        #expect(RunLock.holder(stateDirectory: fixture.stateDirectory)?.pid == pid)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(RunLock.holder(stateDirectory: fixture.stateDirectory) == nil, "the kernel let go of a killed holder's lock")
+        let lock = try RunLock.acquire(stateDirectory: fixture.stateDirectory, operation: "test")
+        #expect(RunLock.holder(stateDirectory: fixture.stateDirectory)?.operation == "test")
+        #expect(throws: RunLockError.self) { try RunLock.acquire(stateDirectory: fixture.stateDirectory, operation: "a second") }
+        lock.release()
+        #expect(RunLock.holder(stateDirectory: fixture.stateDirectory) == nil)
+    }
+
     @Test func withoutATerminalAndWithoutYesNothingRuns() throws {
         let fixture = try LabFixture(label: "cli-noyes")
         let result = apply(fixture, [])
         #expect(result.status == 2, "\(result.output)")
         #expect(result.stderr.contains("no terminal") && result.stderr.contains("--yes"))
-        #expect(result.stdout.contains("cmscerts plan: fresh"))
+        #expect(result.stdout.contains("fresh: 157 steps on 4 places:"), "\(result.stdout)")
+        #expect(result.stdout.split(separator: "\n").count <= 24, "the question comes after a summary that fits 24 lines")
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/runs"))
         #expect(try fixture.lab.status().nodes.allSatisfy { node in node.services.allSatisfy { !$0.enabled } })
     }

@@ -203,7 +203,7 @@ struct ExecutorTests {
         #expect(Set(second.started).isDisjoint(with: resumption.done))
     }
 
-    @Test func aMismatchedCertificateFailsWithNodeStepCommandAndOutputThenAFixResumes() async throws {
+    @Test func aMismatchedCertificateIsRefusedBeforeItIsSentThenAFixResumes() async throws {
         let fixture = try LabFixture(label: "mismatch")
         let ca = try OutsideCA()
         let plan = try fixture.plan()
@@ -225,10 +225,13 @@ struct ExecutorTests {
         }
         #expect(failures.count == 1)
         let failure = failures[0]
-        #expect(failure.node == "cms2")
-        #expect(failure.stepID == "cms2:match.webadmin.crt")
-        #expect(failure.command == "pki match webadmin.key webadmin.crt")
-        #expect(failure.output.contains("FAILURE: Key and certificate pair do not match"))
+        // Caught in the workspace, against its own CSR, before anything is sent to cms2.
+        #expect(failure.node == "local")
+        #expect(failure.stepID == "local:signed.cms2.webadmin")
+        #expect(failure.reason.contains("cms2/webadmin.crt is not the CA's answer to cms2/webadmin.csr"), "\(failure.reason)")
+        #expect(failure.reason.contains("public key is not the CSR's"), "\(failure.reason)")
+        #expect(failure.reason.contains("Nothing was sent"), "\(failure.reason)")
+        #expect(!log.started.contains("cms2:put.webadmin.crt"), "the wrong certificate was sent")
         #expect(log.startedAfterFirstFailure.isEmpty, "started after the failure: \(log.startedAfterFirstFailure)")
         // The service was never given the wrong pair.
         let webadmin = try fixture.lab.status().nodes.first { $0.node.name == "cms2" }!.services.first { $0.service == .webadmin }!

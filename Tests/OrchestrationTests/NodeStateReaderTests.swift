@@ -14,7 +14,8 @@ struct NodeStateReaderTests {
             CA Bundle file           : ca-bundle.crt
             """
         #expect(NodeStateReader.parseStatus(service: "webadmin", webadmin)
-                == ServiceFiles(service: "webadmin", key: "webadmin.key", certificate: "webadmin.crt", bundle: "ca-bundle.crt"))
+                == ServiceFiles(service: "webadmin", key: "webadmin.key", certificate: "webadmin.crt", bundle: "ca-bundle.crt",
+                                state: "running"))
         let webbridge3 = """
             HTTPS Key file                    : wb3.key
             HTTPS Full chain certificate file : wb3-fullchain.crt
@@ -38,7 +39,21 @@ struct NodeStateReaderTests {
             """
         #expect(NodeStateReader.parseStatus(service: "database", database)
                 == ServiceFiles(service: "database", key: "dbserver.key", certificate: "dbserver.crt", bundle: "dbca.crt",
-                                other: ["dbclient.key", "dbclient.crt"]))
+                                other: ["dbclient.key", "dbclient.crt"], state: "Connected Primary"))
+        // A node that only connects has no row of its own: the cluster's status says it is in.
+        let connected = NodeStateReader.parseStatus(service: "database", """
+            Status                   : Enabled
+            Nodes:
+                10.0.0.1             : Connected Primary
+            Certificates
+              Client Key             : dbclient.key
+              Client Certificate     : dbclient.crt
+              CA Certificate         : dbca.crt
+            """)
+        #expect(connected?.state == "Enabled")
+        #expect(connected?.inDatabaseCluster == true)
+        let removed = NodeStateReader.parseStatus(service: "database", "Status : Disabled\nCertificates\n  CA Certificate : dbca.crt\n")
+        #expect(removed?.inDatabaseCluster == false)
     }
 
     @Test func anUnconfiguredServiceAndTheListing() {

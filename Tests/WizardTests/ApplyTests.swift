@@ -11,18 +11,23 @@ import Testing
 struct ApplyTests {
     let app = WizardApp()
 
-    /// Home → Step 5 (the first entry under Step 1 that opens).
-    func openStep5(_ f: WizardFixture) {
-        f.open(.step5)
+    /// Home → Step 5, once the nodes' state is read (every flow plans from it).
+    func openStep5(_ f: WizardFixture, sourceLocation: SourceLocation = #_sourceLocation) async {
+        f.open(.step5, sourceLocation: sourceLocation)
+        await f.settle()
+        #expect(f.state.apply?.needsNodeState == false, "the nodes were read", sourceLocation: sourceLocation)
     }
 
-    @Test func theReviewShowsThePlanTheExecutorWillRunPerNode() throws {
+    @Test func theReviewShowsThePlanTheExecutorWillRunPerNode() async throws {
         let f = try WizardFixture()
-        openStep5(f)
+        await openStep5(f)
         #expect(f.state.screen == .apply)
         let target = try #require(f.context.apply)
-        let expected = try Planner.plan(target.deployment, flow: .fresh)
         let apply = try #require(f.state.apply)
+        let current = try #require(apply.current, "planned from the nodes' state")
+        #expect(current.nodes.count == 3)
+        let expected = try Planner.plan(target.deployment, flow: .fresh, current: current)
+        #expect(expected.offline == nil)
         #expect(try apply.plan.get() == expected, "the screen holds the planner's own Plan value")
         #expect(apply.nodes.map(\.node) == ApplyState.stepsPerNode(expected).map(\.node))
         #expect(apply.nodes.map(\.total).reduce(0, +) == expected.steps.count)
@@ -41,15 +46,16 @@ struct ApplyTests {
         }
     }
 
-    @Test func arrowsChangeTheProcedureAndEscRunsNothing() throws {
+    @Test func arrowsChangeTheProcedureAndEscRunsNothing() async throws {
         let f = try WizardFixture()
-        openStep5(f)
+        await openStep5(f)
         f.press(.right)
         #expect(f.state.apply?.flow == .renew)
         f.press(.right, .right, .right)
         #expect(f.state.apply?.flow == .fresh)
         f.press(.left)
         #expect(f.state.apply?.flow == .renewDatabase)
+        await f.settle()
         f.snapshot("apply-review-renew-database")
         f.press(.esc)
         #expect(f.state.screen == .home)
@@ -59,8 +65,8 @@ struct ApplyTests {
     }
 
     /// A state on Step 5 with the run started by hand (no executor), for the event tests.
-    func runningState(_ f: WizardFixture) throws -> WizardState {
-        openStep5(f)
+    func runningState(_ f: WizardFixture) async throws -> WizardState {
+        await openStep5(f)
         var s = f.state
         s.apply?.phase = .running
         return s
@@ -70,9 +76,9 @@ struct ApplyTests {
         StepProgress(stepID: id, node: node, command: command, nodeDone: done, nodeTotal: total)
     }
 
-    @Test func eventsMoveEachNodesRowAndAFailureShowsNodeCommandOutputAndTheWayOn() throws {
+    @Test func eventsMoveEachNodesRowAndAFailureShowsNodeCommandOutputAndTheWayOn() async throws {
         let f = try WizardFixture()
-        var s = try runningState(f)
+        var s = try await runningState(f)
         _ = app.update(&s, .applyEvent(.runStarted(runID: "20261129-120000-abcd", planDigest: "00", toRun: 50, skipped: 0)))
         #expect(s.apply?.runID == "20261129-120000-abcd")
         _ = app.update(&s, .applyEvent(.stepStarted(progress("cms1:csr.webadmin", "cms1", "pki csr webadmin CN:cms1.lab.example.com", 0, 14))))
@@ -104,9 +110,9 @@ struct ApplyTests {
         #expect(HomeView.items(s)[4].detail == "stopped on a failure: r resumes")
     }
 
-    @Test func waitingShowsTheFilesAndWhereToPutThem() throws {
+    @Test func waitingShowsTheFilesAndWhereToPutThem() async throws {
         let f = try WizardFixture()
-        var s = try runningState(f)
+        var s = try await runningState(f)
         _ = app.update(&s, .applyEvent(.runStarted(runID: "20261129-120000-abcd", planDigest: "00", toRun: 50, skipped: 0)))
         _ = app.update(&s, .applyEvent(.stepWaiting(progress("local:signed", "local", "Place the signed certificates", 3, 4),
                                                     files: ["ca-bundle.crt", "cms1/webadmin.crt"])))
@@ -119,9 +125,9 @@ struct ApplyTests {
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "apply-waiting", replacing: f.placeholders)
     }
 
-    @Test func aRunThatCannotStartSaysWhyAndRanNothing() throws {
+    @Test func aRunThatCannotStartSaysWhyAndRanNothing() async throws {
         let f = try WizardFixture()
-        var s = try runningState(f)
+        var s = try await runningState(f)
         _ = app.update(&s, .applyCouldNotStart(WizardFailure("the lab in /nowhere cannot be opened")))
         #expect(s.apply?.phase == .couldNotStart("the lab in /nowhere cannot be opened"))
         #expect(app.view(s, size: .standard).trimmedLines.joined(separator: "\n").contains("Nothing was run."))
@@ -135,7 +141,7 @@ struct ApplyTests {
     @Test(.timeLimit(.minutes(10))) func theFreshFlowRunsOnTheLabWaitsForTheCAAndResumesToTheEnd() async throws {
         let f = try WizardFixture()
         f.runtime.timeout = 300
-        openStep5(f)
+        await openStep5(f)
         let target = try #require(f.context.apply)
         f.press(.char("y"))
         #expect(f.state.apply?.isRunning == true)
@@ -176,10 +182,10 @@ struct ApplyTests {
     /// A certificate signed from the wrong CSR (another key) makes a step fail mid-apply:
     /// the screen shows the node, the command and its output; the right certificate placed,
     /// r resumes from the journal (the changed file is sent again) to the end.
-    @Test(.timeLimit(.minutes(10))) func aWrongCertificateFailsMidApplyWithItsOutputAndResumeFinishes() async throws {
+    @Test(.timeLimit(.minutes(10))) func aWrongCertificateIsRefusedBeforeItIsSentAndResumeFinishes() async throws {
         let f = try WizardFixture()
         f.runtime.timeout = 300
-        f.open(.step5)
+        await openStep5(f)
         let target = try #require(f.context.apply)
         f.press(.char("y"))
         #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
@@ -199,11 +205,15 @@ struct ApplyTests {
             Issue.record("the run stops on the wrong certificate: \(String(describing: f.state.apply?.phase))\n\(f.screenText)")
             return
         }
-        #expect(failure.node == "cms1")
-        #expect(!failure.command.isEmpty && !failure.output.isEmpty, "\(failure)")
-        #expect(f.screenText.contains("Node cms1, step \(failure.stepID)"))
-        #expect(f.screenText.contains(String(failure.output.split(separator: "\n").first ?? "").prefix(30)))
+        // Refused in the workspace, against its own CSR, before it reaches cms1.
+        #expect(failure.node == "local")
+        #expect(failure.stepID == "local:signed.cms1.webadmin")
+        #expect(failure.reason.contains("is not the CA's answer to cms1/webadmin.csr"), "\(failure)")
+        #expect(f.screenText.contains("Node local, step \(failure.stepID)"))
+        #expect(f.screenText.contains("is not the CA's"), "\(f.screenText)")
         #expect(f.screenText.contains("press r"))
+        let webadmin = try #require(try Lab(directory: f.folder + "/lab").status().nodes.first { $0.node.name == "cms1" }?.services.first { $0.service == .webadmin })
+        #expect(!webadmin.enabled, "the web admin was never given the wrong certificate")
         // The fix: the certificate from the right CSR; r resumes the same run.
         try? FileManager.default.removeItem(atPath: wrong)
         try ca.place(["cms1/webadmin.crt"], in: target.workspace)
@@ -234,7 +244,7 @@ struct ApplyTests {
         f.runtime.timeout = 300
         let target = try #require(f.context.apply)
         #expect(target.workspace == f.folder)
-        f.open(.step5)
+        await openStep5(f)
         #expect(f.screenText.contains("workspace " + f.folder))
         f.press(.char("y"))
         #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
@@ -256,7 +266,7 @@ struct ApplyTests {
         let f = try WizardFixture()
         f.runtime.timeout = 300
         let target = try #require(f.context.apply)
-        f.open(.step5)
+        await openStep5(f)
         f.press(.char("y"))
         #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
         guard case .waiting(let files, _)? = f.state.apply?.phase else {
@@ -286,6 +296,8 @@ struct ApplyTests {
         #expect(TroubleshootView.flows[f.state.troubleshoot.selected] == .renewDatabase)
         f.press(.enter)
         #expect(f.state.apply?.flow == .renewDatabase)
+        let read = await f.runtime.waitUntil { state in state.apply.map { !$0.needsNodeState } ?? false }
+        #expect(read)
         #expect(f.screenText.contains("database cluster remove"))
         f.press(.char("y"))
         #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })

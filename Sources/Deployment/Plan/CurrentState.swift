@@ -56,16 +56,23 @@ public struct ServiceFiles: Codable, Hashable, Sendable {
     public var bundle: String?
     /// Any other file it uses (webbridge3's C2W files, the database's client files).
     public var other: [String]
+    /// What its status says of it: a service's `State` (`running`, `failing ...`); for the
+    /// database, this node's row in the cluster (`Connected Primary`, `Connected Replica
+    /// ( In Sync )`) or, with no row of its own, the cluster's `Status` (`Enabled`,
+    /// `Disabled`). Nil when the status did not say.
+    public var state: String?
 
-    public init(service: String, key: String? = nil, certificate: String? = nil, bundle: String? = nil, other: [String] = []) {
+    public init(service: String, key: String? = nil, certificate: String? = nil, bundle: String? = nil, other: [String] = [],
+                state: String? = nil) {
         self.service = service
         self.key = key
         self.certificate = certificate
         self.bundle = bundle
         self.other = other
+        self.state = state
     }
 
-    enum CodingKeys: String, CodingKey { case service, key, certificate, bundle, other }
+    enum CodingKeys: String, CodingKey { case service, key, certificate, bundle, other, state }
 
     /// Only `service` is required in a state file.
     public init(from decoder: Decoder) throws {
@@ -74,7 +81,16 @@ public struct ServiceFiles: Codable, Hashable, Sendable {
                   key: try c.decodeIfPresent(String.self, forKey: .key),
                   certificate: try c.decodeIfPresent(String.self, forKey: .certificate),
                   bundle: try c.decodeIfPresent(String.self, forKey: .bundle),
-                  other: try c.decodeIfPresent([String].self, forKey: .other) ?? [])
+                  other: try c.decodeIfPresent([String].self, forKey: .other) ?? [],
+                  state: try c.decodeIfPresent(String.self, forKey: .state))
+    }
+
+    /// For the database: the node is in a cluster now (a `Connected ...` row of its own, or
+    /// a cluster `Enabled` on a node that only connects). A cluster in use: removing it
+    /// stops every call bridge that reads it.
+    public var inDatabaseCluster: Bool {
+        guard let state else { return false }
+        return state.contains("Connected") || state.contains("Disconnected") || state == "Enabled"
     }
 
     /// Every file it uses.

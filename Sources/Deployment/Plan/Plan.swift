@@ -19,15 +19,24 @@ public struct Plan: Codable, Hashable, Sendable {
     public var notes: [String]
     /// The steps, in an order that respects every dependency.
     public var steps: [Step]
+    /// What the nodes were read to hold already, as the deployment file wants it, and so is
+    /// not planned ("already so"), one line each; nil when nothing was.
+    public var alreadySo: [String]?
+    /// True when the plan was made without reading the nodes (`plan --offline`, or a state
+    /// that names no node): what they hold is not known, so `apply` never runs such a plan.
+    public var offline: Bool?
     /// SHA-256 (hex) of the canonical JSON encoding of the plan without this field.
     public var digest: String
 
-    public init(flow: Flow, cmsVersion: CMSVersion, nodes: [PlanNode], notes: [String], steps: [Step]) {
+    public init(flow: Flow, cmsVersion: CMSVersion, nodes: [PlanNode], notes: [String], steps: [Step],
+                alreadySo: [String]? = nil, offline: Bool? = nil) {
         self.flow = flow
         self.cmsVersion = cmsVersion
         self.nodes = nodes
         self.notes = notes
         self.steps = steps
+        self.alreadySo = alreadySo
+        self.offline = offline
         self.digest = ""
         self.digest = computeDigest()
     }
@@ -51,6 +60,10 @@ public struct Plan: Codable, Hashable, Sendable {
 
     /// The step with that id.
     public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+
+    /// True when the nodes, as read, are already as the deployment file wants them: there
+    /// is nothing to run.
+    public var isNoOp: Bool { steps.isEmpty && offline != true }
 }
 
 /// A node as a plan needs it: its name, FQDN and how to reach its MMP.

@@ -1,8 +1,8 @@
 /// Why no plan was made: every problem found, worded for the person at the keyboard.
 public struct PlanError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The two families, which the command line maps to exit codes 1 and 2.
+    /// The two families, which the command line maps to exit codes 4 and 2.
     public enum Kind: String, Hashable, Sendable, Codable {
-        /// A guard refused the plan: it would break something (exit code 1).
+        /// A guard refused the plan: it would break something (exit code 4).
         case refused
         /// The input cannot be planned (the current state lacks what the flow needs): exit code 2.
         case badInput

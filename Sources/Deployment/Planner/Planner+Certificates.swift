@@ -18,6 +18,10 @@ extension PlanContext {
             if uses.isEmpty { continue }
             if flow != .renew {
                 for bundle in Set(uses.map(\.1.bundle)).sorted() {
+                    if flow == .fresh && bundleInUse(bundle, on: node) {
+                        builder.note("\(node.name) holds \(bundle) already and its services use it: it is not sent again (pki verify checks each new certificate against it there); to change a bundle in use, renew.")
+                        continue
+                    }
                     upload(.workspace(deployment.caBundle), to: node, as: bundle,
                            why: bundle == deployment.caBundle
                                ? "the CA bundle (intermediates and root) the services present and trust"

@@ -120,7 +120,7 @@ extension PlanContext {
             for service in node.services {
                 guard let files = state.uses(service), let key = files.key, files.certificate != nil else {
                     if current.nodes[node.name] == nil {
-                        problems.append("\(flow.rawValue) keeps or replaces the files \(service.rawValue) uses on \(node.name), but the current state does not say which they are: gather the nodes' state first (on the command line: plan --read-nodes, or --state FILE; apply reads them itself).")
+                        problems.append("\(flow.rawValue) keeps or replaces the files \(service.rawValue) uses on \(node.name), but the current state does not say which they are: gather the nodes' state first (on the command line, plan and apply read it unless plan is --offline; or give --state FILE).")
                     } else {
                         problems.append("\(service.rawValue) on \(node.name) has no certificate configured now, so \(flow.rawValue) has nothing to keep or replace there: a renewal is for certificates in use; the fresh flow gives \(node.name) its first ones.")
                     }

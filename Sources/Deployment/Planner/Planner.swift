@@ -13,8 +13,9 @@ public enum Planner {
         var context = PlanContext(deployment: deployment, flow: flow, current: current)
         switch flow {
         case .fresh:
-            context.planServiceCertificates(units: context.freshUnits())
-            context.planDatabase()
+            let units = context.freshUnits()
+            context.planServiceCertificates(units: context.unitsToSetUp(units))
+            context.planDatabaseUnlessSo()
         case .renew, .renewNewNames:
             let units = context.renewalUnits()
             if !context.problems.isEmpty { throw PlanError(.badInput, context.problems) }
@@ -26,11 +27,12 @@ public enum Planner {
         if !context.problems.isEmpty { throw PlanError(.badInput, context.problems) }
 
         let steps = context.builder.steps
-        let refused = guardProblems(steps: steps, current: current, flow: flow)
+        let refused = context.refusals + guardProblems(steps: steps, current: current, flow: flow)
         if !refused.isEmpty { throw PlanError(.refused, refused) }
 
         let nodes = deployment.nodes.map { PlanNode(name: $0.name, fqdn: $0.fqdn, address: $0.address, ssh: $0.ssh) }
-        return Plan(flow: flow, cmsVersion: deployment.cmsVersion, nodes: nodes, notes: context.builder.notes, steps: steps)
+        return Plan(flow: flow, cmsVersion: deployment.cmsVersion, nodes: nodes, notes: context.builder.notes, steps: steps,
+                    alreadySo: context.alreadySo.isEmpty ? nil : context.alreadySo, offline: context.observed ? nil : true)
     }
 
     /// The guard of the article's troubleshooting: `pki csr` (or `pki selfsigned`) with the
@@ -95,6 +97,10 @@ struct PlanContext {
     let current: CurrentState
     var builder = PlanBuilder()
     var problems: [String] = []
+    /// What the nodes hold already as planned: shown, not run.
+    var alreadySo: [String] = []
+    /// What the flow would break, found while planning (the guard adds its own).
+    var refusals: [String] = []
 
     init(deployment: Deployment, flow: Flow, current: CurrentState) {
         self.deployment = deployment

@@ -20,9 +20,9 @@ public enum PlanCommandSupport {
         return PlanRenderer.render(plan, as: format)
     }
 
-    /// 1 for a plan a guard refused; 2 for input that cannot be used.
+    /// 4 for a plan a guard refused (as `apply`); 2 for input that cannot be used.
     public static func exitCode(for error: Error) -> Int32 {
-        if let e = error as? PlanError, e.kind == .refused { return 1 }
+        if let e = error as? PlanError, e.kind == .refused { return 4 }
         return 2
     }
 }

@@ -44,7 +44,23 @@ public enum PlanRenderer {
 
     static func header(_ plan: Plan) -> [String] {
         ["cmscerts plan: \(plan.flow.rawValue), CMS \(plan.cmsVersion), \(plan.steps.count) steps on \(plan.nodes.map(\.name).joined(separator: ", "))",
-         "digest sha256:\(plan.digest)"]
+         "digest sha256:\(plan.digest)"] + observation(plan)
+    }
+
+    /// Whether the plan was made from the nodes' state, and what it found already so.
+    static func observation(_ plan: Plan) -> [String] {
+        var lines: [String] = []
+        if plan.offline == true {
+            lines.append("OFFLINE: planned without reading the nodes, so what they hold is not known; apply reads them first and never runs an offline plan.")
+        }
+        if let held = plan.alreadySo, !held.isEmpty {
+            lines.append("Already so on the nodes (not run): \(held.count)")
+            lines += held.map { "  = " + $0 }
+        }
+        if plan.isNoOp {
+            lines.append("Nothing to do: the nodes already hold what the deployment file wants.")
+        }
+        return lines
     }
 
     static func text(_ plan: Plan) -> String {
@@ -84,6 +100,8 @@ public enum PlanRenderer {
                      "- Nodes: \(plan.nodes.map { "\($0.name) (\($0.fqdn))" }.joined(separator: ", "))",
                      "- Steps: \(plan.steps.count)",
                      "- Plan digest (SHA-256): `\(plan.digest)`"]
+        let observed = observation(plan)
+        if !observed.isEmpty { lines += [""] + observed.map { "> " + $0 } }
         if !plan.notes.isEmpty {
             lines += ["", "## Notes", ""] + plan.notes.map { "- " + $0 }
         }
@@ -125,6 +143,7 @@ public enum PlanRenderer {
                      "touch \"$DONE\"",
                      "is_done() { grep -qxF -- \"$1\" \"$DONE\"; }",
                      "mark_done() { printf '%s\\n' \"$1\" >> \"$DONE\"; }"]
+        for line in observation(plan) { lines.append("# " + line) }
         for note in plan.notes { lines.append("# note: " + note) }
         var place: String?
         for step in plan.runbookOrder() {

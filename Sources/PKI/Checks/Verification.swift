@@ -11,6 +11,28 @@ public enum KeyMatch {
     }
 }
 
+/// Is a certificate the CA's answer to this CSR? The same public key (else it was made for
+/// another key: a stale file of an earlier round, or another request's), the CSR's common
+/// name, and every name the CSR asks for among the certificate's SANs. Each problem is one
+/// sentence naming what differs.
+public enum AnswerCheck {
+    public static func problems(_ certificate: Certificate, answers request: CertificateRequest) -> [String] {
+        var problems: [String] = []
+        if certificate.publicKeyDER != request.publicKeyDER {
+            problems.append("its public key is not the CSR's: it was signed for another key (a certificate of an earlier round, or another CSR's)")
+        }
+        if let asked = request.subject.commonName, certificate.subject.commonName?.lowercased() != asked.lowercased() {
+            problems.append("its CN is \(certificate.subject.commonName ?? "missing"), the CSR asks for \(asked)")
+        }
+        let given = Set(certificate.subjectAltNames.map { $0.typedValue.lowercased() })
+        let missing = request.subjectAltNames.filter { !given.contains($0.typedValue.lowercased()) }
+        if !missing.isEmpty {
+            problems.append("it lacks the SAN\(missing.count == 1 ? "" : "s") \(missing.map(\.typedValue).joined(separator: ", ")) that the CSR asks for")
+        }
+        return problems
+    }
+}
+
 /// The result of checking a certificate against a bundle or root (`pki verify`): the
 /// chain found, link by link, and every failure in plain words.
 public struct ChainReport: Sendable, Codable {
