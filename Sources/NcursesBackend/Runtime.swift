@@ -14,10 +14,16 @@ public struct RunOptions: Sendable {
     /// signals, resizes and command messages all wake it at once).
     public var idleWakeup: Int32
 
+    /// Called with the signal (SIGINT, SIGTERM, SIGHUP) after the terminal is restored and
+    /// before the process ends by it: the program's last chance to finish work in flight
+    /// (a run stopped at a step boundary).
+    public var beforeSignalExit: (@Sendable (Int32) -> Void)?
+
     /// Options.
-    public init(escapeDelay: Int32 = 25, idleWakeup: Int32 = 500) {
+    public init(escapeDelay: Int32 = 25, idleWakeup: Int32 = 500, beforeSignalExit: (@Sendable (Int32) -> Void)? = nil) {
         self.escapeDelay = escapeDelay
         self.idleWakeup = idleWakeup
+        self.beforeSignalExit = beforeSignalExit
     }
 }
 
@@ -75,6 +81,9 @@ public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = 
     }
     terminal.close()
     signals.remove()
-    if let caught { SignalGuard.reraise(caught) }
+    if let caught {
+        options.beforeSignalExit?(caught)
+        SignalGuard.reraise(caught)
+    }
     return driver.state
 }

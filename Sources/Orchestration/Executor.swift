@@ -25,7 +25,7 @@ public struct ExecutorOptions: Sendable, Equatable {
 /// that does not need those files runs, then the run ends `.waiting`, to be resumed.
 ///
 ///     let executor = Executor(plan: plan, transports: transports, workspace: dir, journal: journal)
-///     for await event in executor.events(skipping: done) { ... }   // ends with .runFinished
+///     let outcome = await executor.run(skipping: done) { event in ... }   // RunSession wraps this
 public final class Executor: Sendable {
     public let plan: Plan
     public let transports: [String: any Transport]
@@ -44,19 +44,6 @@ public final class Executor: Sendable {
         self.options = options
     }
 
-    /// The events of a run, ending with `.runFinished`; the same run as `run(skipping:)`,
-    /// for a caller that would rather iterate (the wizard turns each event into a message).
-    /// Dropping the stream cancels the run: the steps running end, nothing new starts.
-    public func events(skipping done: Set<String> = [], interrupted: Set<String> = []) -> AsyncStream<ExecutionEvent> {
-        AsyncStream { continuation in
-            let task = Task {
-                _ = await self.run(skipping: done, interrupted: interrupted) { continuation.yield($0) }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-
     /// The steps a run of `plan` would carry out, in an order it could take (a dry run prints them).
     public static func preview(_ plan: Plan, skipping done: Set<String> = []) -> [Step] {
         plan.runbookOrder().filter { !done.contains($0.id) }
@@ -67,6 +54,8 @@ public final class Executor: Sendable {
     /// run twice (a key made, the cluster joined) are looked at first and counted done
     /// when they took effect. `onEvent` is called in order, from one task at a time.
     public func run(skipping done: Set<String> = [], interrupted: Set<String> = [], onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }) async -> RunOutcome {
+        RunStop.enter(journal.runID)
+        defer { RunStop.leave(journal.runID) }
         var state = Schedule(plan: plan, done: done)
         if !done.isEmpty || !interrupted.isEmpty {
             try? journal.append(JournalRecord(type: "resume", runID: journal.runID, planDigest: plan.digest,
@@ -89,7 +78,7 @@ public final class Executor: Sendable {
         await withTaskGroup(of: (Step, StepResult, Date, Date).self) { group in
             var running = 0
             func startReady() {
-                while failures.isEmpty && !Task.isCancelled && running < options.parallel, let step = state.next(perNode: options.perNode) {
+                while failures.isEmpty && !Task.isCancelled && !RunStop.requested && running < options.parallel, let step = state.next(perNode: options.perNode) {
                     let started = Date()
                     do {
                         try journal.append(record(step, outcome: "started", start: started))
@@ -149,9 +138,9 @@ public final class Executor: Sendable {
             }
         }
 
-        if Task.isCancelled && failures.isEmpty && !state.pending.isEmpty {
+        if (Task.isCancelled || RunStop.requested) && failures.isEmpty && !state.pending.isEmpty {
             failures.append(StepFailure(stepID: "-", node: "-", command: "-", output: "",
-                                        reason: "the run was cancelled: the steps running then ended, nothing new was started; resume to go on"))
+                                        reason: "the run was stopped at a step boundary: the steps running then ended, nothing new was started; resume to go on"))
         }
         let outcome: RunOutcome
         if !failures.isEmpty {
@@ -161,6 +150,15 @@ public final class Executor: Sendable {
         } else {
             outcome = .done(ran: state.ran, skipped: state.skipped)
         }
+        // How the run ended, so that the next look at the deployment (the wizard's Step 5)
+        // knows a run is open and why.
+        var end = JournalRecord(type: "end", runID: journal.runID, planDigest: plan.digest, flow: plan.flow.rawValue, end: Date())
+        switch outcome {
+        case .done: end.outcome = "done"
+        case let .waiting(files, _): end.outcome = "waiting"; end.files = files
+        case let .failed(failures): end.outcome = "failed"; end.reason = failures.first?.reason
+        }
+        try? journal.append(end)
         onEvent(.runFinished(outcome))
         return outcome
     }

@@ -26,6 +26,8 @@ public struct JournalRecord: Codable, Sendable, Equatable {
     public var inputDigest: String?
     /// For failures: the reason in one line (never the output).
     public var reason: String?
+    /// For an `end` record of a run that waits: the files it waits for.
+    public var files: [String]?
 
     public init(type: String, runID: String, planDigest: String, flow: String? = nil, step: String? = nil, node: String? = nil,
                 command: String? = nil, start: Date? = nil, end: Date? = nil, outcome: String? = nil,
@@ -171,6 +173,48 @@ public final class Journal: @unchecked Sendable {
             done.subtract(stale)
         }
         return Resumption(journal: journal, done: done.intersection(plan.steps.map(\.id)), interrupted: started)
+    }
+
+    /// What the nodes held when the run's plan was made, kept beside its journal, so
+    /// that a resume (from the command line or the wizard) plans exactly the same.
+    public func saveState(_ state: CurrentState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try FileStore(directory: store.directory + "/runs").write(try encoder.encode(state), to: runID + ".state.json", isPrivateKey: false)
+    }
+
+    /// The state run `runID`'s plan was made from, if it was kept.
+    public static func savedState(stateDirectory: String, runID: String) throws -> CurrentState? {
+        guard let data = FileManager.default.contents(atPath: stateDirectory + "/runs/\(runID).state.json") else { return nil }
+        return try JSONDecoder().decode(CurrentState.self, from: data)
+    }
+
+    /// A run that did not finish: it waits for the CA's files, stopped on a failure, or was
+    /// interrupted (killed, or the wizard left) after its last start.
+    public struct OpenRun: Sendable, Equatable {
+        public var runID: String
+        public var flow: Flow
+        /// The digest of the plan it runs: a resume needs the same plan.
+        public var planDigest: String
+        /// `waiting`, `failed` or `interrupted`.
+        public var outcome: String
+        /// The files it waits for (`waiting`).
+        public var files: [String]
+        public var reason: String?
+    }
+
+    /// The newest run of the deployment, when it did not finish; nil when it finished, or
+    /// there is none.
+    public static func openRun(stateDirectory: String) -> OpenRun? {
+        let runs = stateDirectory + "/runs"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+        guard let newest = names.last, let records = try? read(path: runs + "/" + newest),
+              let first = records.first(where: { $0.type == "run" }), let flow = first.flow.flatMap(Flow.init(rawValue:)) else { return nil }
+        let id = String(newest.dropLast(".jsonl".count))
+        guard let last = records.last(where: { $0.type == "end" || $0.type == "run" || $0.type == "resume" }) else { return nil }
+        if last.type != "end" { return OpenRun(runID: id, flow: flow, planDigest: first.planDigest, outcome: "interrupted", files: [], reason: nil) }
+        if last.outcome == "done" { return nil }
+        return OpenRun(runID: id, flow: flow, planDigest: first.planDigest, outcome: last.outcome ?? "failed", files: last.files ?? [], reason: last.reason)
     }
 
     /// Every record of a journal file.

@@ -14,6 +14,20 @@ public struct ProcessResult: Sendable {
 /// Helpers shared by the test targets: temporary folders, the `openssl` program as the
 /// independent judge of our artifacts, and the package's own executables.
 public enum TestSupport {
+    /// Runs long blocking work (processes waited on, files polled) on a thread of its own
+    /// and awaits its result, so that the test does not hold one of the few threads of the
+    /// cooperative pool that every other test's tasks need (on a 2-core machine, two such
+    /// tests starve the rest). `body` returns what the test then checks with #expect.
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+    }
+
     /// A new empty folder under the system's temporary folder.
     public static func temporaryDirectory(_ label: String = "cmscerts") -> String {
         let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString.prefix(8))"

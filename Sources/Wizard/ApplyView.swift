@@ -121,7 +121,7 @@ enum ApplyView {
         switch apply.phase {
         case .running: head = [Span(Spinner(state: apply.spinner).currentFrame + " Running \(run) (\(apply.flow.rawValue))", style: theme[.title])]
         case .done(let ran, let skipped): head = [Span("✓ Done: \(ran) steps run" + (skipped > 0 ? ", \(skipped) done before" : ""), style: theme[.ok])]
-        case .waiting: head = [Span("… \(run) waits for files", style: theme[.warning])]
+        case .waiting(let files, _): head = [Span("… \(run.capitalizedFirst) waits for the CA (\(files.count) file\(files.count == 1 ? "" : "s")): r resumes", style: theme[.warning])]
         case .failed: head = [Span("✗ \(run) stopped on a failure", style: theme[.error])]
         case .couldNotStart: head = [Span("✗ The run could not start", style: theme[.error])]
         case .review: head = []
@@ -149,6 +149,11 @@ enum ApplyView {
             text.add("Place \(files.count == 1 ? "it" : "them") in \(target.workspace), then press r: \(run) resumes from its journal and skips what is done (\(steps.count) step\(steps.count == 1 ? " waits" : "s wait")).", .normal, indent: 2)
         case .failed(let failures):
             for failure in failures {
+                if failure.stepID == "-" {
+                    // Not one step's failure: the run as a whole stopped (interrupted, stopped).
+                    text.add(failure.reason.capitalizedFirst + ".", .warning)
+                    continue
+                }
                 text.add("Node \(failure.node), step \(failure.stepID): \(failure.reason)", .error)
                 text.add(failure.command, .normal, indent: 11, prefix: "  command  ")
                 text.add("  output:", .muted)
@@ -157,7 +162,8 @@ enum ApplyView {
                 }
             }
             let flow = apply.flow == .fresh ? "" : " --flow \(apply.flow.rawValue)"
-            text.add("Nothing new was started after the failure. Fix the cause, then press r: \(run) resumes from its journal (on the command line: cmscerts apply \(target.deploymentPath)\(flow) --resume \(apply.runID ?? "")).", .normal, indent: 2)
+            let stoppedOnly = failures.allSatisfy { $0.stepID == "-" }
+            text.add((stoppedOnly ? "Press r to go on:" : "Nothing new was started after the failure. Fix the cause, then press r:") + " \(run) resumes from its journal (on the command line: cmscerts apply \(target.deploymentPath)\(flow) --resume \(apply.runID ?? "")).", .normal, indent: 2)
         case .couldNotStart(let why):
             text.add(why, .error, indent: 2)
             text.add("Nothing was run.", .muted)
@@ -170,4 +176,9 @@ enum ApplyView {
         }
         text.render(area: parts[3], buffer: &b, scroll: apply.phase == .running ? 0 : apply.scroll)
     }
+}
+
+extension String {
+    /// The text with its first letter upper-case (`run 2026...` -> `Run 2026...`).
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

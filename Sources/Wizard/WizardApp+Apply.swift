@@ -8,9 +8,40 @@ extension WizardApp {
     /// The flows in the order ←/→ cycles them.
     static let applyFlows: [Flow] = [.fresh, .renew, .renewNewNames, .renewDatabase]
 
-    /// Home → Step 5: the plan of the fresh flow (or the run left open) for review.
+    /// At launch, and whenever Step 5 opens with no run on screen: the deployment's newest
+    /// run, when it did not finish (it waits for the CA, failed, or was interrupted), is
+    /// put back on Step 5 from the journal and the state its plan was made from, so that
+    /// r resumes it instead of a new run making new keys. False when there is none.
+    @discardableResult
+    func reopenOpenRun(_ s: inout WizardState) -> Bool {
+        guard s.apply == nil, let target = s.context.apply else { return false }
+        let stateDirectory = Journal.stateDirectory(forDeploymentFile: target.deploymentPath)
+        guard let open = Journal.openRun(stateDirectory: stateDirectory),
+              let saved = try? Journal.savedState(stateDirectory: stateDirectory, runID: open.runID) else { return false }
+        var apply = ApplyState(target: target, flow: open.flow, current: saved)
+        guard case .success(let plan) = apply.plan, plan.digest == open.planDigest else { return false }
+        apply.runID = open.runID
+        switch open.outcome {
+        case "waiting":
+            apply.phase = .waiting(files: open.files, steps: plan.steps.filter { $0.local.map { if case .awaitFiles = $0 { true } else { false } } ?? false }.map(\.id))
+        default:
+            let reason = open.outcome == "interrupted"
+                ? "the run was interrupted (the wizard was left, or the process stopped) after its last step began; r looks at the nodes before repeating a key, a join or a connect, and goes on"
+                : (open.reason ?? "a step failed")
+            apply.phase = .failed([StepFailure(stepID: "-", node: "-", command: "-", output: "", reason: reason)])
+        }
+        apply.log.append("run \(open.runID) reopened from its journal (\(open.outcome))")
+        s.apply = apply
+        return true
+    }
+
+    /// Home → Step 5: the run left open, or the plan of the fresh flow for review.
     func openApply(_ s: inout WizardState) -> [Command<WizardMessage>] {
         guard let target = s.context.apply else { return [] }
+        if s.apply == nil && reopenOpenRun(&s) {
+            s.screen = .apply
+            return []
+        }
         if s.apply == nil { s.apply = ApplyState(target: target, flow: .fresh) }
         s.screen = .apply
         return readNodeStateIfNeeded(s, target: target)
@@ -168,42 +199,21 @@ extension WizardApp {
         apply.scroll = 0
         apply.log.append(resume.map { "resume run \($0)" } ?? "start")
         s.apply = apply
+        let current = apply.current
         let run: Command<WizardMessage> = .task { send in
-            let stateDirectory = Journal.stateDirectory(forDeploymentFile: target.deploymentPath)
-            let transports: [String: any Transport]
-            let journal: Journal
-            var done: Set<String> = [], interrupted: Set<String> = []
-            // One run at a time on a deployment, the command line's and the wizard's alike.
-            let lock: RunLock
+            // The command line's RunSession: one run at a time on a deployment (the lock),
+            // the journal (a new run keeps the state its plan was made from), the transports.
+            let session: RunSession
             do {
-                lock = try RunLock.acquire(stateDirectory: stateDirectory, operation: "the wizard's Step 5", runID: resume)
-            } catch {
-                send(.applyCouldNotStart(WizardFailure("\(error)")))
-                return
-            }
-            defer { lock.release() }
-            do {
-                transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
-                if let resume {
-                    let resumption = try Journal.resume(stateDirectory: stateDirectory, runID: resume, plan: plan, workspace: target.workspace)
-                    journal = resumption.journal
-                    done = resumption.done
-                    interrupted = resumption.interrupted
-                } else {
-                    journal = try Journal.create(stateDirectory: stateDirectory, plan: plan)
-                }
+                session = try RunSession.start(
+                    plan: plan, state: current, stateDirectory: Journal.stateDirectory(forDeploymentFile: target.deploymentPath),
+                    workspace: target.workspace, resume: resume, operation: "the wizard's Step 5",
+                    transports: { try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil) })
             } catch {
                 send(.applyCouldNotStart(WizardFailure(error)))
                 return
             }
-            lock.note(runID: journal.runID)
-            let executor = Executor(plan: plan, transports: transports, workspace: target.workspace, journal: journal)
-            for await event in executor.events(skipping: done, interrupted: interrupted) {
-                send(.applyEvent(event))
-            }
-            for transport in transports.values {
-                await transport.close()
-            }
+            _ = await session.run { send(.applyEvent($0)) }
         }
         return [run, .after(0.1, .tick)]
     }

@@ -12,6 +12,16 @@ public struct WizardApp: Program {
     /// The smallest terminal the screens are laid out for.
     public static let minimumSize = Size.standard
 
+    /// At launch: a run the deployment left open (waiting for the CA, failed, interrupted)
+    /// opens on Step 5, where r resumes it.
+    public func start(_ s: inout WizardState) -> [Command<WizardMessage>] {
+        if reopenOpenRun(&s) {
+            s.apply?.origin = .home
+            s.screen = .apply
+        }
+        return []
+    }
+
     public func message(for event: TerminalEvent) -> WizardMessage? {
         switch event {
         case .key(.ctrl("c")): return nil  // the runtime quits at once: the way out that always works

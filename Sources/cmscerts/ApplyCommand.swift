@@ -101,8 +101,8 @@ struct ApplyCommand: ParsableCommand {
                     throw CLIFailure(code: 2, message: "cannot read the state file \(state)")
                 }
                 current = try JSONDecoder().decode(CurrentState.self, from: json)
-            } else if let resume, let saved = FileManager.default.contents(atPath: stateFolder + "/runs/\(resume).state.json") {
-                current = try JSONDecoder().decode(CurrentState.self, from: saved)
+            } else if let resume, let saved = try Journal.savedState(stateDirectory: stateFolder, runID: resume) {
+                current = saved
             } else {
                 current = try Self.readNodes(estate, deploymentFolder: folder, sshConfig: sshConfig)
                 gathered = current
@@ -127,28 +127,20 @@ struct ApplyCommand: ParsableCommand {
         }
         let workspaceFolder = workspace.map(Self.absolute) ?? folder
 
-        // Which steps are done already (a resume), checked against this plan.
-        var journal: Journal?
+        // Which steps are done already (a resume), checked against this plan; a dry run
+        // only reads the journal, the run itself opens it through its session.
         var done: Set<String> = []
-        var interrupted: Set<String> = []
         if let resume {
             do {
-                if dryRun {
-                    // A dry run writes nothing, not even a resume record: read the journal only.
-                    let records = try Journal.read(path: stateFolder + "/runs/\(resume).jsonl")
-                    guard records.first?.planDigest == plan.digest else {
-                        throw JournalError(.planChanged, "run \(resume) was made for another plan: the deployment file or the flow changed since")
-                    }
-                    let ended = records.filter { $0.type == "step" && $0.outcome == "done" }.compactMap(\.step)
-                    done = Set(ended)
-                } else {
-                    let resumption = try Journal.resume(stateDirectory: stateFolder, runID: resume, plan: plan, workspace: workspaceFolder)
-                    journal = resumption.journal
-                    done = resumption.done
-                    interrupted = resumption.interrupted
+                let records = try Journal.read(path: stateFolder + "/runs/\(resume).jsonl")
+                guard records.first?.planDigest == plan.digest else {
+                    throw JournalError(.planChanged, "run \(resume) was made for another plan: the deployment file or the flow changed since")
                 }
+                done = Set(records.filter { $0.type == "step" && $0.outcome == "done" }.compactMap(\.step))
             } catch let error as JournalError {
                 throw CLIFailure(code: 2, message: "cannot resume: \(error.message)")
+            } catch {
+                throw CLIFailure(code: 2, message: "cannot resume: \(error)")
             }
         } else if plan.isNoOp {
             // Running the same apply twice on a healthy estate: nothing to do, and it says so.
@@ -178,37 +170,32 @@ struct ApplyCommand: ParsableCommand {
             }
         }
 
-        let transports: [String: any Transport]
+        let session: RunSession
         do {
-            transports = try NodeTransports.make(for: estate, deploymentFolder: folder, sshConfig: sshConfig)
-            if journal == nil { journal = try Journal.create(stateDirectory: stateFolder, plan: plan) }
-            lock?.note(runID: journal!.runID)
-            if let gathered, let journal {
-                // Kept with the run: --resume plans from the same state, so the plan stays the same.
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try FileStore(directory: stateFolder + "/runs").write(try encoder.encode(gathered), to: journal.runID + ".state.json", isPrivateKey: false)
-            }
+            session = try RunSession.start(plan: plan, state: gathered, stateDirectory: stateFolder, workspace: workspaceFolder,
+                                           resume: resume, operation: "cmscerts apply", options: ExecutorOptions(parallel: parallel, perNode: perNode),
+                                           lock: lock, transports: { try NodeTransports.make(for: estate, deploymentFolder: folder, sshConfig: sshConfig) })
+        } catch let error as JournalError {
+            throw CLIFailure(code: 2, message: "cannot resume: \(error.message)")
         } catch {
             throw CLIFailure(code: 2, message: "\(error)")
         }
-        let executor = Executor(plan: plan, transports: transports, workspace: workspaceFolder, journal: journal!,
-                                options: ExecutorOptions(parallel: parallel, perNode: perNode))
+        let journal = session.journal
         let display = NodeDisplay()
-        let outcome = Self.runBlocking(executor, done: done, interrupted: interrupted, display: display)
+        let outcome = Self.runBlocking(session, display: display)
         Console.out(display.summary())
-        Self.blocking { for transport in transports.values { await transport.close() } }
 
-        let again = "cmscerts apply \(deployment)\(flow == .fresh ? "" : " --flow \(flow.rawValue)") --resume \(journal!.runID)"
+        let again = "cmscerts apply \(deployment)\(flow == .fresh ? "" : " --flow \(flow.rawValue)") --resume \(journal.runID)"
         switch outcome {
         case let .done(ran, skipped):
-            Console.out("Done: \(ran) steps run\(skipped > 0 ? ", \(skipped) done before" : ""). Journal: \(journal!.path)")
+            Console.out("Done: \(ran) steps run\(skipped > 0 ? ", \(skipped) done before" : ""). Journal: \(journal.path)")
         case let .waiting(files, steps):
             Console.out("Waiting for: \(files.joined(separator: ", "))")
             Console.out("Your CA's turn: \(files.count) file\(files.count == 1 ? "" : "s") to place in \(workspaceFolder):")
             for step in steps.compactMap(plan.step) { Console.out("  - " + step.command) }
             if let lab = estate.lab {
-                Console.out("In the lab, play your CA with: cmscerts lab sign \(lab)")
+                let labFolder = lab.hasPrefix("/") ? lab : (folder as NSString).appendingPathComponent(lab)
+                Console.out("In the lab, play your CA with: cmscerts lab sign \(labFolder)")
             }
             Console.out("Then run: \(again)")
             throw CLIFailure(code: ExitCode.waiting, message: "")
@@ -224,11 +211,11 @@ struct ApplyCommand: ParsableCommand {
         return (full as NSString).standardizingPath
     }
 
-    /// Runs the executor to its end, printing a progress line per event (node, its count).
-    static func runBlocking(_ executor: Executor, done: Set<String>, interrupted: Set<String>, display: NodeDisplay) -> RunOutcome {
+    /// Runs the session to its end, printing a progress line per event (node, its count).
+    static func runBlocking(_ session: RunSession, display: NodeDisplay) -> RunOutcome {
         let box = OutcomeBox()
         blocking {
-            box.value = await executor.run(skipping: done, interrupted: interrupted) { event in
+            box.value = await session.run { event in
                 display.note(event)
                 if let line = progressLine(event) { Console.out(line) }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import Lab
 import NcursesBackend
 import TerminalUI
@@ -60,9 +61,24 @@ enum WizardLauncher {
         if noColor { theme = theme.withoutColor }
         let state = WizardState(context: context, theme: theme, themeCatalog: catalog, themes: catalog.available(), noColor: noColor)
         do {
-            _ = try NcursesBackend.run(WizardApp(), state: state)
+            _ = try NcursesBackend.run(WizardApp(), state: state, options: RunOptions(beforeSignalExit: { _ in stopRuns() }))
         } catch let error as TerminalError {
+            stopRuns()
             throw CLIFailure(code: 2, message: "ERROR: \(error.description)")
         }
+        stopRuns()
+    }
+
+    /// Left mid-run (Ctrl-C, a signal, an error): the run starts nothing new, its running
+    /// steps end and are journaled, then the process ends; Step 5 or `--resume` goes on.
+    static func stopRuns() {
+        let runs = RunStop.running
+        guard !runs.isEmpty else { return }
+        FileHandle.standardError.write(Data("cmscerts: stopping run \(runs.joined(separator: ", ")) at the next step boundary...\n".utf8))
+        RunStop.requestAll()
+        let stopped = RunStop.waitForRuns(timeout: 330)
+        FileHandle.standardError.write(Data((stopped
+            ? "cmscerts: stopped; the journal says where. Open Step 5 again (r resumes) or run cmscerts apply <deployment.yaml> --resume \(runs[0]).\n"
+            : "cmscerts: a step is still running after 330 s; leaving it: the journal says where, resume to go on.\n").utf8))
     }
 }

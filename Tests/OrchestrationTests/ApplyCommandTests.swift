@@ -14,17 +14,8 @@ struct ApplyCommandTests {
         TestSupport.runProduct("cmscerts", ["apply", fixture.deploymentFile] + arguments, in: fixture.folder)
     }
 
-    /// The run id in the `--resume <id>` the command prints.
-    func runID(in output: String) -> String? {
-        guard let range = output.range(of: "--resume ") else { return nil }
-        return output[range.upperBound...].split(whereSeparator: { $0 == "\n" || $0 == " " }).first.map(String.init)
-    }
-
-    /// The files of `Waiting for: a, b, c`.
-    func waitingFiles(in output: String) -> [String] {
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Waiting for: ") }) else { return [] }
-        return line.dropFirst("Waiting for: ".count).components(separatedBy: ", ")
-    }
+    func runID(in output: String) -> String? { LabFixture.runID(in: output) }
+    func waitingFiles(in output: String) -> [String] { LabFixture.waitingFiles(in: output) }
 
     /// Waits, resumes after placing the CA's certificates, finishes; checks the lab's end state.
     func waitPlaceResume(_ fixture: LabFixture, extra: [String] = []) throws {
@@ -87,8 +78,9 @@ struct ApplyCommandTests {
         fixture.writeDeployment(sshPort: server.port)
         let unknown = server.configWithKnownHosts("", label: "empty")
         let result = apply(fixture, ["--yes", "--ssh-config", unknown])
-        #expect(result.status == 1, "\(result.output)")
-        #expect(result.stderr.contains("FAILED: step "))
+        // Found while reading the nodes (read-only), before anything is planned or run.
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.contains("cannot read what the nodes hold, so nothing was planned or run"), "\(result.stderr)")
         #expect(result.stderr.contains("never accepts a host key silently"), "\(result.stderr)")
         let fingerprint = TestSupport.run("ssh-keygen", ["-l", "-f", server.directory + "/host_key.pub"]).stdout.split(separator: " ")[1]
         #expect(result.stderr.contains(String(fingerprint)))
@@ -100,11 +92,8 @@ struct ApplyCommandTests {
 
     @Test func killedInTheMiddleThenResumedWithoutMakingNewKeys() throws {
         let fixture = try LabFixture(label: "cli-kill")
-        let out = fixture.folder + "/killed.out"
         // One step at a time, so that the kill lands between or inside steps, never in a burst.
-        let pid = try LocalCommand.spawn(TestSupport.productPath("cmscerts"),
-                                         ["apply", fixture.deploymentFile, "--yes", "--parallel", "1"],
-                                         stdout: out, stderr: out + ".err", directory: fixture.folder)
+        let (pid, out) = try fixture.spawnApply(name: "killed")
         let runs = fixture.stateDirectory + "/runs"
         var killed = false
         let deadline = Date().addingTimeInterval(120)
@@ -146,10 +135,7 @@ struct ApplyCommandTests {
 
     @Test func aSecondApplyWhileTheFirstRunsIsRefusedWithTheHolderNamed() throws {
         let fixture = try LabFixture(label: "cli-lock")
-        let out = fixture.folder + "/first.out"
-        let pid = try LocalCommand.spawn(TestSupport.productPath("cmscerts"),
-                                         ["apply", fixture.deploymentFile, "--yes", "--parallel", "1"],
-                                         stdout: out, stderr: out + ".err", directory: fixture.folder)
+        let (pid, out) = try fixture.spawnApply(name: "first")
         // The first holds the lock once it has a run (a journal line is written after the lock is noted).
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && !fixture.journalText().contains("\"outcome\":\"started\"") && LocalCommand.isRunning(pid) { usleep(2_000) }
@@ -175,10 +161,7 @@ struct ApplyCommandTests {
 
     @Test func aLockLeftByAKilledRunIsTakenOver() throws {
         let fixture = try LabFixture(label: "cli-lockkill")
-        let out = fixture.folder + "/killed.out"
-        let pid = try LocalCommand.spawn(TestSupport.productPath("cmscerts"),
-                                         ["apply", fixture.deploymentFile, "--yes", "--parallel", "1"],
-                                         stdout: out, stderr: out + ".err", directory: fixture.folder)
+        let (pid, _) = try fixture.spawnApply(name: "killed")
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && RunLock.holder(stateDirectory: fixture.stateDirectory) == nil && LocalCommand.isRunning(pid) { usleep(1_000) }
         #expect(RunLock.holder(stateDirectory: fixture.stateDirectory)?.pid == pid)

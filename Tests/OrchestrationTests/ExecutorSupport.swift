@@ -65,6 +65,34 @@ final class LabFixture: @unchecked Sendable {
                  options: ExecutorOptions(parallel: parallel, stepTimeout: .seconds(60)))
     }
 
+    /// `cmscerts apply` on this fixture started in the background, one step at a time (so
+    /// that a test can stop it inside or between steps); its output in `<folder>/<name>.out`.
+    func spawnApply(_ extra: [String] = [], name: String = "background") throws -> (pid: pid_t, out: String) {
+        let out = folder + "/\(name).out"
+        let pid = try LocalCommand.spawn(TestSupport.productPath("cmscerts"),
+                                         ["apply", deploymentFile, "--yes", "--parallel", "1"] + extra,
+                                         stdout: out, stderr: out + ".err", directory: folder)
+        return (pid, out)
+    }
+
+    /// The files of apply's `Waiting for: a, b, c` line.
+    static func waitingFiles(in output: String) -> [String] {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Waiting for: ") }) else { return [] }
+        return line.dropFirst("Waiting for: ".count).components(separatedBy: ", ")
+    }
+
+    /// The run id of the `--resume <id>` apply prints.
+    static func runID(in output: String) -> String? {
+        guard let range = output.range(of: "--resume ") else { return nil }
+        return output[range.upperBound...].split(whereSeparator: { $0 == "\n" || $0 == " " }).first.map(String.init)
+    }
+
+    /// The id of the (first) run in the journal folder.
+    var journalRunID: String? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/runs")) ?? []
+        return names.first { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(".jsonl".count)) }
+    }
+
     /// Every journal line of every run.
     func journalText() -> String {
         let runs = stateDirectory + "/runs"

@@ -153,7 +153,7 @@ struct ApplyTests {
         }
         #expect(files.contains("ca-bundle.crt"))
         #expect(files.contains { $0.hasPrefix("cms1/") && $0.hasSuffix(".crt") })
-        #expect(f.screenText.contains("waits for files"))
+        #expect(f.screenText.contains("waits for the CA ("))
         let runID = try #require(f.state.apply?.runID)
 
         try OutsideCA().place(files, in: target.workspace)

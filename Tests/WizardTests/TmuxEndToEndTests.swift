@@ -224,8 +224,9 @@ struct TmuxEndToEndTests {
         pane.keys("Escape")
         #expect(pane.choose("Step 5   Applying certificates"))
         #expect(pane.waitFor("Procedure ◀ fresh ▶"), "\(pane.screen().joined(separator: "\n"))")
+        #expect(pane.waitFor("steps on local"), "planned from the nodes' state: \(pane.screen().joined(separator: "\n"))")
         pane.keys("y")
-        #expect(pane.waitFor("waits for files", seconds: 120), "\(pane.screen().joined(separator: "\n"))")
+        #expect(pane.waitFor("waits for the CA (", seconds: 120), "\(pane.screen().joined(separator: "\n"))")
         #expect(pane.waitFor("then press r"))
         // The files the plan waits for: what its local check steps expect in the workspace.
         let labFolder = pane.dataHome + "/cmscerts/lab"

@@ -44,6 +44,7 @@ extension PlanContext {
         }
 
         // Step 4, then Step 5, node by node.
+        var bothWebServices: [String] = []
         for node in deployment.nodes {
             let uses = units.flatMap { $0.uses.filter { $0.node == node } }
             if uses.isEmpty { continue }
@@ -51,14 +52,16 @@ extension PlanContext {
             for use in uses where checks[use.certificate] == nil {
                 checks[use.certificate] = verify(use)
             }
-            if node.runs(.webadmin) && (node.runs(.webbridge) || node.runs(.webbridge3)) {
-                builder.note("\(node.name) runs web admin and the web bridge: on one interface they need different ports (web bridge 443, web admin usually 445).")
-            }
+            if node.runs(.webadmin) && (node.runs(.webbridge) || node.runs(.webbridge3)) { bothWebServices.append(node.name) }
             for service in node.services.sorted() {
                 for use in uses where use.service == service {
                     apply(use, after: checks[use.certificate] ?? [])
                 }
             }
+        }
+        if !bothWebServices.isEmpty {
+            let who = bothWebServices.count == 1 ? "\(bothWebServices[0]) runs" : bothWebServices.dropLast().joined(separator: ", ") + " and \(bothWebServices.last!) run"
+            builder.note("\(who) web admin and the web bridge: on one interface they need different ports (web bridge 443, web admin usually 445).")
         }
     }
 
