@@ -130,7 +130,7 @@ public final class Executor: Sendable {
                 case let .waiting(files):
                     try? journal.append(record(step, outcome: "waiting", start: started, end: ended, output: ""))
                     state.finish(step, ok: false)
-                    waitingFiles += files
+                    waitingFiles += files.filter { !waitingFiles.contains($0) }  // the bundle is awaited by several steps
                     waitingSteps.append(step.id)
                     onEvent(.stepWaiting(progress(step, state), files: files))
                 }

@@ -118,13 +118,13 @@ struct StepRunner: Sendable {
             }
             return .done(output: "\(file) is not in the workspace: nothing to set aside", inputDigest: nil)
 
-        case let .awaitFiles(files):
-            let missing = files.filter { (FileManager.default.contents(atPath: path($0)) ?? Data()).isEmpty }
+        case let .awaitFiles(files, chain):
+            let missing = (files + (chain.map { [$0] } ?? [])).filter { (FileManager.default.contents(atPath: path($0)) ?? Data()).isEmpty }
             guard missing.isEmpty else { return .waiting(files: missing) }
             // The CA's answer to a CSR the plan made: it must be the answer to THIS CSR,
             // never a file left by an earlier round (checked before anything is sent).
             if let csr = step.reads.first(where: { $0.node == nil && $0.name.hasSuffix(".csr") }), let file = files.first {
-                if let refusal = try answerProblems(file, csr: csr.name) { return .failed(output: "", reason: refusal) }
+                if let refusal = try answerProblems(file, csr: csr.name, bundle: chain) { return .failed(output: "", reason: refusal) }
             }
             return .done(output: "found " + files.joined(separator: ", "), inputDigest: nil)
 
@@ -181,7 +181,7 @@ struct StepRunner: Sendable {
 
     /// Why the certificate in `file` is not the CA's answer to `csr` (nil when it is), in
     /// one line that names the file and says what to do.
-    func answerProblems(_ file: String, csr: String) throws -> String? {
+    func answerProblems(_ file: String, csr: String, bundle: String?) throws -> String? {
         let store = FileStore(directory: workspace)
         guard let request = try Loader.load(path: store.path(csr)).requests.first else {
             return "\(store.path(csr)) holds no CSR, so \(file) cannot be checked against it"
@@ -189,7 +189,16 @@ struct StepRunner: Sendable {
         guard let certificate = try Loader.load(path: store.path(file)).certificates.first else {
             return "\(store.path(file)) holds no certificate: save the certificate your CA signed for \(csr) there (PEM or DER)"
         }
-        let problems = AnswerCheck.problems(certificate, answers: request)
+        var problems = AnswerCheck.problems(certificate, answers: request)
+        if problems.isEmpty, let bundle {
+            // Signed by the CA of the bundle? Judged at the time it was issued: whether it
+            // is valid now is the node's `pki verify`, on the node's clock.
+            let chain = try Loader.load(path: store.path(bundle)).certificates
+            let report = ChainVerifier.verify(certificate, against: chain, at: certificate.notBefore.addingTimeInterval(1))
+            if !report.verified {
+                problems.append("it does not chain to the CA in \(bundle): " + report.failures.joined(separator: "; "))
+            }
+        }
         guard !problems.isEmpty else { return nil }
         return "\(store.path(file)) is not the CA's answer to \(csr): " + problems.joined(separator: "; ")
             + ". Nothing was sent. Move it away, save the certificate signed for \(csr) there, then resume"

@@ -189,7 +189,7 @@ struct NodeFileCheckerTests {
         #expect(TestSupport.openssl(["verify", "-CAfile", recorder.kept + "/stranger.crt", recorder.kept + "/callbridge.crt"]).status != 0, "openssl agrees")
     }
 
-    @Test(.timeLimit(.minutes(1))) func anUnreachableNodeAndAMissingFileAreRowsSayingWhat() async throws {
+    @Test(.timeLimit(.minutes(3))) func anUnreachableNodeAndAMissingFileAreRowsSayingWhat() async throws {
         let lab = try NodeFilesLab()
         let (target, _) = try lab.target()
         let listing = try await NodeFileChecker.list(target)

@@ -249,6 +249,35 @@ struct ExecutorTests {
         #expect(!fixture.journalText().contains("PRIVATE KEY"))
     }
 
+    /// The right key and names, but signed by another CA than the bundle's: refused in the
+    /// workspace, named, before it is sent; nothing of cms2's web admin changes.
+    @Test func aCertificateFromAnotherCAIsRefusedBeforeItIsSent() async throws {
+        let fixture = try LabFixture(label: "otherca")
+        let plan = try fixture.plan()
+        #expect(plan.step("local:signed.cms2.webadmin")?.local == .awaitFiles(files: ["cms2/webadmin.crt"], chain: "ca-bundle.crt"),
+                "the answer is checked against the chain of the bundle the services get")
+        let (journal, outcome) = try await firstPhase(fixture, plan, log: EventLog())
+        guard case let .waiting(files, _) = outcome else {
+            Issue.record("expected a wait, got \(outcome)")
+            return
+        }
+        try OutsideCA().place(files, in: fixture.folder)
+        try OutsideCA().sign(fixture.folder + "/cms2/webadmin.csr", into: fixture.folder + "/cms2/webadmin.crt")
+        let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
+        let log = EventLog()
+        let failed = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { log.add($0) }
+        guard case let .failed(failures) = failed, let failure = failures.first else {
+            Issue.record("expected the stranger to fail the run, got \(failed)")
+            return
+        }
+        #expect(failure.stepID == "local:signed.cms2.webadmin")
+        #expect(failure.reason.contains("does not chain to the CA in ca-bundle.crt"), "\(failure.reason)")
+        #expect(!log.started.contains("cms2:put.webadmin.crt"))
+        // openssl, the judge, agrees: the file does not verify against the bundle.
+        let judge = TestSupport.openssl(["verify", "-CAfile", fixture.folder + "/ca-bundle.crt", fixture.folder + "/cms2/webadmin.crt"])
+        #expect(judge.status != 0)
+    }
+
     @Test func aResumeAgainstAChangedPlanIsRefused() async throws {
         let fixture = try LabFixture(label: "changed")
         let plan = try fixture.plan()

@@ -131,7 +131,9 @@ extension PlanContext {
             command: "Have \(unit.csrPath) signed by your CA (SHA-256, TLS Web Server and Client authentication: serverAuth and clientAuth) and save the certificate, PEM, as \(unit.certificatePath)",
             reads: [.workspace(unit.csrPath)], writes: [.workspace(unit.certificatePath)], dependsOn: setAside,
             why: "cmscerts does not sign service certificates: your CA does; the plan waits here until the file is in the workspace",
-            local: .awaitFiles(files: [unit.certificatePath])))
+            // The answer is checked against its CSR and, when the services get the CA's
+            // bundle, against that chain, before anything is sent.
+            local: .awaitFiles(files: [unit.certificatePath], chain: bundleReady == nil ? nil : deployment.caBundle)))
 
         if unit.needsFullChain && threeX {
             builder.add(Step(
