@@ -35,6 +35,10 @@ enum ApplyView {
             if case .failure? = apply?.plan {
                 return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "back"), .help, .quit]
             }
+            if case .success(let plan)? = apply?.plan, plan.isNoOp {
+                // Nothing to run: no run is offered.
+                return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "home"), .help, .quit]
+            }
             return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
                     scroll, KeyBinding(.esc, help: "home, run nothing"), .help, .quit]
         case .running?: return [scroll]
@@ -48,9 +52,11 @@ enum ApplyView {
     static func footnote(_ apply: ApplyState?) -> String {
         switch apply?.phase {
         case .review?:
+            if apply?.needsNodeState == true { return "Reading the nodes, read-only; nothing runs before you press y." }
             if case .failure? = apply?.plan { return "Nothing can run: the planner refused this procedure for this estate." }
+            if case .success(let plan)? = apply?.plan, plan.isNoOp { return "Nothing has run, and nothing needs to." }
             return "Nothing has run. y runs exactly the steps listed, and nothing else."
-        case .running?: return "Running: each step is in the journal as it ends; Ctrl-C stops, r resumes later."
+        case .running?: return "Running, journaled step by step; Ctrl-C stops at a step boundary, r resumes."
         default: return "The journal is beside the deployment file, in .cmscerts/runs."
         }
     }
@@ -81,7 +87,8 @@ enum ApplyView {
             body.add(failure.message, .error, indent: 2)
         case .success(let plan):
             let groups = ApplyState.stepsPerNode(plan)
-            top.add("\(plan.steps.count) steps on \(groups.map(\.node).joined(separator: ", ")); workspace \(target.workspace)", .normal)
+            top.add(plan.isNoOp ? "Nothing to run; workspace \(target.workspace)"
+                                : "\(plan.steps.count) steps on \(groups.map(\.node).joined(separator: ", ")); workspace \(target.workspace)", .normal)
             // The same summary as apply's question: what changes where, then every step.
             for line in PlanSummary(plan).lines() {
                 if line.hasPrefix("  ") {
@@ -105,7 +112,8 @@ enum ApplyView {
                 }
             }
             body.add("The journal goes to \(Journal.stateDirectory(forDeploymentFile: target.deploymentPath))/runs.", .muted)
-            bottom.add("y runs these \(plan.steps.count) steps, nodes in parallel where the order allows.", .ok)
+            bottom.add(plan.isNoOp ? "The nodes hold what the deployment file wants: nothing to run. ←/→ picks another procedure."
+                                   : "y runs these \(plan.steps.count) steps, nodes in parallel where the order allows.", plan.isNoOp ? .normal : .ok)
         }
         top.render(area: parts[0], buffer: &b)
         body.render(area: parts[1], buffer: &b, scroll: apply.scroll)

@@ -21,6 +21,15 @@ extension WizardApp {
         var apply = ApplyState(target: target, flow: open.flow, current: saved)
         guard case .success(let plan) = apply.plan, plan.digest == open.planDigest else { return false }
         apply.runID = open.runID
+        // Each node's row as the journal has it (a read: the resume itself reopens it).
+        if let journal = try? Journal.resume(stateDirectory: stateDirectory, runID: open.runID, plan: plan, workspace: target.workspace) {
+            for i in apply.nodes.indices {
+                let node = apply.nodes[i].node
+                let done = plan.steps.filter { ($0.node ?? "local") == node && journal.done.contains($0.id) }.count
+                apply.nodes[i].done = done
+                apply.nodes[i].state = done == apply.nodes[i].total ? "done" : "stopped"
+            }
+        }
         switch open.outcome {
         case "waiting":
             apply.phase = .waiting(files: open.files, steps: plan.steps.filter { $0.local.map { if case .awaitFiles = $0 { true } else { false } } ?? false }.map(\.id))

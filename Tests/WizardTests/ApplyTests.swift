@@ -177,6 +177,18 @@ struct ApplyTests {
         // The judge: openssl agrees that cms1's callbridge certificate chains to the outside CA.
         let judge = TestSupport.openssl(["verify", "-CAfile", lab.nodeDirectory("cms1") + "/ca-bundle.crt", lab.nodeDirectory("cms1") + "/callbridge.crt"])
         #expect(judge.status == 0, "\(judge.output)")
+
+        // Step 5 again on the healthy lab: read from the nodes, nothing to do, and y runs nothing.
+        f.press(.enter)
+        await openStep5(f)
+        let again = try #require(try f.state.apply?.plan.get())
+        #expect(again.isNoOp && again.alreadySo?.count == 13, "\(again.alreadySo ?? [])")
+        #expect(f.screenText.contains("Nothing to do (fresh): the nodes already hold what the deployment file wants."))
+        #expect(!f.lines.last!.contains("y/F10"), "no run is offered")
+        f.press(.char("y"))
+        #expect(f.state.apply?.phase == .review)
+        let runs = try FileManager.default.contentsOfDirectory(atPath: f.folder + "/lab/.cmscerts/runs").filter { $0.hasSuffix(".jsonl") }
+        #expect(runs == ["\(runID).jsonl"], "no second run")
     }
 
     /// A certificate signed from the wrong CSR (another key) makes a step fail mid-apply:
