@@ -167,7 +167,8 @@ extension WizardApp {
                 let flows = Self.applyFlows
                 let i = flows.firstIndex(of: apply.flow) ?? 0
                 let next = flows[(i + (key == .right ? 1 : flows.count - 1)) % flows.count]
-                var replanned = ApplyState(target: target, flow: next)
+                // The nodes were read once for this review: every flow plans from that reading.
+                var replanned = ApplyState(target: target, flow: next, current: apply.current)
                 replanned.origin = apply.origin
                 s.apply = replanned
                 return readNodeStateIfNeeded(s, target: target)
