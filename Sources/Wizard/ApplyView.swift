@@ -41,7 +41,7 @@ enum ApplyView {
             }
             return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
                     scroll, KeyBinding(.esc, help: "home, run nothing"), .help, .quit]
-        case .running?: return [scroll]
+        case .running?: return [scroll, KeyBinding([.char("q")], help: "stop and quit")]
         case .waiting?, .failed?:
             return [KeyBinding(.char("r"), help: "resume"), scroll, KeyBinding([.esc, .enter], label: "Esc", help: "home (run kept)"), .help, .quit]
         case .done?, .couldNotStart?: return [KeyBinding([.enter, .esc], label: "Enter", help: "home"), scroll, .help, .quit]

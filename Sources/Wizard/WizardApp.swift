@@ -191,7 +191,8 @@ public struct WizardApp: Program {
 
     /// q: quits at once when nothing would be lost, else asks.
     func requestQuit(_ s: inout WizardState) -> [Command<WizardMessage>] {
-        if s.review?.isRunning == true || s.apply?.isRunning == true { return [] }
+        // A write under way is short: it ends first. A run asks, then stops at a step boundary.
+        if s.review?.isRunning == true { return [] }
         if s.unsavedWork.isEmpty { return [.quit] }
         s.quitDialog = DialogState()
         return []

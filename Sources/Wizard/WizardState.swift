@@ -173,6 +173,9 @@ public struct WizardState: Sendable {
         if let editor = planView?.editor, editor.isDirty { out.append("a Step 2 edit of \(editor.request.basename) was not saved") }
         if let review, review.isWaiting { out.append("a review is open and not confirmed") }
         if let apply, apply.canResume { out.append("the Step 5 run \(apply.runID ?? "") is not finished (cmscerts apply --resume continues it)") }
+        if let apply, apply.isRunning {
+            out.append("the Step 5 run \(apply.runID ?? "") is running: quitting stops it at the next step boundary (r in Step 5, or cmscerts apply --resume, goes on)")
+        }
         return out
     }
 }

@@ -89,8 +89,13 @@ struct ApplyTests {
         #expect(s.apply?.nodes.first { $0.node == "cms2" }?.state == "running")
         s.apply?.spinner = SpinnerState()
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "apply-running", replacing: f.placeholders)
-        #expect(app.bindings(s).map(\.help) == ["scroll"], "only scrolling while it runs")
-        #expect(app.update(&s, .key(.char("q"))).isEmpty, "q does not quit mid-run")
+        #expect(app.bindings(s).map(\.help) == ["scroll", "stop and quit"], "scrolling, or stopping, while it runs")
+        // q asks first, saying the run stops at a step boundary; Stay keeps it running.
+        #expect(app.update(&s, .key(.char("q"))).isEmpty)
+        #expect(s.quitDialog != nil)
+        #expect(s.unsavedWork.contains { $0.contains("is running: quitting stops it at the next step boundary") })
+        s.quitDialog = nil
+        #expect(s.apply?.isRunning == true)
 
         let failure = StepFailure(stepID: "cms2:csr.webadmin", node: "cms2", command: "pki csr webadmin CN:cms2.lab.example.com",
                                   output: "FAILURE: disk full", reason: "the output says FAILURE: disk full")

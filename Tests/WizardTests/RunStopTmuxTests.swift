@@ -59,13 +59,13 @@ struct RunStopTmuxTests {
         #expect(pane.waitFor("exit=0", seconds: 30, history: true))
     }
 
-    /// SIGINT, SIGTERM and SIGHUP to the process, and Ctrl-C as a key, at different moments
+    /// SIGINT, SIGTERM and SIGHUP to the process, and Ctrl-C or q as keys, at different moments
     /// of a running set-up, 20 times: every time the wizard ends without a crash (by the
     /// signal, or 0 for the key), the terminal is sane, the journal says the run is open,
     /// and the command line resumes it (planned from the state the wizard kept).
     @Test func interruptedTwentyTimesNeverCrashesAndTheRunStaysResumable() async throws {
         let problems = try await TestSupport.offThePool { () throws -> [String] in
-            let ways: [(name: String, signal: Int32?)] = [("C-c", nil), ("INT", SIGINT), ("TERM", SIGTERM), ("HUP", SIGHUP)]
+            let ways: [(name: String, signal: Int32?)] = [("C-c", nil), ("INT", SIGINT), ("TERM", SIGTERM), ("HUP", SIGHUP), ("q", nil)]
             var problems: [String] = []
             for round in 0..<20 {
                 let way = ways[round % ways.count]
@@ -85,6 +85,10 @@ struct RunStopTmuxTests {
                 if let signal = way.signal {
                     guard let pid = pane.wizardPID() else { problems.append("\(label): no wizard process"); continue }
                     kill(pid, signal)
+                } else if way.name == "q" {
+                    // q asks (the run stops at a step boundary), y quits; the run may end first.
+                    pane.keys("q")
+                    if pane.waitFor("[ Quit ]", seconds: 10) { pane.keys("y") } else { pane.keys("Escape", "q", "y") }
                 } else {
                     pane.keys("C-c")
                 }
