@@ -53,6 +53,8 @@ public struct ApplyState: Sendable {
     public var scroll = 0
     /// The spinner while it runs.
     public var spinner = SpinnerState()
+    /// The review shows every step under its node (s), not only the summary.
+    public var showSteps = false
 
     /// What the nodes held when a renewal was planned (the plan is made from it).
     public var current: CurrentState?

@@ -40,7 +40,8 @@ enum ApplyView {
                 return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "home"), .help, .quit]
             }
             return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
-                    scroll, KeyBinding(.esc, help: "home, run nothing"), .help, .quit]
+                    KeyBinding(.char("s"), help: apply?.showSteps == true ? "fold" : "steps"),
+                    scroll, KeyBinding(.esc, help: "home"), .help, .quit]
         case .running?: return [scroll, KeyBinding([.char("q")], help: "stop and quit")]
         case .waiting?, .failed?:
             return [KeyBinding(.char("r"), help: "resume"), scroll, KeyBinding([.esc, .enter], label: "Esc", help: "home (run kept)"), .help, .quit]
@@ -99,7 +100,10 @@ enum ApplyView {
             }
             for held in plan.alreadySo ?? [] where plan.isNoOp { body.add(held, .muted, indent: 2, prefix: "= ") }
             for note in plan.notes { body.add(note, .warning, indent: 2, prefix: "Note: ") }
-            for group in groups {
+            if !plan.isNoOp && !apply.showSteps {
+                body.add("Every step, node by node, with its command and the files it writes: press s.", .muted)
+            }
+            for group in groups where apply.showSteps {
                 let fqdn = plan.nodes.first { $0.name == group.node }?.fqdn
                 let where_ = group.node == "local" ? "this machine, in the workspace" : (fqdn ?? group.node)
                 body.add(spans: [Span("\(group.node) · \(where_) · \(group.steps.count) steps", style: theme[.header])])

@@ -169,9 +169,16 @@ extension WizardApp {
                 let next = flows[(i + (key == .right ? 1 : flows.count - 1)) % flows.count]
                 // The nodes were read once for this review: every flow plans from that reading.
                 var replanned = ApplyState(target: target, flow: next, current: apply.current)
+                replanned.showSteps = apply.showSteps
                 replanned.origin = apply.origin
                 s.apply = replanned
                 return readNodeStateIfNeeded(s, target: target)
+            case .char("s"):
+                // The summary, or every step under its node.
+                apply.showSteps.toggle()
+                apply.scroll = 0
+                s.apply = apply
+                return []
             case .char("y"), .char("Y"), .f(10):
                 // Nothing to run when the nodes already hold what the file wants.
                 guard case .success(let plan) = apply.plan, !plan.isNoOp else { return [] }

@@ -34,6 +34,11 @@ struct ApplyTests {
         #expect(f.screenText.contains("Procedure ◀ fresh ▶"))
         #expect(f.screenText.contains("\(expected.steps.count) steps on"))
         f.snapshot("apply-review-fresh")
+        // The review opens on the summary; s shows every step under its node.
+        #expect(!f.screenText.contains(" 1  S5 Place your CA's chain"))
+        f.press(.char("s"))
+        #expect(f.screenText.contains(" 1  S5 Place your CA's chain"), "\(f.screenText)")
+        f.snapshot("apply-review-fresh-steps")
         // Every command of the plan is on the review, in order, when scrolled through.
         var seen = Set<String>()
         for _ in 0..<400 {
@@ -315,6 +320,8 @@ struct ApplyTests {
         #expect(f.state.apply?.flow == .renewDatabase)
         let read = await f.runtime.waitUntil { state in state.apply.map { !$0.needsNodeState } ?? false }
         #expect(read)
+        #expect(f.screenText.contains("database remove"), "the summary: \(f.screenText)")
+        f.press(.char("s"))
         #expect(f.screenText.contains("database cluster remove"))
         f.press(.char("y"))
         #expect(await f.runtime.waitUntil { !($0.apply?.isRunning ?? true) })
