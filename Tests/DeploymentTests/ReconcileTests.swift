@@ -32,6 +32,16 @@ struct ReconcileTests {
         return state
     }
 
+    /// The healthy estate with every node's database status changed by `change`.
+    static func healthy(_ d: Deployment, database change: (inout ServiceFiles) -> Void) -> CurrentState {
+        var state = healthy(d)
+        for name in state.nodes.keys {
+            let i = state.nodes[name]!.services.firstIndex { $0.service == "database" }!
+            change(&state.nodes[name]!.services[i])
+        }
+        return state
+    }
+
     /// Nodes read and found empty: a new estate.
     static func blank(_ d: Deployment) -> CurrentState {
         CurrentState(nodes: Dictionary(uniqueKeysWithValues: d.nodes.map { ($0.name, NodeState()) }))
@@ -98,11 +108,7 @@ struct ReconcileTests {
     @Test("a live database cluster on other files: the set-up does not remove it; renew-database is named")
     func liveClusterRefused() throws {
         let d = try Fixtures.load(Fixtures.three3x)
-        var state = Self.healthy(d)
-        for name in ["cms1", "cms2", "cms3"] {
-            let i = state.nodes[name]!.services.firstIndex { $0.service == "database" }!
-            state.nodes[name]!.services[i].key = "dbclusterserver.key"
-        }
+        let state = Self.healthy(d) { $0.key = "dbclusterserver.key" }
         #expect {
             try Planner.plan(d, flow: .fresh, current: state)
         } throws: { error in
@@ -114,11 +120,7 @@ struct ReconcileTests {
     @Test("a cluster left by an earlier remove (not in use): the set-up plans Step 3 again")
     func removedClusterIsPlanned() throws {
         let d = try Fixtures.load(Fixtures.three3x)
-        var state = Self.healthy(d)
-        for name in ["cms1", "cms2", "cms3"] {
-            let i = state.nodes[name]!.services.firstIndex { $0.service == "database" }!
-            state.nodes[name]!.services[i].state = "Disabled"
-        }
+        let state = Self.healthy(d) { $0.state = "Disabled" }
         let plan = try Planner.plan(d, flow: .fresh, current: state)
         #expect(plan.steps.contains { $0.id == "cms1:db.initialize" })
         #expect(!plan.steps.contains { $0.command.hasPrefix("pki csr webadmin") }, "the services are already so")

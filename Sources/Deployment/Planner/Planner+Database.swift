@@ -1,6 +1,14 @@
 import PKI
 
 extension PlanContext {
+    /// The files `database cluster certs` gives a member: a database node (primary or
+    /// joined) the server pair, the client pair and the CA; a connected node the client
+    /// pair and the CA. In the order the command takes them.
+    static func databaseFiles(for role: DatabaseRole) -> [String] {
+        role == .connected ? ["dbclient.key", "dbclient.crt", "dbca.crt"]
+                           : ["dbserver.key", "dbserver.crt", "dbclient.key", "dbclient.crt", "dbca.crt"]
+    }
+
     /// Step 3: a snapshot, `database cluster remove` on every member (replicas first, the
     /// primary last), the built-in CA and the database certificates made on the primary
     /// (or here), copied where each role needs them, then certs, localnode, initialize and
@@ -54,8 +62,8 @@ extension PlanContext {
         guard let caSpec = spec(basename: "dbca", commonName: d.domain, sans: [], withSubject: false),
               let serverSpec = spec(basename: "dbserver", commonName: primary.fqdn, sans: dbNames.isEmpty ? [] : [primary.fqdn] + dbNames, withSubject: false),
               let clientSpec = spec(basename: "dbclient", commonName: "postgres", sans: [], withSubject: false) else { return }
-        let all5 = ["dbserver.key", "dbserver.crt", "dbclient.key", "dbclient.crt", "dbca.crt"]
-        let client3 = ["dbclient.key", "dbclient.crt", "dbca.crt"]
+        let all5 = Self.databaseFiles(for: .joined)
+        let client3 = Self.databaseFiles(for: .connected)
         func ws(_ f: String) -> String { "db/" + f }
 
         // Expired database certificates: the files of the last round are still in the

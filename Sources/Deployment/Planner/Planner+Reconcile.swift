@@ -46,14 +46,12 @@ extension PlanContext {
     mutating func planDatabaseUnlessSo() {
         guard observed, let primary = deployment.primary else { return planDatabase() }
         let members = deployment.databaseMembers
-        let all5: Set<String> = ["dbserver.key", "dbserver.crt", "dbclient.key", "dbclient.crt", "dbca.crt"]
-        let client3: Set<String> = ["dbclient.key", "dbclient.crt", "dbca.crt"]
         func database(_ m: DeploymentNode) -> ServiceFiles? { current.node(m.name).services.first { $0.service == "database" } }
         let live = members.filter { database($0)?.inDatabaseCluster == true }
         if live.isEmpty { return planDatabase() }
         let inPlace = members.allSatisfy { m in
             guard let db = database(m), db.inDatabaseCluster else { return false }
-            return Set(db.allFiles) == (m.database == .connected ? client3 : all5)
+            return Set(db.allFiles) == Set(Self.databaseFiles(for: m.database))
         }
         let rows = live.map { "\($0.name) (\(database($0)?.state ?? "in the cluster"))" }.joined(separator: ", ")
         if inPlace {
