@@ -23,8 +23,10 @@ let package = Package(
     targets: [
         // OpenSSL 3 (libssl-dev): the only module that sees it is PKI.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // The one sanitiser for text from outside on its way to a terminal (no dependencies).
+        .target(name: "TerminalText"),
         // The PKI engine: keys, CSRs, the built-in CA, inspect, match, verify, bundles, file store.
-        .target(name: "PKI", dependencies: ["COpenSSL"]),
+        .target(name: "PKI", dependencies: ["COpenSSL", "TerminalText"]),
         // Runs a Plan: transports (SSH), executor, journal.
         .target(name: "Orchestration", dependencies: ["Deployment", "PKI"]),
         // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
@@ -36,11 +38,11 @@ let package = Package(
         // Times the executor on simulated clusters of 3 to 20 nodes (swift run apply-bench).
         .executableTarget(name: "apply-bench", dependencies: ["Orchestration", "Deployment", "Lab", "PKI"]),
         // Gathers certificates for the expiry dashboard: files, nodes, TLS endpoints.
-        .target(name: "Inventory", dependencies: ["PKI", "Orchestration", "Deployment"]),
+        .target(name: "Inventory", dependencies: ["PKI", "Orchestration", "Deployment", "TerminalText"]),
         // ncursesw (libncursesw5-dev): the only module that sees it is NcursesBackend.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         // A pure terminal UI toolkit: Buffer, widgets, themes, the program loop. No ncurses.
-        .target(name: "TerminalUI", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "TerminalUI", dependencies: ["TerminalText", .product(name: "Yams", package: "Yams")]),
         // Puts a TerminalUI program on a real terminal through ncurses.
         .target(name: "NcursesBackend", dependencies: ["TerminalUI", "CNcurses"]),
         // A gallery of every widget, which the backend's tmux tests drive.
@@ -59,6 +61,7 @@ let package = Package(
                 "Wizard",
                 "NcursesBackend",
                 "TerminalUI",
+                "TerminalText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,7 +73,8 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "PKI", "TestSupport", .product(name: "Yams", package: "Yams")], exclude: ["Golden"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "PKI", "Orchestration", "TestSupport", "cms-lab-node"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "Deployment", "Lab", "TestSupport"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalText"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
     ],

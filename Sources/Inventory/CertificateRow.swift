@@ -34,7 +34,7 @@ public struct CertificateRow: Sendable, Hashable, Codable {
     public var daysLeft: Int?
     public var position: ChainPosition?
     public var status: CertificateStatus
-    /// Why the file is unreadable (unreadable rows only).
+    /// Why the file is unreadable (unreadable rows), or why its expiry is unknown.
     public var reason: String?
     /// What else is wrong: a chain presented out of order, a certificate that is not the
     /// one the node is configured with. Any problem makes the row at least a warning.
@@ -63,12 +63,20 @@ public struct CertificateRow: Sendable, Hashable, Codable {
         subjectAltNames = summary.subjectAltNames.map(\.value)
         serialHex = summary.serialHex
         sha256Fingerprint = summary.sha256Fingerprint
-        notBefore = summary.notBefore
-        notAfter = summary.notAfter
-        daysLeft = summary.daysLeft(at: now)
         position = summary.position
-        status = policy.status(notBefore: summary.notBefore, notAfter: summary.notAfter, at: now)
-        reason = nil
+        if summary.timesAreReadable {
+            notBefore = summary.notBefore
+            notAfter = summary.notAfter
+            daysLeft = summary.daysLeft(at: now)
+            status = policy.status(notBefore: summary.notBefore, notAfter: summary.notAfter, at: now)
+            reason = nil
+        } else {
+            notBefore = nil
+            notAfter = nil
+            daysLeft = nil
+            status = .unknown
+            reason = "its validity dates cannot be read (not valid ASN.1 times): its expiry is unknown; get it issued again"
+        }
         problems = []
     }
 

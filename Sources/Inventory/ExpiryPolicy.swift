@@ -36,6 +36,9 @@ public enum CertificateStatus: String, Codable, Sendable, CaseIterable {
     case critical
     case expired
     case notYetValid = "not yet valid"
+    /// Read, but its validity dates are not times anyone can read: neither valid nor
+    /// expired, and monitoring must say so (UNKNOWN), not guess.
+    case unknown
     case unreadable
 
     /// What monitoring makes of it: a certificate not yet valid cannot be served, so it
@@ -45,7 +48,7 @@ public enum CertificateStatus: String, Codable, Sendable, CaseIterable {
         case .ok: return .ok
         case .warning: return .warning
         case .critical, .expired, .notYetValid: return .critical
-        case .unreadable: return .unknown
+        case .unknown, .unreadable: return .unknown
         }
     }
 }

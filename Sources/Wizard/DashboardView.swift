@@ -51,6 +51,7 @@ enum DashboardView {
         case .ok: return .ok
         case .warning: return .warning
         case .critical, .expired, .notYetValid: return .error
+        case .unknown: return .warning
         case .unreadable: return .muted
         }
     }

@@ -49,7 +49,7 @@ struct BundleCommand: ParsableCommand {
                 for (index, member) in plan.members.enumerated() {
                     let name = member.certificate.displayName.padding(toLength: width, withPad: " ", startingAt: 0)
                     let position = member.position.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                    Console.out("  \(index + 1). \(position) \(name)  until \(PKIFormat.date(member.certificate.notAfter))  (\(member.location))")
+                    Console.out("  \(index + 1). \(position) \(name)  until \(member.certificate.notAfterText)  (\(member.location))")
                     if index + 1 < plan.members.count {
                         Console.out("       issued by \(plan.members[index + 1].certificate.displayName)")
                     }

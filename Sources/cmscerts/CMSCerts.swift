@@ -40,14 +40,14 @@ struct CMSCerts: ParsableCommand {
 
     static func exitWithCode(for error: Error) -> Never {
         if let failure = error as? CLIFailure {
-            if !failure.message.isEmpty { FileHandle.standardError.write(Data((failure.message + "\n").utf8)) }
+            if !failure.message.isEmpty { Console.err(failure.message) }
             Foundation.exit(failure.code)
         }
         let code = Self.exitCode(for: error)
         if code == .success {
             Self.exit(withError: error)
         }
-        FileHandle.standardError.write(Data((Self.fullMessage(for: error) + "\n").utf8))
+        Console.err(Self.fullMessage(for: error))
         if error is ValidationError || code == .validationFailure {
             Foundation.exit(2)
         }

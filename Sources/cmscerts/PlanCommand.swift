@@ -71,7 +71,9 @@ struct PlanCommand: ParsableCommand {
         }
         do {
             let output = try PlanCommandSupport.run(deploymentYAML: yaml, flow: flow, format: format, stateJSON: stateJSON)
-            FileHandle.standardOutput.write(Data(output.utf8))
+            // JSON escapes what it carries; the text and markdown runbooks show names from
+            // the deployment file, which go through the terminal sanitiser.
+            if format == .json { Console.raw(output) } else { Console.out(output) }
         } catch {
             throw CLIFailure(code: PlanCommandSupport.exitCode(for: error), message: "\(deployment): \(error)")
         }

@@ -1,14 +1,24 @@
 import Foundation
 import PKI
+import TerminalText
 
 /// Small helpers for talking to the person at the terminal from the command line.
+/// Every text line goes through `TerminalText.visible`: messages carry certificate fields,
+/// file names and node output, and none of them may send a terminal sequence. Machine
+/// formats (JSON, CSV, Prometheus) keep their own escaping and go out with `raw`.
 enum Console {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        raw(TerminalText.visible(text, keepingLineBreaks: true))
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        let safe = TerminalText.visible(text, keepingLineBreaks: true)
+        FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
+    }
+
+    /// Writes text as it is: only for output whose format escapes it already (JSON).
+    static func raw(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
     /// Prints a value as pretty JSON with sorted keys and ISO 8601 dates (stable for scripts and diffs).
@@ -16,14 +26,14 @@ enum Console {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        out(String(decoding: try encoder.encode(value), as: UTF8.self))
+        raw(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
     /// Asks a yes/no question on the terminal; anything but y/yes is no.
     static func confirm(_ question: String) -> Bool {
-        FileHandle.standardOutput.write(Data("\(question) [y/N] ".utf8))
+        FileHandle.standardOutput.write(Data("\(TerminalText.visible(question)) [y/N] ".utf8))
         guard let answer = readLine() else { return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }

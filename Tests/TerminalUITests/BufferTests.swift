@@ -38,9 +38,10 @@ import Testing
     }
 
     @Test func controlCharactersNeverReachTheTerminal() {
-        var b = Buffer(width: 10, height: 1)
-        b.write("a\u{1B}[31mb\tc", x: 0, y: 0)
-        #expect(b.lines == ["a?[31mb?c "])
+        var b = Buffer(width: 27, height: 1)
+        b.write("a\u{1B}[31mb\tc\u{9B}\u{202E}", x: 0, y: 0)
+        #expect(b.lines == ["a\\x1b[31mb\\x09c\\u009b\\u202e"])
+        #expect(CharacterWidth.of("a\u{1B}[31mb\tc\u{9B}\u{202E}") == 27, "the width measured is the width drawn")
     }
 
     @Test func combiningMarksStayWithTheirBase() {

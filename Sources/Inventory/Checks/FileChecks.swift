@@ -120,7 +120,8 @@ public enum FileChecker {
             let first = items[0]
             var summary = "\(items.count == 1 ? "" : "\(items.count) items; first: ")\(first.kind == .certificate ? "certificate" : "CSR") \(first.subject)"
             if let days = first.daysLeft { summary += days < 0 ? ", expired \(-days) days ago" : ", \(days) days left" }
-            let passed = (first.daysLeft ?? 0) >= 0 && first.signatureValid != false
+            if first.validity == "unknown" { summary += ", validity dates unreadable: expiry unknown" }
+            let passed = (first.daysLeft ?? 0) >= 0 && first.signatureValid != false && first.validity != "unknown"
             return (FileChecks.Check(name: "inspect", passed: passed, summary: summary, detail: items.map(\.text).joined(separator: "\n")),
                     first.kind == .certificate)
         } catch {

@@ -3,7 +3,8 @@ import Foundation
 /// The Prometheus text format with x509-certificate-exporter's names: per certificate
 /// `x509_cert_not_after`, `x509_cert_not_before` (Unix seconds) and `x509_cert_expired`
 /// (0 or 1), labelled `serial_number` (decimal), `subject_C/ST/L/O/OU/CN`,
-/// `issuer_C/ST/L/O/OU/CN`, `filename` and `filepath`; per unreadable file
+/// `issuer_C/ST/L/O/OU/CN`, `filename` and `filepath`; per unreadable file (or
+/// certificate whose dates cannot be read)
 /// `x509_cert_error` 1; and `x509_read_errors`, their count. Node files are
 /// `node:file`, endpoints `host:port`. Write it to node_exporter's textfile folder
 /// (atomically: write a temporary file, then rename it to *.prom).
@@ -26,7 +27,9 @@ public struct PrometheusRenderer: RowRenderer {
         for row in rows {
             let path = row.location
             let name = path.split(separator: "/").last.map(String.init) ?? path
-            if row.status == .unreadable {
+            // A file that cannot be read, or a certificate whose dates cannot be: an error
+            // to monitoring, never a made-up date.
+            if row.status == .unreadable || row.status == .unknown {
                 errors.append("filename=\(Self.quote(name)),filepath=\(Self.quote(path))")
                 continue
             }

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// The table for people: one line per certificate, the nearest expiry first (unreadable
 /// files on top), reasons and problems on indented lines below, and a summary line with
@@ -62,8 +63,11 @@ public struct TableRenderer: RowRenderer {
         let cells = [row.status.rawValue.uppercased(), row.daysLeft.map(String.init) ?? "-", row.notAfter.map(Text.day) ?? "-",
                      row.position?.rawValue ?? "-", row.commonName ?? row.subject?.description ?? "-", row.issuerName ?? "-",
                      row.location + (numbered ? row.member.map { " #\($0)" } ?? "" : ""), row.service ?? ""]
+            // Certificate fields, file names and node output come from outside: escaped
+            // before they reach the terminal (and before they could forge a separator).
+            .map { TerminalText.visible($0) }
         var packed = cells.joined(separator: String(Self.cellSeparator))
-        let below = (row.reason.map { [$0] } ?? []) + row.problems.map { "PROBLEM: \($0)" }
+        let below = ((row.reason.map { [$0] } ?? []) + row.problems.map { "PROBLEM: \($0)" }).map { TerminalText.visible($0) }
         if !below.isEmpty { packed += String(Self.extraSeparator) + below.joined(separator: String(Self.cellSeparator)) }
         lines.append(Line(notAfter: row.notAfter?.timeIntervalSince1970 ?? -.infinity, order: lines.count,
                           status: row.status, packed: packed))
@@ -151,7 +155,7 @@ public struct TableRenderer: RowRenderer {
         case .critical: return "31"
         case .expired: return "1;31"
         case .notYetValid: return "35"
-        case .unreadable: return "1;35"
+        case .unknown, .unreadable: return "1;35"
         }
     }
 
@@ -159,7 +163,7 @@ public struct TableRenderer: RowRenderer {
     func summary() -> String {
         let certificates = lines.count - (counts[.unreadable] ?? 0)
         var parts: [String] = []
-        for status in [CertificateStatus.expired, .notYetValid, .critical, .warning, .ok] {
+        for status in [CertificateStatus.expired, .notYetValid, .critical, .unknown, .warning, .ok] {
             if let n = counts[status] { parts.append("\(n) \(status.rawValue)") }
         }
         var text = "\(state.label): \(certificates) certificate\(certificates == 1 ? "" : "s")"

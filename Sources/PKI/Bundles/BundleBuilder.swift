@@ -112,7 +112,9 @@ public enum BundleBuilder {
             else if index == 0 && mode == .fullChain { position = .entity }
             else { position = .intermediate }
             members.append(.init(certificate: item.certificate, location: item.location, position: position))
-            if item.certificate.isExpired(at: now) {
+            if !item.certificate.timesAreReadable {
+                warnings.append("\(item.certificate.displayName) (\(item.location)): its validity dates cannot be read (not valid ASN.1 times); get it issued again")
+            } else if item.certificate.isExpired(at: now) {
                 warnings.append("\(item.certificate.displayName) (\(item.location)) expired on \(PKIFormat.date(item.certificate.notAfter)): renew it")
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// One rule a bundle file breaks.
 public struct BundleIssue: Codable, Sendable, Equatable {
@@ -40,7 +41,8 @@ public struct BundleCheckReport: Codable, Sendable {
             for (i, s) in suggestedOrder.enumerated() { out.append("  \(i + 1). \(s)") }
         }
         out.append(passed ? "OK: \(path) follows every bundle rule" : "FAILED: \(path) breaks \(issues.count) rule\(issues.count == 1 ? "" : "s")")
-        return out.joined(separator: "\n") + "\n"
+        // Names, paths and stray lines come from the file: each line keeps to its line.
+        return out.map { TerminalText.visible($0) }.joined(separator: "\n") + "\n"
     }
 }
 
@@ -114,7 +116,9 @@ public enum BundleChecker {
             }
             lines[certificate.der] = block.beginLine
             members.append(SourcedCertificate(certificate: certificate, location: "line \(block.beginLine)"))
-            if certificate.isExpired(at: now) {
+            if !certificate.timesAreReadable {
+                add("unreadable-time", block.beginLine, "\(certificate.displayName): its validity dates cannot be read (not valid ASN.1 times); get it issued again")
+            } else if certificate.isExpired(at: now) {
                 add("expired", block.beginLine, "\(certificate.displayName) expired on \(PKIFormat.date(certificate.notAfter)): renew it")
             }
         }
@@ -151,7 +155,7 @@ public enum BundleChecker {
         issues.sort { ($0.line ?? 0, $0.rule) < ($1.line ?? 0, $1.rule) }
         let report = members.map {
             BundleCheckReport.Member(line: lines[$0.certificate.der] ?? 0, subject: $0.certificate.subject.description,
-                                     issuer: $0.certificate.issuer.description, notAfter: PKIFormat.date($0.certificate.notAfter))
+                                     issuer: $0.certificate.issuer.description, notAfter: $0.certificate.notAfterText)
         }
         return BundleCheckReport(path: name, members: report, issues: issues, suggestedOrder: suggested)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 
 /// What `pki inspect` shows of a certificate or a CSR; Codable for `--json`.
 public struct Inspection: Codable, Sendable, Equatable {
@@ -14,7 +15,8 @@ public struct Inspection: Codable, Sendable, Equatable {
     public var notBefore: String?
     public var notAfter: String?
     public var daysLeft: Int?
-    /// "valid", "expired", "not yet valid" (certificates only).
+    /// "valid", "expired", "not yet valid", or "unknown" when the certificate's dates
+    /// cannot be read (certificates only).
     public var validity: String?
     public var keyType: String
     public var signatureAlgorithm: String
@@ -34,10 +36,18 @@ public struct Inspection: Codable, Sendable, Equatable {
         issuer = certificate.issuer.description
         subjectAltNames = certificate.subjectAltNames.map(\.typedValue)
         serial = certificate.serialHex
-        notBefore = PKIFormat.iso(certificate.notBefore)
-        notAfter = PKIFormat.iso(certificate.notAfter)
-        daysLeft = certificate.daysLeft(at: now)
-        validity = certificate.isExpired(at: now) ? "expired" : certificate.isNotYetValid(at: now) ? "not yet valid" : "valid"
+        if certificate.timesAreReadable {
+            notBefore = PKIFormat.iso(certificate.notBefore)
+            notAfter = PKIFormat.iso(certificate.notAfter)
+            daysLeft = certificate.daysLeft(at: now)
+            validity = certificate.isExpired(at: now) ? "expired" : certificate.isNotYetValid(at: now) ? "not yet valid" : "valid"
+        } else {
+            // Not a time OpenSSL can read: neither valid nor expired, unknown.
+            notBefore = nil
+            notAfter = nil
+            daysLeft = nil
+            validity = "unknown"
+        }
         keyType = certificate.publicKeyDescription
         signatureAlgorithm = certificate.signatureAlgorithm
         keyUsage = certificate.extensions.keyUsage
@@ -88,6 +98,9 @@ public struct Inspection: Codable, Sendable, Equatable {
             let left = daysLeft < 0 ? "expired \(-daysLeft) days ago" : "\(daysLeft) days left"
             rows.append(("Not after", "\(notAfter) (\(left))"))
             rows.append(("Validity", validity))
+        } else if kind == .certificate, let validity {
+            rows.append(("Not after", Certificate.unreadableDate))
+            rows.append(("Validity", "\(validity): the certificate's validity dates are not valid ASN.1 times; get it issued again"))
         }
         rows.append(("Public key", keyType))
         rows.append(("Signature algorithm", signatureAlgorithm))
@@ -98,6 +111,9 @@ public struct Inspection: Codable, Sendable, Equatable {
         if let selfSigned { rows.append(("Self-signed", selfSigned ? "yes" : "no")) }
         if let signatureValid { rows.append(("CSR signature", signatureValid ? "valid" : "INVALID: the CSR is damaged or altered")) }
         let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + " : " + $0.1 }.joined(separator: "\n") + "\n"
+        // Every value may come from a stranger's certificate: each stays on its line, its
+        // control characters written out.
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + " : " + TerminalText.visible($0.1) }
+            .joined(separator: "\n") + "\n"
     }
 }

@@ -84,7 +84,9 @@ public enum ChainVerifier {
         while true {
             seen.insert(current.der)
             var problems: [String] = []
-            if current.isExpired(at: now) {
+            if !current.timesAreReadable {
+                problems.append("its validity dates cannot be read (not valid ASN.1 times): get the certificate issued again")
+            } else if current.isExpired(at: now) {
                 problems.append("expired on \(PKIFormat.date(current.notAfter))")
             } else if current.isNotYetValid(at: now) {
                 problems.append("not valid before \(PKIFormat.date(current.notBefore)): check the clock, or wait")
@@ -107,13 +109,13 @@ public enum ChainVerifier {
                     failures.append("\(current.displayName) is self-signed and not in the bundle: the bundle does not trust it")
                 }
                 links.append(.init(subject: current.subject.description, issuer: current.issuer.description,
-                                   notAfter: PKIFormat.date(current.notAfter), problems: problems, link: linkText))
+                                   notAfter: current.notAfterText, problems: problems, link: linkText))
                 break
             }
             let candidates = pool.filter { !seen.contains($0.der) && current.isIssued(by: $0) }
             guard !candidates.isEmpty else {
                 links.append(.init(subject: current.subject.description, issuer: current.issuer.description,
-                                   notAfter: PKIFormat.date(current.notAfter), problems: problems,
+                                   notAfter: current.notAfterText, problems: problems,
                                    link: "issuer not found in the bundle"))
                 if let namesake = pool.first(where: { !seen.contains($0.der) && $0.subject == current.issuer }) {
                     failures.append("bad signature: the bundle's '\(namesake.subject.description)' has the issuer's name but not its key, so it did not sign \(current.displayName) (a re-issued CA?); get the CA certificate that really signed it")
@@ -131,10 +133,10 @@ public enum ChainVerifier {
             let issuer = ordered[0]
             if current.isSigned(by: issuer) {
                 links.append(.init(subject: current.subject.description, issuer: current.issuer.description,
-                                   notAfter: PKIFormat.date(current.notAfter), problems: problems, link: "signed by the next"))
+                                   notAfter: current.notAfterText, problems: problems, link: "signed by the next"))
             } else {
                 links.append(.init(subject: current.subject.description, issuer: current.issuer.description,
-                                   notAfter: PKIFormat.date(current.notAfter), problems: problems,
+                                   notAfter: current.notAfterText, problems: problems,
                                    link: "BAD SIGNATURE: the next certificate has the issuer's name but its key did not sign this one"))
                 failures.append("bad signature: \(current.displayName) was not signed by the key of \(issuer.displayName) (same name, different key: a re-issued CA?); get the issuer certificate that really signed it")
                 break

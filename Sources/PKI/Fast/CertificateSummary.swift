@@ -14,6 +14,9 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
     public var serialHex: String
     public var notBefore: Date
     public var notAfter: Date
+    /// False when the certificate's times are not valid ASN.1 times (`Certificate`'s rule):
+    /// the dates are then meaningless and the certificate's state is unknown.
+    public var timesAreReadable: Bool
     public var subjectAltNames: [SubjectAltName]
     /// basicConstraints CA:TRUE.
     public var isCA: Bool
@@ -40,6 +43,7 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
         serialHex = certificate.serialHex
         notBefore = certificate.notBefore
         notAfter = certificate.notAfter
+        timesAreReadable = certificate.timesAreReadable
         subjectAltNames = certificate.subjectAltNames
         isCA = certificate.isCA
         isSelfIssued = certificate.subject == certificate.issuer
@@ -62,6 +66,7 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
         self.serialHex = serialHex
         self.notBefore = notBefore
         self.notAfter = notAfter
+        self.timesAreReadable = true
         self.subjectAltNames = subjectAltNames
         self.isCA = isCA
         self.isSelfIssued = isSelfIssued

@@ -7,8 +7,13 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     public let subject: DistinguishedName
     public let issuer: DistinguishedName
+    /// The validity dates. When the certificate's times cannot be read (not a valid ASN.1
+    /// time, "Bad time value" to OpenSSL) they are the epoch and `timesAreReadable` is
+    /// false: nothing may then call the certificate valid or expired, it is unknown.
     public let notBefore: Date
     public let notAfter: Date
+    /// False when notBefore or notAfter is not a time OpenSSL can read.
+    public let timesAreReadable: Bool
     /// The serial number in hex, upper-case, as `openssl x509 -serial` prints it.
     public let serialHex: String
     public let extensions: ExtensionSummary
@@ -25,8 +30,11 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         cms_openssl_free(out)
         subject = DistinguishedName(X509_get_subject_name(pointer))
         issuer = DistinguishedName(X509_get_issuer_name(pointer))
-        notBefore = OpenSSL.date(of: X509_get0_notBefore(pointer)) ?? Date(timeIntervalSince1970: 0)
-        notAfter = OpenSSL.date(of: X509_get0_notAfter(pointer)) ?? Date(timeIntervalSince1970: 0)
+        let start = OpenSSL.date(of: X509_get0_notBefore(pointer)), end = OpenSSL.date(of: X509_get0_notAfter(pointer))
+        ERR_clear_error()
+        notBefore = start ?? Date(timeIntervalSince1970: 0)
+        notAfter = end ?? Date(timeIntervalSince1970: 0)
+        timesAreReadable = start != nil && end != nil
         var serial = ""
         if let bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(pointer), nil) {
             if let hex = BN_bn2hex(bn) { serial = String(cString: hex); cms_openssl_free(hex) }
@@ -114,11 +122,20 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down))
     }
 
-    public func isExpired(at now: Date = Date()) -> Bool { now > notAfter }
-    public func isNotYetValid(at now: Date = Date()) -> Bool { now < notBefore }
+    /// Past notAfter; false when the times cannot be read (that is unknown, not expired).
+    public func isExpired(at now: Date = Date()) -> Bool { timesAreReadable && now > notAfter }
+    /// Before notBefore; false when the times cannot be read.
+    public func isNotYetValid(at now: Date = Date()) -> Bool { timesAreReadable && now < notBefore }
+
+    /// notAfter as people read it ("2027-01-05 18:12 UTC"), or "an unreadable date".
+    public var notAfterText: String { timesAreReadable ? PKIFormat.date(notAfter) : Certificate.unreadableDate }
+    /// notBefore likewise.
+    public var notBeforeText: String { timesAreReadable ? PKIFormat.date(notBefore) : Certificate.unreadableDate }
+    /// What is shown in place of a date that cannot be read.
+    public static let unreadableDate = "unknown (the date cannot be read)"
 
     /// "CN=cms1.example.com" or the whole subject when there is no CN.
-    public var displayName: String { subject.commonName.map { "CN=\($0)" } ?? subject.description }
+    public var displayName: String { subject.commonName.map { "CN=" + DistinguishedName.escape($0) } ?? subject.description }
 
     public var description: String { displayName }
 

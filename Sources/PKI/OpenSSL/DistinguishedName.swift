@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import TerminalText
 
 /// An X.509 name read out of a certificate or CSR: its attributes in order.
 public struct DistinguishedName: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -19,9 +20,40 @@ public struct DistinguishedName: Hashable, Sendable, Codable, CustomStringConver
     /// The value of the first attribute with this short name.
     public subscript(name: String) -> String? { attributes.first { $0.name == name }?.value }
 
-    /// "C=FR, O=Example Inc., CN=cms1.example.com", in the order the name holds them.
+    /// "C=FR, O=Org Zero\, LLC, CN=cms1.example.com", in the order the name holds them,
+    /// each value escaped as RFC 4514 says (so a comma inside a value never reads as the
+    /// start of another attribute) and every control character as a `\XX` hex pair (so
+    /// none reaches a terminal).
     public var description: String {
-        attributes.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
+        attributes.map { "\($0.name)=\(Self.escape($0.value))" }.joined(separator: ", ")
+    }
+
+    /// One attribute value escaped as RFC 4514 section 2.4 says: `"+,;<>\` with a
+    /// backslash, a leading space or `#` and a trailing space likewise, and every control
+    /// character (those `TerminalText` escapes, NUL included) as the `\XX` hex pairs of
+    /// its UTF-8 bytes, as OpenSSL's `-nameopt esc_ctrl` does.
+    public static func escape(_ value: String) -> String {
+        let scalars = Array(value.unicodeScalars)
+        guard scalars.contains(where: { needsEscape($0) }) || scalars.first == " " || scalars.first == "#" || scalars.last == " " else {
+            return value
+        }
+        var out = ""
+        for (index, scalar) in scalars.enumerated() {
+            if TerminalText.needsEscape(scalar) {
+                for byte in String(scalar).utf8 { out += "\\" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2) }
+            } else if "\"+,;<>\\".unicodeScalars.contains(scalar)
+                        || (index == 0 && (scalar == " " || scalar == "#"))
+                        || (index == scalars.count - 1 && scalar == " ") {
+                out += "\\" + String(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        TerminalText.needsEscape(scalar) || "\"+,;<>\\".unicodeScalars.contains(scalar)
     }
 
     init(_ name: OpaquePointer?) {
@@ -51,5 +83,12 @@ public struct DistinguishedName: Hashable, Sendable, Codable, CustomStringConver
             }
         }
         return name
+    }
+}
+
+extension String {
+    /// The string with zeros in front up to `width` characters (hex pairs).
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -97,6 +97,9 @@ public enum Issuance {
         guard let caPublic = X509_get0_pubkey(caCertificate.pointer), caKey.matches(publicKey: caPublic) else {
             throw PKIError.input("the CA's key does not match the CA's certificate: use the .key made with it")
         }
+        if !caCertificate.timesAreReadable {
+            throw PKIError(.checkFailed, "the CA certificate \(caCertificate.displayName) has validity dates that cannot be read (not valid ASN.1 times): make a new CA first")
+        }
         if caCertificate.isExpired(at: now) {
             throw PKIError(.checkFailed, "the CA certificate \(caCertificate.displayName) expired on \(PKIFormat.date(caCertificate.notAfter)): make a new CA first")
         }

@@ -1,3 +1,4 @@
+import TerminalText
 /// A whole frame in memory: `size.width` x `size.height` cells. Views render into a
 /// Buffer, never to the terminal; the backend puts the finished Buffer on screen, and
 /// tests read it back as `lines`.
@@ -67,25 +68,20 @@ public struct Buffer: Hashable, Sendable {
     }
 
     /// Writes `text` from (x, y) rightwards, patching `style` onto the cells' styles, and
-    /// stops at the edge of `clip` (the whole buffer when nil). Control characters show
-    /// as "?", so user text can never send a terminal sequence. Returns the column after
-    /// the last one written.
+    /// stops at the edge of `clip` (the whole buffer when nil). Control characters are
+    /// written out by `TerminalText.visible` (`\x1b`, `\u202e`), so text from outside can
+    /// never send a terminal sequence and never hides what it holds. Returns the column
+    /// after the last one written.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: Style = Style(), clip: Rect? = nil) -> Int {
         let bounds = (clip ?? area).intersection(area)
         guard y >= bounds.y, y < bounds.bottom else { return x }
         var col = x
-        for ch in text {
+        for ch in TerminalText.visible(text) {
             if col >= bounds.right { break }
-            var shown = ch
-            var w = CharacterWidth.of(ch)
-            if w == 0 {
-                guard let s = ch.unicodeScalars.first, s.value < 0x20 || (0x7F..<0xA0).contains(s.value) else {
-                    continue  // a zero-width format character: nothing to show
-                }
-                shown = "?"
-                w = 1
-            }
+            let shown = ch
+            let w = CharacterWidth.of(ch)
+            if w == 0 { continue }  // a zero-width format character: nothing to show
             if col < bounds.x {
                 col += w
                 continue

@@ -1,3 +1,4 @@
+import TerminalText
 /// Display widths of text in a terminal, the way `wcwidth(3)` counts them: East Asian
 /// wide and fullwidth characters and emoji take two columns, combining marks and format
 /// characters none, everything else one. The Buffer and the backend must agree on these
@@ -38,10 +39,11 @@ public enum CharacterWidth {
         return w
     }
 
-    /// Columns taken by a string.
+    /// Columns a string takes once drawn: control characters count as the visible
+    /// escapes `Buffer.write` draws for them (`\x1b` is 4 columns).
     public static func of(_ string: String) -> Int {
         var total = 0
-        for c in string { total += of(c) }
+        for c in TerminalText.visible(string) { total += of(c) }
         return total
     }
 
