@@ -29,21 +29,11 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             do {
-                var pile: [SourcedCertificate] = []
-                let passphrase = PassphraseSource(file: passphraseFile)
-                for file in files {
-                    let loaded = try passphrase.run { try Loader.load(path: file, passphrase: $0) }
-                    for item in loaded.items {
-                        if let certificate = item.certificate {
-                            pile.append(SourcedCertificate(certificate: certificate, location: item.location))
-                        } else if item.privateKey != nil {
-                            Console.err("Note: the private key in \(item.location) is left out: a key never goes into a bundle")
-                        } else if item.request != nil {
-                            Console.err("Note: the CSR in \(item.location) is left out: a bundle holds certificates only")
-                        }
-                    }
+                let read = try PassphraseSource(file: passphraseFile).run { passphrase in
+                    try BundlePile.read(files.map { (path: $0, shown: $0) }, passphrase: passphrase)
                 }
-                let plan = try BundleBuilder.build(pile, mode: caOnly ? .caBundle : .fullChain)
+                for note in read.leftOut { Console.err("Note: \(note)") }
+                let plan = try BundleBuilder.build(read.certificates, mode: caOnly ? .caBundle : .fullChain)
                 Console.out("\(caOnly ? "CA bundle" : "Full chain") for \(out), top to bottom:")
                 let width = plan.members.map { $0.certificate.displayName.count }.max() ?? 0
                 for (index, member) in plan.members.enumerated() {

@@ -8,20 +8,20 @@ public struct BundlePile: @unchecked Sendable {
     public var leftOut: [String]
 }
 
-extension Workspace {
-    /// Reads the certificates of `names` (paths in the workspace: PEM, DER, PKCS#7, PKCS#12
-    /// without a passphrase) for `BundleBuilder.build`. The first file that cannot be read
-    /// is an error naming it.
-    public func loadPile(_ names: [String]) throws -> BundlePile {
+extension BundlePile {
+    /// Reads the certificates of files for a bundle with the reader every certificate
+    /// command uses (keys met, never decoded); `shown` is the name used in messages. The
+    /// first file that cannot be read is an error naming it.
+    public static func read(_ files: [(path: String, shown: String)], passphrase: String?) throws -> BundlePile {
         var certificates: [SourcedCertificate] = []
         var leftOut: [String] = []
-        for name in names {
-            let loaded = try Loader.load(path: store.path(name))
+        for file in files {
+            let loaded = try Loader.load(path: file.path, passphrase: passphrase, keys: .skip)
             for item in loaded.items {
-                let location = item.line.map { "\(name) line \($0)" } ?? name
+                let location = item.line.map { "\(file.shown) line \($0)" } ?? file.shown
                 if let certificate = item.certificate {
                     certificates.append(SourcedCertificate(certificate: certificate, location: location))
-                } else if item.privateKey != nil {
+                } else if item.isPrivateKey {
                     leftOut.append("the private key in \(location) is left out: a key never goes into a bundle")
                 } else if item.request != nil {
                     leftOut.append("the CSR in \(location) is left out: a bundle holds certificates only")
@@ -29,6 +29,15 @@ extension Workspace {
             }
         }
         return BundlePile(certificates: certificates, leftOut: leftOut)
+    }
+}
+
+extension Workspace {
+    /// Reads the certificates of `names` (paths in the workspace: PEM, DER, PKCS#7, PKCS#12
+    /// without a passphrase) for `BundleBuilder.build`. The first file that cannot be read
+    /// is an error naming it.
+    public func loadPile(_ names: [String]) throws -> BundlePile {
+        try BundlePile.read(names.map { (path: store.path($0), shown: $0) }, passphrase: nil)
     }
 
     /// Writing `plan` to `name` in the workspace, ready for review: the file it writes (a

@@ -7,6 +7,11 @@ public struct LoadedItem: @unchecked Sendable {
         case certificate(Certificate)
         case request(CertificateRequest)
         case privateKey(PrivateKey)
+        /// A PEM private key block met by a reader of certificates (`KeyReading.skip`):
+        /// counted and named, never decoded, so that neither a damaged nor an encrypted
+        /// key beside a certificate stops the certificate from being read. The label says
+        /// which kind ("ENCRYPTED PRIVATE KEY").
+        case privateKeyBlock(String)
     }
 
     public var content: Content
@@ -18,9 +23,26 @@ public struct LoadedItem: @unchecked Sendable {
     public var certificate: Certificate? { if case .certificate(let c) = content { return c }; return nil }
     public var request: CertificateRequest? { if case .request(let r) = content { return r }; return nil }
     public var privateKey: PrivateKey? { if case .privateKey(let k) = content { return k }; return nil }
+    /// A private key, decoded or only met (`privateKeyBlock`).
+    public var isPrivateKey: Bool {
+        switch content {
+        case .privateKey, .privateKeyBlock: return true
+        case .certificate, .request: return false
+        }
+    }
 
     /// "bundle.pem line 30", "root.der".
     public var location: String { line.map { "\(source) line \($0)" } ?? source }
+}
+
+/// What a reader does with the private keys of a file.
+public enum KeyReading: Sendable {
+    /// Decodes them (with the passphrase when encrypted): for commands that use the key.
+    case decode
+    /// Leaves PEM key blocks undecoded (`LoadedItem.Content.privateKeyBlock`): for every
+    /// reader of certificates (inspect, bundles, expiry), which then accept and refuse
+    /// the same files with the same words, whatever key sits beside the certificate.
+    case skip
 }
 
 /// The formats a file can come in.
@@ -37,6 +59,8 @@ public struct LoadedFile: @unchecked Sendable {
     public var certificates: [Certificate] { items.compactMap(\.certificate) }
     public var requests: [CertificateRequest] { items.compactMap(\.request) }
     public var privateKeys: [PrivateKey] { items.compactMap(\.privateKey) }
+    /// Private keys decoded or only met.
+    public var privateKeyCount: Int { items.count { $0.isPrivateKey } }
 }
 
 /// Reads certificates, CSRs and keys from any file an admin is handed: PEM (several
@@ -47,9 +71,9 @@ public enum Loader {
     public static let maximumFileSize = 16 << 20
 
     /// Reads and decodes the file at `path`.
-    public static func load(path: String, passphrase: String? = nil) throws -> LoadedFile {
+    public static func load(path: String, passphrase: String? = nil, keys: KeyReading = .decode) throws -> LoadedFile {
         let data = try readFile(path)
-        return try load(data: data, name: path, passphrase: passphrase)
+        return try load(data: data, name: path, passphrase: passphrase, keys: keys)
     }
 
     /// Reads a file's bytes with a clear error for a missing, unreadable, empty or
@@ -79,15 +103,15 @@ public enum Loader {
     }
 
     /// Decodes bytes; `name` is used in messages.
-    public static func load(data: Data, name: String, passphrase: String? = nil) throws -> LoadedFile {
+    public static func load(data: Data, name: String, passphrase: String? = nil, keys: KeyReading = .decode) throws -> LoadedFile {
         if data.isEmpty { throw PKIError.input("\(name) is empty: copy the file again", field: name) }
         if PEMText.looksLikePEM(data) {
-            return try loadPEM(PEMText(data), name: name, passphrase: passphrase)
+            return try loadPEM(PEMText(data), name: name, passphrase: passphrase, keys: keys)
         }
         return try loadBinary(data, name: name, passphrase: passphrase)
     }
 
-    static func loadPEM(_ text: PEMText, name: String, passphrase: String?) throws -> LoadedFile {
+    static func loadPEM(_ text: PEMText, name: String, passphrase: String?, keys: KeyReading = .decode) throws -> LoadedFile {
         var items: [LoadedItem] = []
         for block in text.blocks {
             let at = "\(name) line \(block.beginLine)"
@@ -116,6 +140,10 @@ public enum Loader {
                 }
                 items.append(LoadedItem(content: .request(request), source: name, line: block.beginLine))
             case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
+                if keys == .skip {
+                    items.append(LoadedItem(content: .privateKeyBlock(block.label), source: name, line: block.beginLine))
+                    continue
+                }
                 let key = try PrivateKey(pem: pem, passphrase: passphrase, source: at)
                 items.append(LoadedItem(content: .privateKey(key), source: name, line: block.beginLine))
             case "PKCS7", "CMS":
@@ -226,9 +254,10 @@ public enum Loader {
 
     // Convenience readers that say what they expected when the file holds something else.
 
-    /// The certificates of a file (every member of a bundle), at least one.
+    /// The certificates of a file (every member of a bundle), at least one. Keys beside
+    /// them are left undecoded, as every reader of certificates does.
     public static func certificates(path: String, passphrase: String? = nil) throws -> [Certificate] {
-        let file = try load(path: path, passphrase: passphrase)
+        let file = try load(path: path, passphrase: passphrase, keys: .skip)
         let found = file.certificates
         if found.isEmpty { throw PKIError.input("\(path) holds no certificate (it holds \(describe(file))): give the certificate file", field: path) }
         return found
@@ -245,7 +274,7 @@ public enum Loader {
 
     static func describe(_ file: LoadedFile) -> String {
         var parts: [String] = []
-        let c = file.certificates.count, r = file.requests.count, k = file.privateKeys.count
+        let c = file.certificates.count, r = file.requests.count, k = file.privateKeyCount
         if c > 0 { parts.append(c == 1 ? "a certificate" : "\(c) certificates") }
         if r > 0 { parts.append(r == 1 ? "a CSR" : "\(r) CSRs") }
         if k > 0 { parts.append(k == 1 ? "a private key" : "\(k) private keys") }

@@ -52,9 +52,9 @@ public enum CertificateFileReader {
     }
 
     static func slowRead(_ data: Data, name: String, passphrase: String?) throws -> CertificateFileContents {
-        let file = try Loader.load(data: data, name: name, passphrase: passphrase)
+        let file = try Loader.load(data: data, name: name, passphrase: passphrase, keys: .skip)
         return CertificateFileContents(format: file.format, certificates: file.certificates.map(CertificateSummary.init),
-                                       otherItems: file.requests.count + file.privateKeys.count)
+                                       otherItems: file.requests.count + file.privateKeyCount)
     }
 
     /// A regular file's bytes with plain POSIX calls; nil for anything unusual, which
@@ -126,8 +126,14 @@ public enum CertificateFileReader {
                       let summary = scratch.withUnsafeBufferPointer({ summarise(UnsafeBufferPointer(rebasing: $0[0..<count])) })
                 else { return nil }
                 certificates.append(summary)
-            case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY",
-                 "ENCRYPTED PRIVATE KEY":
+            case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST":
+                // Loader decodes CSRs (inspect shows them), so a damaged one must stop this
+                // reader too: same acceptance, and Loader words the error.
+                guard let count = decodeBase64(UnsafeBufferPointer(rebasing: bytes[bodyStart..<end]), into: &scratch),
+                      (try? CertificateRequest(der: Data(scratch[0..<count]))) != nil else { return nil }
+                other += 1
+            case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
+                // Met, never decoded: as `Loader` with `KeyReading.skip`.
                 other += 1
             case "EC PARAMETERS":
                 break

@@ -163,7 +163,9 @@ public struct Workspace: Sendable {
 
     /// `pki inspect <file>`: every certificate or CSR of the file.
     public func inspect(_ name: String, passphrase: String? = nil) throws -> [Inspection] {
-        let file = try Loader.load(path: store.path(name), passphrase: passphrase)
+        // The reader of certificates that expiry and bundles use: keys beside them are
+        // met, not decoded.
+        let file = try Loader.load(path: store.path(name), passphrase: passphrase, keys: .skip)
         let clock = now()
         let out = file.items.compactMap { item -> Inspection? in
             if let c = item.certificate { return Inspection(c, now: clock) }
