@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 
 /// How to reach a node over SSH. Everything not given here comes from the user's own
@@ -17,9 +18,17 @@ public struct SSHDestination: Sendable, Codable, Equatable {
         self.configFile = configFile
     }
 
-    /// "admin@cms1.example.com:22" for messages.
+    /// "admin@cms1.example.com:22" for messages ("cms1" for an alias whose user and port
+    /// come from ssh_config).
     public var display: String {
         (user.map { "\($0)@" } ?? "") + host + (port.map { ":\($0)" } ?? "")
+    }
+
+    /// Why this destination cannot be handed to ssh, or nil: the deployment file's rules
+    /// for `ssh.host` and `ssh.user` (`SSHTarget`), kept here too so that no caller can
+    /// pass ssh an option in a host's place.
+    public var problem: String? {
+        SSHTarget(host: host, user: user, port: port).problems.first.map(\.message)
     }
 }
 
@@ -50,7 +59,8 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     }
 
     /// Options common to ssh and sftp. StrictHostKeyChecking is forced to yes whatever the
-    /// user's configuration says; BatchMode makes every prompt a failure instead.
+    /// user's configuration says; BatchMode makes every prompt a failure instead. User and
+    /// Port are given only when the deployment file sets them: otherwise ssh_config decides.
     var commonOptions: [String] {
         var options: [String] = []
         if let configFile = target.configFile { options += ["-F", configFile] }
@@ -59,7 +69,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
             "-o", "StrictHostKeyChecking=yes",
             "-o", "ControlMaster=auto",
             // The node's name in the path: two nodes behind one address never share a connection.
-            "-o", "ControlPath=\(controlDirectory)/\(node)-%C",
+            "-o", "ControlPath=" + Self.configValue(Self.percentEscaped(controlDirectory) + "/" + Self.percentEscaped(node) + "-%C"),
             "-o", "ControlPersist=\(persistSeconds)",
             "-o", "ConnectTimeout=15",
             "-o", "ServerAliveInterval=15",
@@ -70,9 +80,56 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         return options
     }
 
+    /// One call of the OpenSSH client this transport makes.
+    public enum Invocation: Sendable, Equatable {
+        /// `ssh ... -T -- HOST COMMAND`: one MMP command.
+        case exec(String)
+        /// `sftp ... -q -b - -- HOST`: a batch of transfers on standard input.
+        case sftp
+        /// `ssh ... -O exit -- HOST`: closes the shared connection.
+        case closeMaster
+        /// `ssh ... -G -- HOST`: the configuration ssh would use, resolved (no connection).
+        case resolve
+    }
+
+    /// The program and its arguments for one call. The host always follows `--`, so that
+    /// nothing in it can be read as an option, whatever the deployment file held.
+    public func arguments(for invocation: Invocation) -> (program: String, arguments: [String]) {
+        switch invocation {
+        case .exec(let command): return (sshPath, commonOptions + ["-T", "--", target.host, command])
+        case .sftp: return (sftpPath, commonOptions + ["-q", "-b", "-", "--", target.host])
+        case .closeMaster: return (sshPath, commonOptions + ["-O", "exit", "--", target.host])
+        case .resolve: return (sshPath, commonOptions + ["-G", "--", target.host])
+        }
+    }
+
+    /// `ssh-keyscan` for a resolved host and port: `--` before the host here too.
+    static func keyscanArguments(host: String, port: Int) -> [String] {
+        ["-T", "5", "-p", "\(port)", "--", host]
+    }
+
+    /// A path for an ssh_config value: `%` is ssh's token character, so it is doubled.
+    static func percentEscaped(_ text: String) -> String { text.replacingOccurrences(of: "%", with: "%%") }
+
+    /// An ssh_config value given with `-o`: in double quotes when it holds white space,
+    /// which ssh would otherwise split into extra arguments.
+    static func configValue(_ value: String) -> String {
+        value.contains(where: \.isWhitespace) ? "\"" + value + "\"" : value
+    }
+
+    /// Refuses a destination ssh could misread before anything runs.
+    func checkDestination(operation: String) throws {
+        if let problem = target.problem {
+            throw TransportError(.refused, node: node, operation: operation,
+                                 message: "\(problem). Nothing was run; correct ssh in the deployment file")
+        }
+    }
+
     public func run(_ command: String, answer: String?, timeout: Duration) async throws -> CommandOutput {
+        try checkDestination(operation: command)
         let input = answer.map { Data(($0 + "\n").utf8) }
-        let result = try await LocalCommand.run(sshPath, commonOptions + ["-T", "--", target.host, command], input: input, timeout: timeout)
+        let call = arguments(for: .exec(command))
+        let result = try await LocalCommand.run(call.program, call.arguments, input: input, timeout: timeout)
         if result.timedOut {
             throw TransportError(.timeout, node: node, operation: command,
                                  message: "no answer from \(target.display) within \(timeout); check the node, then resume the run")
@@ -100,11 +157,32 @@ public final class SSHTransport: Transport, @unchecked Sendable {
 
     /// Closes the shared connection (`ssh -O exit`).
     public func close() async {
-        _ = try? await LocalCommand.run(sshPath, commonOptions + ["-O", "exit", target.host], input: nil, timeout: .seconds(10))
+        guard target.problem == nil else { return }
+        let call = arguments(for: .closeMaster)
+        _ = try? await LocalCommand.run(call.program, call.arguments, input: nil, timeout: .seconds(10))
+    }
+
+    /// What ssh resolves for this node from the options given and ssh_config (`ssh -G`):
+    /// its keywords in lower case (`hostname`, `port`, `user`, ...) to their values; nil
+    /// when ssh cannot say (a broken ssh_config).
+    public func resolvedConfiguration() async -> [String: String]? {
+        guard target.problem == nil else { return nil }
+        let call = arguments(for: .resolve)
+        guard let resolved = try? await LocalCommand.run(call.program, call.arguments, timeout: .seconds(10)),
+              resolved.status == 0 else { return nil }
+        var settings: [String: String] = [:]
+        for line in resolved.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            // The first value of a keyword is the one ssh uses.
+            if parts.count == 2, settings[parts[0]] == nil { settings[parts[0]] = parts[1] }
+        }
+        return settings
     }
 
     func sftp(_ batchLine: String, operation: String, timeout: Duration) async throws {
-        let result = try await LocalCommand.run(sftpPath, commonOptions + ["-q", "-b", "-", target.host],
+        try checkDestination(operation: operation)
+        let call = arguments(for: .sftp)
+        let result = try await LocalCommand.run(call.program, call.arguments,
                                                  input: Data((batchLine + "\n").utf8), timeout: timeout)
         if result.timedOut {
             throw TransportError(.timeout, node: node, operation: operation, message: "the transfer did not finish within \(timeout)")
@@ -165,19 +243,14 @@ public final class SSHTransport: Transport, @unchecked Sendable {
 
     /// The fingerprints the host presents, read with ssh-keyscan (which trusts nothing).
     func scanFingerprint() async -> String {
-        // The target may be an alias of ssh_config: ask ssh for the real host name and port.
+        // The target may be an alias of ssh_config: ask ssh for the real host name and port
+        // (the file's own port, if it gives one, is among the options ssh -G is given).
         var host = target.host, port = target.port ?? 22
-        var resolveArguments: [String] = []
-        if let configFile = target.configFile { resolveArguments += ["-F", configFile] }
-        if let resolved = try? await LocalCommand.run(sshPath, resolveArguments + ["-G", target.host], timeout: .seconds(10)), resolved.status == 0 {
-            for line in resolved.stdout.split(separator: "\n") {
-                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { continue }
-                if parts[0] == "hostname" { host = parts[1] }
-                if parts[0] == "port", target.port == nil, let p = Int(parts[1]) { port = p }
-            }
+        if let resolved = await resolvedConfiguration() {
+            if let name = resolved["hostname"] { host = name }
+            if let p = resolved["port"].flatMap(Int.init) { port = p }
         }
-        guard let scan = try? await LocalCommand.run("/usr/bin/ssh-keyscan", ["-T", "5", "-p", "\(port)", host], timeout: .seconds(10)),
+        guard let scan = try? await LocalCommand.run("/usr/bin/ssh-keyscan", Self.keyscanArguments(host: host, port: port), timeout: .seconds(10)),
               !scan.stdout.isEmpty,
               let prints = try? await LocalCommand.run("/usr/bin/ssh-keygen", ["-l", "-f", "-"], input: Data(scan.stdout.utf8), timeout: .seconds(10)),
               prints.status == 0 else {

@@ -106,8 +106,9 @@ public struct DeploymentForm: Sendable {
             draft.texts[.fqdn] = TextFieldState(n.fqdn)
             draft.texts[.address] = TextFieldState(n.address)
             draft.texts[.sshHost] = TextFieldState(n.ssh.host == n.fqdn ? "" : n.ssh.host)
-            draft.texts[.sshUser] = TextFieldState(n.ssh.user == "admin" ? "" : n.ssh.user)
-            draft.texts[.sshPort] = TextFieldState(n.ssh.port == 22 ? "" : String(n.ssh.port))
+            // What the file sets is shown as it is (admin included): empty leaves it to ~/.ssh/config.
+            draft.texts[.sshUser] = TextFieldState(n.ssh.user ?? "")
+            draft.texts[.sshPort] = TextFieldState(n.ssh.port.map(String.init) ?? "")
             draft.texts[.loadBalancerTag] = TextFieldState(n.loadBalancerTag == "edge" ? "" : n.loadBalancerTag)
             return draft
         }
@@ -220,8 +221,8 @@ public struct DeploymentForm: Sendable {
             case .fqdn: return "e.g. cms\(i + 1).\(domain)"
             case .address: return "IP the cluster uses, e.g. 10.0.0.\(i + 11)"
             case .sshHost: return "default: " + (fqdn.isEmpty ? "the FQDN" : fqdn)
-            case .sshUser: return "default: admin"
-            case .sshPort: return "default: 22"
+            case .sshUser: return "default: ~/.ssh/config's"
+            case .sshPort: return "default: ~/.ssh/config's"
             case .loadBalancerTag: return "default: edge"
             default: return ""
             }
@@ -365,10 +366,14 @@ public struct DeploymentForm: Sendable {
             return t.isEmpty ? nil : t
         }
         func number(_ f: Field, default value: Int, what: String) -> Int {
-            guard let t = optional(f) else { return value }
+            number(f, what: what, empty: "\(value)") ?? value
+        }
+        /// The whole number typed, or nil (empty, or not a number: then the field's error).
+        func number(_ f: Field, what: String, empty: String) -> Int? {
+            guard let t = optional(f) else { return nil }
             guard let n = Int(t) else {
-                errors[f] = "'\(t)' is not a whole number: give the \(what), or leave it empty for \(value)"
-                return value
+                errors[f] = "'\(t)' is not a whole number: give the \(what), or leave it empty for \(empty)"
+                return nil
             }
             return n
         }
@@ -389,13 +394,14 @@ public struct DeploymentForm: Sendable {
         var built: [DeploymentNode] = []
         for (i, draft) in nodes.enumerated() {
             func t(_ n: NodeField) -> String? { optional(.node(i, n)) }
-            let port = number(.node(i, .sshPort), default: 22, what: "SSH port")
+            // User and port as typed; left empty, ~/.ssh/config decides (nothing is sent to ssh).
+            let port = number(.node(i, .sshPort), what: "SSH port", empty: "the port ~/.ssh/config gives (else 22)")
             let fqdn = t(.fqdn) ?? ""
             if fqdn.isEmpty { errors[.node(i, .fqdn)] = "the node's FQDN is required: the CN of its certificates, e.g. cms\(i + 1).example.com" }
             if t(.name) == nil { errors[.node(i, .name)] = "a short name is required, e.g. cms\(i + 1): it names the node in plans" }
             if t(.address) == nil { errors[.node(i, .address)] = "the address is required: the IP the database cluster uses (database cluster join <address>)" }
             var node = DeploymentNode(name: t(.name) ?? "", fqdn: fqdn, address: t(.address) ?? "",
-                                      ssh: SSHTarget(host: t(.sshHost) ?? fqdn, user: t(.sshUser) ?? "admin", port: port),
+                                      ssh: SSHTarget(host: t(.sshHost) ?? fqdn, user: t(.sshUser), port: port),
                                       services: draft.services, database: draft.role,
                                       loadBalancerTag: t(.loadBalancerTag) ?? "edge")
             // What the form does not show stays as it was (Step 2's certificate names).

@@ -62,7 +62,7 @@ enum VerifyView {
             return "Folder: \(s.context.workspaceDirectory) · CA bundle: \(bundle?.file ?? "none (b picks one)")"
         case .node(let name):
             let node = s.context.apply?.deployment.nodes.first { $0.name == name }
-            let way = s.context.apply?.deployment.lab != nil ? "the lab" : node.map { "ssh \($0.ssh.user)@\($0.ssh.host)" } ?? "ssh"
+            let way = s.context.apply?.deployment.lab != nil ? "the lab" : node.map { $0.ssh.command } ?? "ssh"
             let used = bundle.map { $0.file + ($0.picked ? " (picked)" : " (in use)") } ?? "none (b picks one)"
             return "\(node?.fqdn ?? name), by \(way) · CA bundle: \(used)"
         }

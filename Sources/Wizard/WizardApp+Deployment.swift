@@ -54,7 +54,7 @@ extension WizardApp {
                 let absolute = path.hasPrefix("/") ? path : s.context.currentDirectory + "/" + path
                 return [.perform {
                     do {
-                        return .deploymentOpened(path: absolute, .success(try FileStore.readText(absolute)))
+                        return .deploymentOpened(path: absolute, .success(try DeploymentFile.read(absolute)))
                     } catch {
                         return .deploymentOpened(path: absolute, .failure(WizardFailure(error)))
                     }

@@ -97,8 +97,20 @@ public struct WizardContext: Hashable, Sendable {
         }
     }
 
-    /// The context for a deployment file's text (`deploymentText`, read by the caller from
-    /// `deploymentPath`), working in `currentDirectory`.
+    /// The context for the deployment file at `path`, read as every deployment file is
+    /// (`DeploymentFile.read`: size limit, UTF-8), working in `currentDirectory`. A file that
+    /// cannot be read is shown as broken, with the reader's words, as an invalid one is.
+    public static func deployment(path: String, currentDirectory: String) -> WizardContext {
+        do {
+            return deployment(path: path, text: try DeploymentFile.read(path), currentDirectory: currentDirectory)
+        } catch {
+            return WizardContext(source: .brokenDeployment(path: path, problem: "\(error)"), workspaceDirectory: currentDirectory,
+                                 workspaceLabel: "the current folder", apply: nil, currentDirectory: currentDirectory)
+        }
+    }
+
+    /// The context for a deployment file's text (`text`, read by the caller from `path`
+    /// with `DeploymentFile.read`), working in `currentDirectory`.
     public static func deployment(path: String, text: String, currentDirectory: String) -> WizardContext {
         let source: Source
         var apply: ApplyTarget?
@@ -138,7 +150,7 @@ public struct WizardContext: Hashable, Sendable {
         let store = FileStore(directory: lab.directory)
         if store.exists("deployment.yaml") {
             do {
-                let saved = try DeploymentFile.load(yaml: try FileStore.readText(store.path("deployment.yaml")))
+                let saved = try DeploymentFile.load(contentsOf: store.path("deployment.yaml"))
                 if saved.nodes.map(\.name) == deployment.nodes.map(\.name) {
                     deployment = saved
                 } else {

@@ -68,12 +68,9 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let deploymentPath = Self.absolute(deployment)
         let folder = (deploymentPath as NSString).deletingLastPathComponent
-        guard let data = FileManager.default.contents(atPath: deploymentPath) else {
-            throw CLIFailure(code: 2, message: "cannot read the deployment file \(deployment)")
-        }
         let estate: Deployment
         do {
-            estate = try DeploymentFile.load(yaml: String(decoding: data, as: UTF8.self))
+            estate = try DeploymentFile.load(contentsOf: deploymentPath)
         } catch {
             throw CLIFailure(code: 2, message: "\(deployment): \(error)")
         }

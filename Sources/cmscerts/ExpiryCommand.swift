@@ -145,11 +145,8 @@ struct ExpiryCommand: ParsableCommand {
 extension ExpiryCommand {
     /// A deployment file and its nodes, each with its transport (the lab's, or SSH).
     static func estate(_ path: String, sshConfig: String?) throws -> (deployment: Deployment, nodes: [NodeTarget]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: cannot read the deployment file \(path)")
-        }
         do {
-            let estate = try DeploymentFile.load(yaml: String(decoding: data, as: UTF8.self))
+            let estate = try DeploymentFile.load(contentsOf: path)
             let folder = (path as NSString).deletingLastPathComponent
             let transports = try NodeTransports.make(for: estate, deploymentFolder: folder.isEmpty ? "." : folder, sshConfig: sshConfig)
             return (estate, estate.nodes.compactMap { node in transports[node.name].map { NodeTarget(name: node.name, transport: $0) } })

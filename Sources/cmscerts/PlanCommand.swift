@@ -54,7 +54,13 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let yaml = try read(deployment, what: "deployment file")
+        let yaml: String
+        do {
+            // The one reader of deployment files: size limit and UTF-8 before YAML.
+            yaml = try DeploymentFile.read(deployment)
+        } catch {
+            throw CLIFailure(code: 2, message: "\(deployment): \(error)")
+        }
         var stateJSON = try state.map { try read($0, what: "state file") }
         if !offline && state == nil {
             let path = ApplyCommand.absolute(deployment)

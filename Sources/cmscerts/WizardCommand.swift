@@ -39,10 +39,7 @@ enum WizardLauncher {
         let deploymentPath = current + "/deployment.yaml"
         let context: WizardContext
         if FileManager.default.fileExists(atPath: deploymentPath) {
-            guard let data = FileManager.default.contents(atPath: deploymentPath) else {
-                throw CLIFailure(code: 2, message: "ERROR: cannot read \(deploymentPath): check its permissions")
-            }
-            context = WizardContext.deployment(path: deploymentPath, text: String(decoding: data, as: UTF8.self), currentDirectory: current)
+            context = WizardContext.deployment(path: deploymentPath, currentDirectory: current)
         } else {
             do {
                 context = try WizardContext.lab(directory: Lab.defaultDirectory(environment: environment), currentDirectory: current)

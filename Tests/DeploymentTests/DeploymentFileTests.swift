@@ -18,7 +18,8 @@ struct DeploymentFileTests: IssueChecking {
         #expect(d.caValidityDays == 3650)
         #expect(d.caBundle == "ca-bundle.crt")
         #expect(d.nodes.map(\.name) == ["cms1", "cms2", "cms3"])
-        #expect(d.nodes[0].ssh == SSHTarget(host: "cms1.example.com", user: "admin", port: 22))
+        // No ssh: the FQDN, and no user or port: ssh_config decides them, not cmscerts.
+        #expect(d.nodes[0].ssh == SSHTarget(host: "cms1.example.com", user: nil, port: nil))
         #expect(d.nodes[1].ssh == SSHTarget(host: "jump-cms2", user: "ops", port: 2222))
         #expect(d.nodes[2].services == [.callbridge, .turn])
         #expect(d.nodes.map(\.database) == [.primary, .joined, .joined])

@@ -12,7 +12,8 @@ struct RenderTests {
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == "cmscerts plan: fresh, CMS 3.8, \(plan.steps.count) steps on cms1, cms2, cms3")
         #expect(lines.contains("digest sha256:\(plan.digest)"))
-        #expect(lines.contains("=== cms2 — cms2.example.com, ssh ops@jump-cms2 -p 2222 ==="))
+        #expect(lines.contains("=== cms2 — cms2.example.com, ssh -p 2222 ops@jump-cms2 ==="))
+        #expect(lines.contains("=== cms1 — cms1.example.com, ssh cms1.example.com ==="), "no user or port the file does not set")
         #expect(lines.contains("    database cluster remove"))
         #expect(lines.contains("    answer the prompt: Y"))
         #expect(lines.contains("    expect: a line with \"(me)\" and \"Connected Primary\" (or \"(me)\" and \"Connected Master\")"))
@@ -53,9 +54,12 @@ struct RenderTests {
         let out = PlanRenderer.render(plan, as: .script)
         #expect(out.hasPrefix("#!/bin/sh\n"))
         #expect(out.contains("# ===== cms2 ====="))
-        #expect(out.contains("ssh -p 2222 ops@jump-cms2 'database cluster join 10.0.0.11' </dev/null || fail 'cms2:db.join' 'the command failed'"))
-        #expect(out.contains("printf '%s\\n' 'Y' | ssh -p 22 admin@cms1.example.com 'database cluster remove'"))
-        #expect(out.contains("printf '%s\\n' 'put ca-bundle.crt ca-bundle.crt' | sftp -b - -P 22 admin@cms1.example.com"))
+        // The host follows `--`; user and port only where the file sets them.
+        #expect(out.contains("ssh -p 2222 -- ops@jump-cms2 'database cluster join 10.0.0.11' </dev/null || fail 'cms2:db.join' 'the command failed'"))
+        #expect(out.contains("printf '%s\\n' 'Y' | ssh -- cms1.example.com 'database cluster remove'"))
+        #expect(out.contains("printf '%s\\n' 'put ca-bundle.crt ca-bundle.crt' | sftp -b - -- cms1.example.com"))
+        #expect(out.contains("sftp -b - -P 2222 -- ops@jump-cms2"))
+        #expect(!out.contains("admin@"), "no user the file does not set")
         #expect(out.contains("grep -F -- '(me)' | grep -F -- 'Connected Primary'"))
         #expect(out.contains("test -s 'cms1/webadmin.crt' || fail"))
         // sh -n parses it without running anything.
@@ -149,7 +153,7 @@ struct ScriptRunTests {
         defer { try? fm.removeItem(at: dir) }
         let log = dir.appendingPathComponent("log").path
         // The stand-ins print what every check of the plan looks for.
-        let ssh = "#!/bin/sh\nshift 3\necho \"ssh $*\" >> \(log)\necho 'Created key file x.key and CSR x.csr'\necho 'SUCCESS'\necho '10.0.0.5 (me) : Connected Primary'\n"
+        let ssh = "#!/bin/sh\nwhile [ \"$1\" != -- ]; do shift; done\nshift 2\necho \"ssh $*\" >> \(log)\necho 'Created key file x.key and CSR x.csr'\necho 'SUCCESS'\necho '10.0.0.5 (me) : Connected Primary'\n"
         let sftp = "#!/bin/sh\nread line\necho \"sftp $line\" >> \(log)\n"
         for (name, body) in [("ssh", ssh), ("sftp", sftp)] {
             let url = bin.appendingPathComponent(name)

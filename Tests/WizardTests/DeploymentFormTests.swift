@@ -306,4 +306,39 @@ struct DeploymentFormTests {
             #expect(judge.status == 0, "\(node): \(judge.output)")
         }
     }
+
+    /// SSH user and port: what is typed is written, empty leaves them to ~/.ssh/config
+    /// (nothing in the file, nothing passed to ssh); a user the file sets is shown as set.
+    @Test func sshUserAndPortAreWrittenAsTypedAndMayBeLeftEmpty() throws {
+        let d = try DeploymentFile.load(yaml: """
+            version: 1
+            cms_version: "3.8"
+            domain: example.com
+            nodes:
+              - {name: cms1, fqdn: cms1.example.com, address: 10.0.0.11, ssh: {user: admin, port: 22}, services: [webadmin], database: primary}
+              - {name: cms2, fqdn: cms2.example.com, address: 10.0.0.12, ssh: {host: cms2-lab}, services: [webadmin], database: none}
+
+            """)
+        var form = DeploymentForm(deployment: d, path: "/tmp/deployment.yaml")
+        #expect(form.nodes[0].text(.sshUser) == "admin" && form.nodes[0].text(.sshPort) == "22", "set in the file: shown, even at the old defaults")
+        #expect(form.nodes[1].text(.sshUser).isEmpty && form.nodes[1].text(.sshPort).isEmpty)
+        #expect(form.checked.deployment == d, "the form reads back exactly the file's value")
+        #expect(form.placeholder(.node(1, .sshPort)).contains("~/.ssh/config"))
+
+        form.set(.node(0, .sshUser), TextFieldState(""))
+        form.set(.node(0, .sshPort), TextFieldState(""))
+        form.set(.node(1, .sshUser), TextFieldState("ops"))
+        form.set(.node(1, .sshPort), TextFieldState("2222"))
+        let checked = form.checked
+        #expect(checked.errors.isEmpty, "\(checked.errors)")
+        #expect(checked.deployment.nodes[0].ssh == SSHTarget(host: "cms1.example.com"))
+        #expect(checked.deployment.nodes[1].ssh == SSHTarget(host: "cms2-lab", user: "ops", port: 2222))
+        #expect(!DeploymentFile.yaml(for: checked.deployment).contains("user: admin"))
+
+        form.set(.node(1, .sshPort), TextFieldState("twenty-two"))
+        form.set(.node(1, .sshUser), TextFieldState("-oProxyCommand=x"))
+        let bad = form.checked
+        #expect(bad.errors[.node(1, .sshPort)]?.contains("~/.ssh/config") == true, "\(bad.errors)")
+        #expect(bad.errors[.node(1, .sshUser)]?.contains("begins with '-'") == true, "\(bad.errors)")
+    }
 }

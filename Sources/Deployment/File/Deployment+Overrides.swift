@@ -112,9 +112,12 @@ extension Deployment {
         var issues: [DeploymentIssue] = []
         func fail(_ path: String, _ message: String) { issues.append(DeploymentIssue(path: path, message: message)) }
         var seen: [String: Int] = [:]
+        // The nodes by name, found once (the first of a name, as node(named:) does).
+        var byName: [String: DeploymentNode] = [:]
+        for node in nodes where byName[node.name] == nil { byName[node.name] = node }
         for (i, e) in endpoints.enumerated() {
             let path = "endpoints[\(i)]"
-            if let node = node(named: e.node) {
+            if let node = byName[e.node] {
                 if !node.runs(e.service) {
                     fail(path + ".service", "\(node.name) does not run \(e.service.rawValue): give a service of \(node.name) (\(node.services.map(\.rawValue).joined(separator: ", "))) or add it to the node")
                 }

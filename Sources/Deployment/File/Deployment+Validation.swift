@@ -79,14 +79,10 @@ extension Deployment {
             if let first = addresses[node.address.lowercased()] {
                 fail(path + ".address", "the address '\(node.address)' is already used by nodes[\(first)]: each server has its own")
             } else { addresses[node.address.lowercased()] = i }
-            if node.ssh.host.isEmpty || node.ssh.host.contains(" ") {
-                fail(path + ".ssh.host", "'\(node.ssh.host)' is not an SSH host or alias")
-            }
-            if node.ssh.user.isEmpty || node.ssh.user.contains(" ") || node.ssh.user.contains("@") {
-                fail(path + ".ssh.user", "'\(node.ssh.user)' is not a user name: write the MMP admin account, e.g. admin")
-            }
-            if !(1...65535).contains(node.ssh.port) {
-                fail(path + ".ssh.port", "port \(node.ssh.port) is out of range: give 1 to 65535 (the default is 22)")
+            // The host and user go on ssh's command line: nothing there may read as an option.
+            // A host left to default is the FQDN, whose own (stricter) rule reports it.
+            for problem in node.ssh.problems where !(problem.key == "host" && node.ssh.host == node.fqdn) {
+                fail(path + ".ssh." + problem.key, problem.message)
             }
             if node.services.isEmpty && node.database == .none {
                 fail(path + ".services", "the node runs no service and has no database role: give it services or remove it")

@@ -59,10 +59,10 @@ extension DeploymentFile {
       - name: cms1
         fqdn: cms1.example.com
         address: 10.0.0.11
-        ssh:
-          host: cms1.example.com        # or an alias of your ~/.ssh/config
-          user: admin
-          port: 22
+        ssh:                            # all optional
+          host: cms1.example.com        # default: the fqdn; or an alias of your ~/.ssh/config
+          user: admin                   # left out: ~/.ssh/config decides (its User, else your login)
+          port: 22                      # left out: ~/.ssh/config decides (its Port, else 22)
         services: [webadmin, callbridge, webbridge3]
         database: primary
         # certificates:                 # perService only: change what Step 2 computes, per service

@@ -5,8 +5,11 @@ import Yams
 /// line; defaults fill what is left out; every rule of `Deployment.validate()` runs; all
 /// problems are reported at once, in file order.
 public enum DeploymentFile {
-    /// Reads and checks a deployment from YAML text.
+    /// Reads and checks a deployment from YAML text (of `maximumSize` at most: a file is
+    /// read with `load(contentsOf:)`, which checks its size and UTF-8 before this).
     public static func load(yaml text: String) throws(DeploymentFileError) -> Deployment {
+        let size = text.utf8.count
+        if size > maximumSize { throw tooLarge(size) }
         let root: Yams.Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -28,8 +28,10 @@ public struct DeploymentFileError: Error, Hashable, Sendable, CustomStringConver
 
     public init(issues: [DeploymentIssue]) { self.issues = issues }
 
-    /// One problem a line, each with its line and key path.
+    /// One problem a line, each with its line and key path; a problem of the whole file
+    /// that has neither (it cannot be read, it is too large) alone, as its sentence.
     public var description: String {
+        if issues.count == 1, issues[0].line == nil, issues[0].path.isEmpty { return issues[0].message }
         let head = issues.count == 1 ? "the deployment file has 1 problem:" : "the deployment file has \(issues.count) problems:"
         return ([head] + issues.map { "  " + $0.description }).joined(separator: "\n")
     }

@@ -27,8 +27,8 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
         case loadBalancerTag = "loadbalancer_tag"
     }
 
-    /// Decodes with the file's defaults: ssh to the FQDN as admin on 22, no services, no
-    /// database role, the load balancer tag `edge`.
+    /// Decodes with the file's defaults: ssh to the FQDN (user and port as the user's
+    /// ssh_config says), no services, no database role, the load balancer tag `edge`.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -82,19 +82,6 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
 
     /// True when the node runs the service.
     public func runs(_ service: Service) -> Bool { services.contains(service) }
-}
-
-/// Where the MMP is reached over SSH: a host (or an alias of ~/.ssh/config), a user, a port.
-public struct SSHTarget: Codable, Hashable, Sendable {
-    public var host: String
-    public var user: String
-    public var port: Int
-
-    public init(host: String, user: String = "admin", port: Int = 22) {
-        self.host = host
-        self.user = user
-        self.port = port
-    }
 }
 
 /// A CMS service that holds a certificate.

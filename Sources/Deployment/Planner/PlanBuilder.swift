@@ -4,7 +4,9 @@ struct PlanBuilder {
     private(set) var steps: [Step] = []
     private var ids: Set<String> = []
     private var lastWriter: [FileRef: String] = [:]
-    var notes: [String] = []
+    /// The plan's notes, each once, in the order first given.
+    private(set) var notes: [String] = []
+    private var noted: Set<String> = []
 
     /// Adds a step; returns its id. Ids are made from the node and what the step does, so
     /// the same input always gives the same ids; a repeated id is a planner bug.
@@ -27,5 +29,5 @@ struct PlanBuilder {
     /// The step that last wrote the file, if any.
     func writer(of file: FileRef) -> String? { lastWriter[file] }
 
-    mutating func note(_ text: String) { if !notes.contains(text) { notes.append(text) } }
+    mutating func note(_ text: String) { if noted.insert(text).inserted { notes.append(text) } }
 }

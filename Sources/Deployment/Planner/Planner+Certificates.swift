@@ -11,10 +11,16 @@ extension PlanContext {
         }
         for unit in units { obtain(unit, bundleReady: bundleReady) }
 
+        // Every use of every unit, by node name, in unit order: one pass, not one per node.
+        var usesByNode: [String: [(CertificateUnit, CertificateUse)]] = [:]
+        for unit in units {
+            for use in unit.uses { usesByNode[use.node.name, default: []].append((unit, use)) }
+        }
+
         // Uploads, node by node, each file once.
         var uploaded: Set<FileRef> = []
         for node in deployment.nodes {
-            let uses = units.flatMap { unit in unit.uses.filter { $0.node == node }.map { (unit, $0) } }
+            let uses = usesByNode[node.name] ?? []
             if uses.isEmpty { continue }
             if flow != .renew {
                 for bundle in Set(uses.map(\.1.bundle)).sorted() {
@@ -46,7 +52,7 @@ extension PlanContext {
         // Step 4, then Step 5, node by node.
         var bothWebServices: [String] = []
         for node in deployment.nodes {
-            let uses = units.flatMap { $0.uses.filter { $0.node == node } }
+            let uses = (usesByNode[node.name] ?? []).map(\.1)
             if uses.isEmpty { continue }
             var checks: [String: [String]] = [:]
             for use in uses where checks[use.certificate] == nil {
@@ -207,7 +213,7 @@ extension PlanContext {
         case .callbridge:
             var last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: use.bundle),
                             reads: files, after: checks, why: "the call bridge's key, certificate and bundle\(swap)")
-            if threeX && deployment.nodes.contains(where: { $0.runs(.webbridge3) }) {
+            if threeX && anyWebBridge3 {
                 last = step("trust-c2w", MMP.callbridgeTrustC2W(use.bundle), reads: [FileRef(node: n, use.bundle)],
                             after: [last], why: "CMS 3.x: the call bridge trusts the web bridge's C2W certificate through this bundle")
             }

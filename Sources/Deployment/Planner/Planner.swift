@@ -102,10 +102,14 @@ struct PlanContext {
     /// What the flow would break, found while planning (the guard adds its own).
     var refusals: [String] = []
 
+    /// True when some node runs webbridge3 (found once: the call bridge of every node asks).
+    let anyWebBridge3: Bool
+
     init(deployment: Deployment, flow: Flow, current: CurrentState) {
         self.deployment = deployment
         self.flow = flow
         self.current = current
+        anyWebBridge3 = deployment.nodes.contains { $0.runs(.webbridge3) }
     }
 
     var threeX: Bool { deployment.cmsVersion.isThreeX }

@@ -25,11 +25,23 @@ public enum PlanRenderer {
         }
     }
 
-    static func where_(_ step: Step, _ plan: Plan) -> String {
+    /// Where a step runs: the node, its FQDN and the ssh command that reaches it (a user or
+    /// port the file does not set is left out, as cmscerts leaves it to ~/.ssh/config).
+    static func where_(_ step: Step, _ nodes: [String: PlanNode]) -> String {
         guard let node = step.node else { return "this machine (the workspace)" }
-        let n = plan.nodes.first { $0.name == node }
-        let host = n.map { " — \($0.fqdn), ssh \($0.ssh.user)@\($0.ssh.host)" + ($0.ssh.port == 22 ? "" : " -p \($0.ssh.port)") } ?? ""
+        let host = nodes[node].map { " — \($0.fqdn), \($0.ssh.command)" } ?? ""
         return node + host
+    }
+
+    /// The plan's nodes by name (the first of a name, as the steps name them).
+    static func nodesByName(_ plan: Plan) -> [String: PlanNode] {
+        Dictionary(plan.nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `ssh [-p PORT] -- [USER@]HOST` (or `sftp -b - [-P PORT] -- ...`) for the script: the
+    /// `--` keeps the host from ever being read as an option.
+    static func sshDestination(_ ssh: SSHTarget, portFlag: String) -> String {
+        (ssh.port.map { "\(portFlag) \($0) " } ?? "") + "-- " + (ssh.user.map { "\($0)@" } ?? "") + ssh.host
     }
 
     static func kindLabel(_ kind: StepKind) -> String {
@@ -71,11 +83,12 @@ public enum PlanRenderer {
             lines += plan.notes.map { "  - " + $0 }
         }
         let order = plan.runbookOrder()
+        let nodes = nodesByName(plan)
         var number: [String: Int] = [:]
         var place: String?
         for (i, step) in order.enumerated() {
             number[step.id] = i + 1
-            let here = where_(step, plan)
+            let here = where_(step, nodes)
             if here != place {
                 lines.append("")
                 lines.append("=== \(here) ===")
@@ -146,8 +159,9 @@ public enum PlanRenderer {
         for line in observation(plan) { lines.append("# " + line) }
         for note in plan.notes { lines.append("# note: " + note) }
         var place: String?
+        let nodes = nodesByName(plan)
         for step in plan.runbookOrder() {
-            let node = plan.nodes.first { $0.name == step.node }
+            let node = step.node.flatMap { nodes[$0] }
             let here = step.node ?? "workspace"
             if here != place {
                 lines += ["", "# ===== \(here) ====="]
@@ -172,7 +186,7 @@ public enum PlanRenderer {
                     }
                     continue
                 }
-                let ssh = "ssh -p \(n.ssh.port) \(n.ssh.user)@\(n.ssh.host) \(quoted(step.command))"
+                let ssh = "ssh \(sshDestination(n.ssh, portFlag: "-p")) \(quoted(step.command))"
                 let run = step.confirmation.map { "printf '%s\\n' \(quoted($0)) | \(ssh)" } ?? "\(ssh) </dev/null"
                 if let success = step.success {
                     lines.append("out=$(\(run)) || fail \(id) 'the command failed'")
@@ -186,7 +200,7 @@ public enum PlanRenderer {
                 }
             case .upload, .download:
                 let n = node!
-                lines.append("printf '%s\\n' \(quoted(step.command)) | sftp -b - -P \(n.ssh.port) \(n.ssh.user)@\(n.ssh.host) || fail \(id) 'the transfer failed'")
+                lines.append("printf '%s\\n' \(quoted(step.command)) | sftp -b - \(sshDestination(n.ssh, portFlag: "-P")) || fail \(id) 'the transfer failed'")
             case .localPKI:
                 lines.append("\(step.command) || fail \(id) 'the local PKI step failed'")
             }

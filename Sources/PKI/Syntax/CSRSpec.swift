@@ -103,15 +103,17 @@ public struct CSRSpec: Hashable, Sendable, Codable {
         var notes: [String] = []
         var sans: [SubjectAltName] = []
         if let list = values["subjectAltName"] {
+            // The values seen, in lower case: a set, so that a long list is read in linear time.
+            var seen: Set<String> = []
             for item in list.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
                 let san = try SubjectAltName.parse(item).get()
-                if sans.contains(where: { $0.value.lowercased() == san.value.lowercased() }) {
+                if !seen.insert(san.value.lowercased()).inserted {
                     notes.append("subjectAltName lists '\(item)' twice: kept once")
                     continue
                 }
                 sans.append(san)
             }
-            if !sans.contains(where: { $0.value.lowercased() == cn.lowercased() }) {
+            if !seen.contains(cn.lowercased()) {
                 sans.insert(.dns(cn), at: 0)
                 notes.append("the CN \(cn) was added to subjectAltName: CMS requires the CN in the list when SANs are given")
             }
