@@ -181,6 +181,12 @@ struct ApplyCommand: ParsableCommand {
         let display = NodeDisplay()
         let outcome = Self.runBlocking(session, display: display)
         Console.out(display.summary())
+        // The snapshots taken (now or by the run resumed), each with the way back to it.
+        let taken = plan.backups.filter { session.done.contains($0.stepID) || display.finished.contains($0.stepID) }
+        if !taken.isEmpty {
+            Console.out("Snapshots taken before any certificate changed:")
+            for backup in taken { Console.out("  " + backup.rollbackLine) }
+        }
 
         let again = "cmscerts apply \(deployment)\(flow == .fresh ? "" : " --flow \(flow.rawValue)") --resume \(journal.runID)"
         switch outcome {
@@ -248,12 +254,18 @@ struct ApplyCommand: ParsableCommand {
     final class NodeDisplay: @unchecked Sendable {
         private let lock = NSLock()
         private var rows: [String: (done: Int, total: Int, state: String)] = [:]
+        private var finishedSteps: Set<String> = []
+
+        /// The steps this run finished.
+        var finished: Set<String> { lock.lock(); defer { lock.unlock() }; return finishedSteps }
 
         func note(_ event: ExecutionEvent) {
             lock.lock(); defer { lock.unlock() }
             switch event {
             case let .stepStarted(p): rows[p.node] = (p.nodeDone, p.nodeTotal, rows[p.node]?.state ?? "running")
-            case let .stepFinished(p, _, _): rows[p.node] = (p.nodeDone, p.nodeTotal, p.nodeDone == p.nodeTotal ? "done" : "running")
+            case let .stepFinished(p, _, _):
+                rows[p.node] = (p.nodeDone, p.nodeTotal, p.nodeDone == p.nodeTotal ? "done" : "running")
+                finishedSteps.insert(p.stepID)
             case let .stepFailed(p, _): rows[p.node] = (p.nodeDone, p.nodeTotal, "FAILED at \(p.stepID)")
             case let .stepWaiting(p, _): rows[p.node] = (p.nodeDone, p.nodeTotal, "waiting for files")
             default: break

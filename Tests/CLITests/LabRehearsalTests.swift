@@ -73,11 +73,16 @@ struct LabRehearsalTests {
         let renew = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew", "--yes"])
         #expect(renew.status == 3, "the renewal waits for the renewed certificates, not the old ones: \(renew.output)")
         #expect(renew.stdout.contains("local:setaside.cms1.webadmin"), "\(renew.stdout)")
+        // A snapshot on each node before anything there changed, with the way back to it.
+        #expect(renew.stdout.contains("A snapshot first (backup snapshot cmscerts-renew-"), "\(renew.stdout)")
+        #expect(renew.stdout.contains("Snapshots taken before any certificate changed:"), "\(renew.stdout)")
+        #expect(renew.stdout.contains("cms1: snapshot cmscerts-renew-") && renew.stdout.contains("`backup rollback cmscerts-renew-"), "\(renew.stdout)")
         let renewRun = try #require(renew.stdout.components(separatedBy: "--resume ").last?.split(separator: "\n").first.map(String.init))
         let resigned = TestSupport.runProduct("cmscerts", ["lab", "sign", lab])
         #expect(resigned.stdout.contains("--flow renew --resume \(renewRun)"), "\(resigned.output)")
         let finished = TestSupport.runProduct("cmscerts", ["apply", deployment, "--flow", "renew", "--yes", "--resume", renewRun])
         #expect(finished.status == 0, "\(finished.output)")
+        #expect(finished.stdout.contains("Snapshots taken before any certificate changed:"), "the resumed run still names the snapshots its first part took")
         let renewed = TestSupport.runProduct("cmscerts", ["lab", "status", lab]).stdout
         #expect(!renewed.contains("failing") && !renewed.contains("disabled"), "\(renewed)")
         #expect(FileManager.default.fileExists(atPath: lab + "/cms1/webadmin.crt.previous"), "the old certificate is kept aside")

@@ -26,7 +26,7 @@ public enum Planner {
         }
         if !context.problems.isEmpty { throw PlanError(.badInput, context.problems) }
 
-        let steps = context.builder.steps
+        let steps = Self.withBackups(context.builder.steps, flow: flow, current: current, nodeOrder: deployment.nodes.map(\.name))
         let refused = context.refusals + guardProblems(steps: steps, current: current, flow: flow)
         if !refused.isEmpty { throw PlanError(.refused, refused) }
 

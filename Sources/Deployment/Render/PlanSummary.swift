@@ -44,6 +44,8 @@ public struct PlanSummary: Hashable, Sendable {
     /// Lines of what holds already (not run).
     public var alreadySo: [String]
     public var offline: Bool
+    /// The snapshots taken first (`backup snapshot`), one per node, as `name on cms1, cms2`.
+    public var backups: String?
 
     /// The summary of `plan`, counting only the steps not in `done` (a resumed run).
     public init(_ plan: Plan, skipping done: Set<String> = []) {
@@ -79,6 +81,10 @@ public struct PlanSummary: Hashable, Sendable {
             lines[node] = line
         }
         for (node, services) in restarted { lines[node]?.restarts = services.count }
+        let snapshots = plan.backups.filter { !done.contains($0.stepID) }
+        if let name = snapshots.first?.name {
+            backups = "\(name) on \(snapshots.map(\.node).joined(separator: ", "))"
+        }
         nodes = order.compactMap { lines[$0] }
     }
 
@@ -89,6 +95,7 @@ public struct PlanSummary: Hashable, Sendable {
         if offline { out.append("OFFLINE: planned without reading the nodes; apply never runs it.") }
         out.append(steps == 0 ? "Nothing to do (\(flow.rawValue)): the nodes already hold what the deployment file wants."
                               : "\(flow.rawValue): \(steps) step\(steps == 1 ? "" : "s") on \(nodes.count) place\(nodes.count == 1 ? "" : "s"):")
+        if let backups { out.append("A snapshot first (backup snapshot \(backups)), so that backup rollback can go back.") }
         let tail = alreadySo.isEmpty ? 0 : 1
         let room = max(1, maxLines - out.count - tail)
         if nodes.count <= room {
