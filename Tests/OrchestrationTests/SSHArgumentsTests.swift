@@ -122,5 +122,11 @@ struct SSHArgumentsTests {
         #expect(overridden["port"] == "2222")
         #expect(overridden["user"] == "admin")
         #expect(overridden["hostname"] == "127.0.0.1")
+
+        // What the messages tell a person to type, and the known_hosts name ssh stores.
+        #expect(t.manualCommand == "ssh -F \(config) -- cms1-lab")
+        #expect(setTransport.manualCommand == "ssh -F \(config) -p 2222 -l admin -- cms1-lab")
+        #expect(await t.knownHostsName() == "[127.0.0.1]:22022")
+        #expect(await setTransport.knownHostsName() == "[127.0.0.1]:2222")
     }
 }
