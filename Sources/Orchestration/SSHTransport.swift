@@ -97,10 +97,17 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     public func arguments(for invocation: Invocation) -> (program: String, arguments: [String]) {
         switch invocation {
         case .exec(let command): return (sshPath, commonOptions + ["-T", "--", target.host, command])
-        case .sftp: return (sftpPath, commonOptions + ["-q", "-b", "-", "--", target.host])
+        case .sftp: return (sftpPath, commonOptions + ["-q", "-b", "-", "--", Self.sftpHost(target.host)])
         case .closeMaster: return (sshPath, commonOptions + ["-O", "exit", "--", target.host])
         case .resolve: return (sshPath, commonOptions + ["-G", "--", target.host])
         }
+    }
+
+    /// The host as sftp's destination: an IPv6 address in brackets, since sftp reads
+    /// `host:path` and would take `2001` of `2001:db8::11` for the host (it removes the
+    /// brackets before calling ssh). Names and IPv4 addresses are given as they are.
+    public static func sftpHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     /// `ssh-keyscan` for a resolved host and port: `--` before the host here too.
