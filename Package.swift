@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "PKI", dependencies: ["COpenSSL", "TerminalText"]),
         // Runs a Plan: transports (SSH), executor, journal.
         .target(name: "Orchestration", dependencies: ["Deployment", "PKI"]),
-        // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O.
+        // The estate from YAML, its validation, and the planner (estate + flow -> Plan). Pure, no I/O
+        // but the one bounded read of a deployment file (DeploymentFile.read).
         .target(name: "Deployment", dependencies: ["PKI", .product(name: "Yams", package: "Yams")]),
         // A simulated CMS cluster: MMP commands with real effects; implements Orchestration's Transport.
         .target(name: "Lab", dependencies: ["PKI", "Orchestration", "Deployment"]),

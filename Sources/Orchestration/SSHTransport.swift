@@ -97,10 +97,17 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     public func arguments(for invocation: Invocation) -> (program: String, arguments: [String]) {
         switch invocation {
         case .exec(let command): return (sshPath, commonOptions + ["-T", "--", target.host, command])
-        case .sftp: return (sftpPath, commonOptions + ["-q", "-b", "-", "--", target.host])
+        case .sftp: return (sftpPath, commonOptions + ["-q", "-b", "-", "--", Self.sftpHost(target.host)])
         case .closeMaster: return (sshPath, commonOptions + ["-O", "exit", "--", target.host])
         case .resolve: return (sshPath, commonOptions + ["-G", "--", target.host])
         }
+    }
+
+    /// The host as sftp's destination: an IPv6 address in brackets, since sftp reads
+    /// `host:path` and would take `2001` of `2001:db8::11` for the host (it removes the
+    /// brackets before calling ssh). Names and IPv4 addresses are given as they are.
+    public static func sftpHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     /// `ssh-keyscan` for a resolved host and port: `--` before the host here too.
@@ -210,7 +217,8 @@ public final class SSHTransport: Transport, @unchecked Sendable {
                 the host key of \(target.display) has CHANGED: it now presents \(fingerprint). \
                 This is either a reinstalled node or someone in the middle. Check the key on the node's console \
                 (MMP: `ssh hostkey` or the boot banner); only if it is the node's, remove the old entry with \
-                `ssh-keygen -R \(knownHostsName)` and connect once by hand to accept the new one. Nothing was run.
+                `ssh-keygen -R \(await knownHostsName())` and connect once by hand (`\(manualCommand)`) to accept the new one. \
+                Nothing was run.
                 """)
         }
         if text.contains("Host key verification failed") || text.contains("No ") && text.contains("host key is known") {
@@ -218,7 +226,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
             return TransportError(.hostKey, node: node, operation: operation, message: """
                 \(target.display) is not in known_hosts, and cmscerts never accepts a host key silently. \
                 The host presents \(fingerprint). Compare it with the node's console; if it matches, connect once \
-                with `ssh \(target.port.map { "-p \($0) " } ?? "")\(target.host)` and answer yes, then run again.
+                with `\(manualCommand)` and answer yes, then run again.
                 """)
         }
         if text.contains("Permission denied") || text.contains("Too many authentication failures") {
@@ -236,9 +244,25 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         return TransportError(.other, node: node, operation: operation, message: lastLine)
     }
 
-    var knownHostsName: String {
-        if let port = target.port, port != 22 { return "[\(target.host)]:\(port)" }
-        return target.host
+    /// The name known_hosts keeps this node's key under, for `ssh-keygen -R`: from what
+    /// ssh resolves (an alias's HostKeyAlias, else its HostName and Port), so that an
+    /// alias whose port comes from ssh_config is named as ssh stores it.
+    func knownHostsName() async -> String {
+        let resolved = await resolvedConfiguration()
+        if let alias = resolved?["hostkeyalias"] { return alias }
+        let name = resolved?["hostname"] ?? target.host
+        let port = resolved?["port"].flatMap(Int.init) ?? target.port ?? 22
+        return port == 22 ? name : "[\(name)]:\(port)"
+    }
+
+    /// The ssh command a person types to reach the node as cmscerts does: the same
+    /// ssh_config, and a user and port only when the deployment file sets them.
+    var manualCommand: String {
+        var words = ["ssh"]
+        if let configFile = target.configFile { words += ["-F", configFile.contains(" ") ? "'\(configFile)'" : configFile] }
+        if let port = target.port { words += ["-p", "\(port)"] }
+        if let user = target.user { words += ["-l", user] }
+        return (words + ["--", target.host]).joined(separator: " ")
     }
 
     /// The fingerprints the host presents, read with ssh-keyscan (which trusts nothing).

@@ -221,8 +221,8 @@ public struct DeploymentForm: Sendable {
             case .fqdn: return "e.g. cms\(i + 1).\(domain)"
             case .address: return "IP the cluster uses, e.g. 10.0.0.\(i + 11)"
             case .sshHost: return "default: " + (fqdn.isEmpty ? "the FQDN" : fqdn)
-            case .sshUser: return "default: ~/.ssh/config's"
-            case .sshPort: return "default: ~/.ssh/config's"
+            case .sshUser: return "default: from ~/.ssh/config"
+            case .sshPort: return "default: from ~/.ssh/config"
             case .loadBalancerTag: return "default: edge"
             default: return ""
             }

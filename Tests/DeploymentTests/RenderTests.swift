@@ -60,6 +60,10 @@ struct RenderTests {
         #expect(out.contains("printf '%s\\n' 'put ca-bundle.crt ca-bundle.crt' | sftp -b - -- cms1.example.com"))
         #expect(out.contains("sftp -b - -P 2222 -- ops@jump-cms2"))
         #expect(!out.contains("admin@"), "no user the file does not set")
+        // sftp reads host:path: an IPv6 address goes in brackets there, not for ssh.
+        let v6 = SSHTarget(host: "2001:db8::11", user: "ops", port: 2222)
+        #expect(PlanRenderer.sshDestination(v6, portFlag: "-P", forSFTP: true) == "-P 2222 -- ops@[2001:db8::11]")
+        #expect(PlanRenderer.sshDestination(v6, portFlag: "-p") == "-p 2222 -- ops@2001:db8::11")
         #expect(out.contains("grep -F -- '(me)' | grep -F -- 'Connected Primary'"))
         #expect(out.contains("test -s 'cms1/webadmin.crt' || fail"))
         // sh -n parses it without running anything.

@@ -32,18 +32,44 @@ struct SSHArgumentsTests {
                 Issue.record("\(invocation): no -- in \(arguments)")
                 continue
             }
-            #expect(dash + 1 < arguments.count && arguments[dash + 1] == target.host, "\(invocation): \(arguments)")
+            // sftp takes an IPv6 address in brackets (it reads host:path); ssh as it is.
+            let host = invocation == .sftp ? SSHTransport.sftpHost(target.host) : target.host
+            #expect(dash + 1 < arguments.count && arguments[dash + 1] == host, "\(invocation): \(arguments)")
             // Nothing after the host but the MMP command of an exec.
             if case .exec(let command) = invocation {
                 #expect(arguments.suffix(2) == [target.host, command])
                 #expect(program.hasSuffix("ssh"))
             } else {
-                #expect(arguments.last == target.host, "\(invocation): \(arguments)")
+                #expect(arguments.last == host, "\(invocation): \(arguments)")
                 #expect(program.hasSuffix(invocation == .sftp ? "sftp" : "ssh"))
             }
         }
         let scan = SSHTransport.keyscanArguments(host: target.host, port: 22)
         #expect(scan.suffix(2) == ["--", target.host])
+    }
+
+    @Test("sftp reaches an IPv6 address whole, not the first group of it", .enabled(if: Self.sshAvailable))
+    func sftpIPv6() async throws {
+        #expect(SSHTransport.sftpHost("2001:db8::11") == "[2001:db8::11]")
+        #expect(SSHTransport.sftpHost("cms1.example.com") == "cms1.example.com")
+        // Which host ssh is handed, told by a ProxyCommand per host that only says so: the
+        // whole address, or `0` had sftp cut it at the first colon.
+        // (Files, not stderr: with ControlPersist the proxy runs in ssh's detached master.)
+        let folder = TestSupport.temporaryDirectory("sftp6")
+        let config = folder + "/config"
+        TestSupport.write("""
+            Host 0:0:0:0:0:0:0:1
+                ProxyCommand touch \(folder)/whole
+            Host 0
+                ProxyCommand touch \(folder)/cut
+
+            """, to: config)
+        let t = transport(SSHDestination(host: "0:0:0:0:0:0:0:1", configFile: config))
+        let call = t.arguments(for: .sftp)
+        let result = try await LocalCommand.run(call.program, call.arguments, input: Data(), timeout: .seconds(20))
+        #expect(result.status != 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/whole"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/cut"))
     }
 
     @Test("user and port reach ssh only when the deployment file sets them")
@@ -122,5 +148,11 @@ struct SSHArgumentsTests {
         #expect(overridden["port"] == "2222")
         #expect(overridden["user"] == "admin")
         #expect(overridden["hostname"] == "127.0.0.1")
+
+        // What the messages tell a person to type, and the known_hosts name ssh stores.
+        #expect(t.manualCommand == "ssh -F \(config) -- cms1-lab")
+        #expect(setTransport.manualCommand == "ssh -F \(config) -p 2222 -l admin -- cms1-lab")
+        #expect(await t.knownHostsName() == "[127.0.0.1]:22022")
+        #expect(await setTransport.knownHostsName() == "[127.0.0.1]:2222")
     }
 }

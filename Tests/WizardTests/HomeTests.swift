@@ -251,6 +251,31 @@ struct HomeTests {
         broken.press(.enter)
         #expect(broken.state.screen == .csr, "Step 1 still works, in the current folder")
     }
+
+    /// The wizard reads ./deployment.yaml with the one reader: a file over the size limit,
+    /// or not UTF-8, is shown as one that cannot be used, in the reader's words.
+    @Test func aDeploymentFileTooLargeOrNotUTF8IsSaidAtStartUp() throws {
+        let big = try WizardFixture(context: { folder in
+            TestSupport.write(String(repeating: "#", count: DeploymentFile.maximumSize + 1), to: folder + "/deployment.yaml")
+            return WizardContext.deployment(path: folder + "/deployment.yaml", currentDirectory: folder)
+        })
+        guard case .brokenDeployment(_, let tooLarge) = big.context.source else {
+            Issue.record("an oversized file is reported: \(big.context.source)")
+            return
+        }
+        #expect(tooLarge.contains("may hold 1,048,576 bytes (1.0 MiB) at most"), "\(tooLarge)")
+        #expect(big.screenText.contains("cannot be used"))
+
+        let latin = try WizardFixture(context: { folder in
+            TestSupport.write(Data(Array("version: 1\n# caf".utf8) + [0xE9] + Array("\n".utf8)), to: folder + "/deployment.yaml")
+            return WizardContext.deployment(path: folder + "/deployment.yaml", currentDirectory: folder)
+        })
+        guard case .brokenDeployment(_, let notUTF8) = latin.context.source else {
+            Issue.record("a file that is not UTF-8 is reported: \(latin.context.source)")
+            return
+        }
+        #expect(notUTF8.contains("line 2: the file is not UTF-8 text"), "\(notUTF8)")
+    }
 }
 
 @Suite("Snapshots of the shell at other sizes and sources")

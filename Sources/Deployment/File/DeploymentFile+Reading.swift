@@ -3,12 +3,14 @@ import Foundation
 extension DeploymentFile {
     /// The largest deployment file cmscerts reads: 1 MiB (1,048,576 bytes).
     ///
-    /// A real file is far smaller: 100 nodes and 10,000 SANs written one a line come to
-    /// about 350 KB, so 1 MiB leaves room for three times that, or some 40,000 SANs. What
-    /// it bounds is the YAML parser, which holds a node tree of about 15 to 20 times the
-    /// file's size (a 50 MB `sans:` list took 872 MB and a minute): at 1 MiB that is some
-    /// 20 MB and well under a second. Every reader goes through `read(_:)` or
-    /// `load(yaml:)`, so the limit holds for the command line, the wizard and the lab alike.
+    /// A real file is far smaller: 100 nodes (block style, ssh set) and 10,000 SANs of 30
+    /// characters written one a line come to about 420 KB, so 1 MiB leaves room for more
+    /// than twice that (50,000 short SANs in one flow-style list fit too). What it bounds is
+    /// the YAML parser, whose node tree costs many times the file's size (a 50 MB `sans:`
+    /// list took 872 MB and was killed after a minute): at the limit a whole plan peaks under
+    /// 60 MB and takes 1.5 s (Benchmarks/plan.sh, 50,000 SANs). Every reader goes through
+    /// `read(_:)` or `load(yaml:)`, so the limit holds for the command line, the wizard and
+    /// the lab alike.
     public static let maximumSize = 1 << 20
 
     /// Reads and checks the deployment file at `path`: the one way a deployment file is
@@ -116,7 +118,7 @@ extension DeploymentFile {
         return fileProblem("""
             the deployment file \(what), so it was not parsed. \
             Check that this is your deployment file (not a log, a bundle or a key); a real one is far smaller \
-            (100 nodes and 10,000 SANs come to some 350 KB): remove what is repeated or does not belong
+            (100 nodes and 10,000 SANs come to about 420 KB): remove what is repeated or does not belong
             """)
     }
 

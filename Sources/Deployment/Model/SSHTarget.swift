@@ -12,6 +12,7 @@ public struct SSHTarget: Codable, Hashable, Sendable {
     /// The port, when the file sets one (`ssh.port`); nil leaves it to ssh_config.
     public var port: Int?
 
+    /// A target at `host`; a user or port left nil is ssh_config's to decide.
     public init(host: String, user: String? = nil, port: Int? = nil) {
         self.host = host
         self.user = user

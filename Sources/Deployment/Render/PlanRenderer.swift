@@ -39,9 +39,11 @@ public enum PlanRenderer {
     }
 
     /// `ssh [-p PORT] -- [USER@]HOST` (or `sftp -b - [-P PORT] -- ...`) for the script: the
-    /// `--` keeps the host from ever being read as an option.
-    static func sshDestination(_ ssh: SSHTarget, portFlag: String) -> String {
-        (ssh.port.map { "\(portFlag) \($0) " } ?? "") + "-- " + (ssh.user.map { "\($0)@" } ?? "") + ssh.host
+    /// `--` keeps the host from ever being read as an option. sftp reads `host:path`, so
+    /// for it an IPv6 address goes in brackets (`[2001:db8::11]`).
+    static func sshDestination(_ ssh: SSHTarget, portFlag: String, forSFTP: Bool = false) -> String {
+        let host = forSFTP && ssh.host.contains(":") ? "[\(ssh.host)]" : ssh.host
+        return (ssh.port.map { "\(portFlag) \($0) " } ?? "") + "-- " + (ssh.user.map { "\($0)@" } ?? "") + host
     }
 
     static func kindLabel(_ kind: StepKind) -> String {
@@ -200,7 +202,7 @@ public enum PlanRenderer {
                 }
             case .upload, .download:
                 let n = node!
-                lines.append("printf '%s\\n' \(quoted(step.command)) | sftp -b - \(sshDestination(n.ssh, portFlag: "-P")) || fail \(id) 'the transfer failed'")
+                lines.append("printf '%s\\n' \(quoted(step.command)) | sftp -b - \(sshDestination(n.ssh, portFlag: "-P", forSFTP: true)) || fail \(id) 'the transfer failed'")
             case .localPKI:
                 lines.append("\(step.command) || fail \(id) 'the local PKI step failed'")
             }
