@@ -34,6 +34,10 @@ public enum MMP {
     static func connect(_ primary: String) -> String { "database cluster connect \(primary)" }
     /// On the primary after initialize: `<address> (me) : Connected Primary` (Master on older releases).
     static let connectedPrimaryHere = SuccessCriterion(alternatives: [["(me)", "Connected Primary"], ["(me)", "Connected Master"]])
+    /// On a node that joined: `<address> (me) : Connected Replica ...` (Slave on older releases).
+    static let connectedReplicaHere = SuccessCriterion(alternatives: [["(me)", "Connected Replica"], ["(me)", "Connected Slave"]])
+    /// On a node that connected (no local database): it sees the primary, `<address> : Connected Primary`.
+    static let reachesPrimary = SuccessCriterion(alternatives: [["Connected Primary"], ["Connected Master"]])
     /// On the node the deployment names primary, before a database renewal: it is the primary.
     static let primaryHere = SuccessCriterion(alternatives: [["(me)", "Primary"], ["(me)", "Master"]])
 

@@ -166,17 +166,27 @@ extension PlanContext {
         let status = builder.add(Step(
             id: Self.id(p, "db.status"), node: p, articleStep: 3, kind: .check, command: MMP.status, success: MMP.connectedPrimaryHere,
             dependsOn: [initialize], why: "the primary must show (me) : Connected Primary before any node joins or connects"))
+        // Each node that joins or connects is then asked itself (TAC 210530: run `database
+        // cluster status` on every server): a failure shows that node's own output.
         for m in joined {
             let local = localnode(m, after: certs(m))
-            builder.add(Step(
+            let join = builder.add(Step(
                 id: Self.id(m.name, "db.join"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.join(primary.address),
                 dependsOn: [local, status], why: "a database node joins the primary's cluster"))
+            builder.add(Step(
+                id: Self.id(m.name, "db.status"), node: m.name, articleStep: 3, kind: .check, command: MMP.status,
+                success: MMP.connectedReplicaHere, dependsOn: [join],
+                why: "the node itself must show (me) : Connected Replica: the join took"))
         }
         for m in connected {
             let local = localnode(m, after: certs(m))
-            builder.add(Step(
+            let connect = builder.add(Step(
                 id: Self.id(m.name, "db.connect"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.connect(primary.address),
                 dependsOn: [local, status], why: "a node with no local database connects to the cluster"))
+            builder.add(Step(
+                id: Self.id(m.name, "db.status"), node: m.name, articleStep: 3, kind: .check, command: MMP.status,
+                success: MMP.reachesPrimary, dependsOn: [connect],
+                why: "the node itself must see the cluster's primary as Connected Primary: the connection took"))
         }
     }
 }
