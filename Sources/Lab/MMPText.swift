@@ -79,6 +79,10 @@ public enum MMPText {
     public static let bundleFileLabel = "CA Bundle file"
     /// (unverified) The trust bundle label (webbridge 2.x trust, callbridge trust c2w).
     public static let trustLabel = "Trust bundle"
+    /// (public, TAC 221729) TURN's status names its files `TLS key`, `TLS cert`, `TLS bundle`.
+    public static let turnKeyLabel = "TLS key"
+    public static let turnCertificateLabel = "TLS cert"
+    public static let turnBundleLabel = "TLS bundle"
     /// (unverified) The label of `callbridge trust c2w`.
     public static let c2wTrustLabel = "C2W Trust bundle"
     /// (public) webbridge3 labels.

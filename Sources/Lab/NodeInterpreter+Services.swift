@@ -99,6 +99,10 @@ extension NodeInterpreter {
             rows += [(MMPText.httpsKeyLabel, file(.key)), (MMPText.httpsFullChainLabel, file(.certificate)),
                      (MMPText.c2wKeyLabel, file(.c2wKey)), (MMPText.c2wFullChainLabel, file(.c2wCertificate)),
                      (MMPText.c2wTrustLabel, file(.c2wTrust))]
+        case .turn:
+            // TURN names its files its own way (TAC 221729).
+            rows += [(MMPText.turnKeyLabel, file(.key)), (MMPText.turnCertificateLabel, file(.certificate)),
+                     (MMPText.turnBundleLabel, file(.bundle))]
         default:
             rows += [(MMPText.keyFileLabel, file(.key)), (MMPText.certificateFileLabel, file(.certificate)),
                      (MMPText.bundleFileLabel, file(.bundle))]

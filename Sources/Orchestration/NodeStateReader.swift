@@ -61,18 +61,40 @@ public enum NodeStateReader {
             if service == "database" && label.hasSuffix("(me)") { files.state = value; continue }
             if service == "database" && label == "status" { clusterStatus = value; continue }
             guard value.contains("."), !value.contains(" "), value.lowercased() != "none" else { continue }
-            let isKey = label.contains("key")
-            let isBundle = label.contains("bundle") || label.contains("trust") || label == "ca certificate"
-            let isCertificate = label.contains("certificate") && !isBundle
-            // The service's own files: "Key file", "Certificate file", webbridge3's HTTPS
-            // pair, the database's server pair. Everything else (C2W, client) is "other".
-            let primary = !label.hasPrefix("c2w") && !label.hasPrefix("client")
-            if isKey && primary && files.key == nil { files.key = value }
-            else if isCertificate && primary && files.certificate == nil { files.certificate = value }
-            else if isBundle && primary && files.bundle == nil { files.bundle = value }
-            else if isKey || isCertificate || isBundle, !files.other.contains(value) { files.other.append(value) }
+            switch role(of: label) {
+            case .key where files.key == nil: files.key = value
+            case .certificate where files.certificate == nil: files.certificate = value
+            case .bundle where files.bundle == nil: files.bundle = value
+            case .key, .certificate, .bundle, .other:
+                if !files.other.contains(value) { files.other.append(value) }
+            case .none:
+                break
+            }
         }
         if files.state == nil { files.state = clusterStatus }
         return files.key == nil && files.certificate == nil && files.bundle == nil && files.other.isEmpty ? nil : files
+    }
+
+    /// What a status label names: the service's own key, certificate or CA bundle, one of
+    /// its other files (trust lists, C2W, the database client pair), or nothing to read.
+    enum LabelRole { case key, certificate, bundle, other, none }
+
+    /// The service's own files by their labels: `Key file` / `Certificate file` / `CA Bundle
+    /// file`, webbridge3's `HTTPS ...`, TURN's `TLS key` / `TLS cert` / `TLS bundle` (TAC
+    /// 221729), the database's `Server ...` and `CA Certificate`. A trust list is never the
+    /// CA bundle: a 3.x call bridge prints `C2W trusted certs`, `Callbridge cluster trusted
+    /// certs`, `UCM trusted certs` and `IMPS trusted certs`, and leaves `CA Bundle file` out
+    /// when none is set, so taking the first bundle-like label would take a trust list.
+    static func role(of label: String) -> LabelRole {
+        let other = label.contains("trust") || label.hasPrefix("c2w") || label.hasPrefix("client")
+            || label.hasPrefix("ucm") || label.hasPrefix("imps")
+        let isKey = label.contains("key")
+        let isCertificate = label.contains("cert")
+        let isBundle = label.contains("bundle") || label == "ca certificate"
+        if other { return isKey || isCertificate || isBundle ? .other : .none }
+        if isBundle { return .bundle }
+        if isKey { return .key }
+        if isCertificate { return .certificate }
+        return .none
     }
 }

@@ -76,6 +76,12 @@ struct NodeSourceTests {
               CA Certificate         : dbca.crt
             """)
         #expect(database.map(\.service) == ["database server", "database client", "database (CA)"])
+        // TURN's labels (TAC 221729): "TLS cert" is its certificate, "TLS bundle" its CA.
+        let turn = NodeSource.parseStatus(command: "turn", "TLS key : turn.key\nTLS cert : turn.crt\nTLS bundle : ca-bundle.crt\n")
+        #expect(turn == [
+            ServiceFile(service: "turn tls", label: "TLS cert", file: "turn.crt", isServiceCertificate: true),
+            ServiceFile(service: "turn tls (CA)", label: "TLS bundle", file: "ca-bundle.crt", isServiceCertificate: false),
+        ])
         #expect(NodeSource.parseList("cms1> pki list\nUser supplied certificates and keys:\ncallbridge.key\ncallbridge.crt\n\nbundle.crt\n")
                 == ["callbridge.key", "callbridge.crt", "bundle.crt"])
     }

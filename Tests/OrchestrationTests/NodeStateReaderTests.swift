@@ -56,6 +56,40 @@ struct NodeStateReaderTests {
         #expect(removed?.inDatabaseCluster == false)
     }
 
+    /// TURN labels its files "TLS key", "TLS cert", "TLS bundle" (TAC 221729).
+    @Test func turnsTLSLabels() {
+        let turn = """
+            Enabled                  : true
+            State                    : running
+            TLS key                  : turn.key
+            TLS cert                 : turn.crt
+            TLS bundle               : ca-bundle.crt
+            """
+        #expect(NodeStateReader.parseStatus(service: "turn", turn)
+                == ServiceFiles(service: "turn", key: "turn.key", certificate: "turn.crt", bundle: "ca-bundle.crt", state: "running"))
+    }
+
+    /// A 3.x call bridge lists trust stores and leaves "CA Bundle file" out when none is
+    /// set: no trust list may be taken for its CA bundle.
+    @Test func aTrustListIsNeverTheCABundle() {
+        let callbridge = """
+            Listening interfaces            : a
+            Key file                        : callbridge.key
+            Certificate file                : callbridge.crt
+            C2W trusted certs               : c2w-trust.crt
+            Callbridge cluster trusted certs : cluster-trust.crt
+            UCM trusted certs               : ucm-trust.crt
+            IMPS trusted certs              : imps-trust.crt
+            """
+        let files = NodeStateReader.parseStatus(service: "callbridge", callbridge)
+        #expect(files?.key == "callbridge.key" && files?.certificate == "callbridge.crt")
+        #expect(files?.bundle == nil)
+        #expect(files?.other == ["c2w-trust.crt", "cluster-trust.crt", "ucm-trust.crt", "imps-trust.crt"])
+        // With a CA bundle set, it is that one, wherever the trust lists are printed.
+        let withBundle = NodeStateReader.parseStatus(service: "callbridge", "C2W trusted certs : c2w-trust.crt\n" + callbridge + "\nCA Bundle file : ca-bundle.crt\n")
+        #expect(withBundle?.bundle == "ca-bundle.crt")
+    }
+
     @Test func anUnconfiguredServiceAndTheListing() {
         #expect(NodeStateReader.parseStatus(service: "turn", "Enabled : false\nKey file : none\nCertificate file : none\n") == nil)
         #expect(NodeStateReader.parseList("User supplied certificates and keys:\na.crt\na.key\n\n") == ["a.crt", "a.key"])

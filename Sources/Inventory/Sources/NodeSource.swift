@@ -57,13 +57,14 @@ public enum NodeSource {
             let label = raw[..<colon].trimmingCharacters(in: .whitespaces)
             let value = raw[raw.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             let lower = label.lowercased()
-            guard !lower.contains("key"), lower.contains("certificate") || lower.contains("bundle") || lower.contains("trust"),
+            // "cert" takes TURN's "TLS cert" (TAC 221729) beside every "... certificate ...".
+            guard !lower.contains("key"), lower.contains("cert") || lower.contains("bundle") || lower.contains("trust"),
                   !value.isEmpty, !value.contains(" "), value.contains("."),
                   !["none", "not", "unset", "(none)"].contains(value.lowercased()) else { continue }
             let isBundle = lower.contains("bundle") || lower.contains("trust") || lower.hasPrefix("ca ")
             // The words before what the file is ("HTTPS Full chain certificate file" -> https).
             var qualifier = lower
-            for marker in ["ca bundle", "ca certificate", "full chain", "certificate", "bundle", "trust"] {
+            for marker in ["ca bundle", "ca certificate", "full chain", "certificate", "bundle", "trust", "cert"] {
                 if let range = qualifier.range(of: marker) { qualifier = String(qualifier[..<range.lowerBound]) }
             }
             qualifier = qualifier.trimmingCharacters(in: .whitespaces)
