@@ -62,6 +62,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz harnesses (Fuzz/run.sh builds them with -sanitize=fuzzer; a plain build
+        // replays a corpus through them instead). FuzzSupport is the shared driver.
+        .target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"),
+        .executableTarget(name: "fuzz-certificate-reader", dependencies: ["FuzzSupport", "PKI", "Inventory"], path: "Sources/Fuzz/fuzz-certificate-reader"),
+        .executableTarget(name: "fuzz-csr-spec", dependencies: ["FuzzSupport", "PKI"], path: "Sources/Fuzz/fuzz-csr-spec"),
+        .executableTarget(name: "fuzz-deployment-file", dependencies: ["FuzzSupport", "Deployment"], path: "Sources/Fuzz/fuzz-deployment-file"),
+        .executableTarget(name: "fuzz-mmp-output", dependencies: ["FuzzSupport", "Orchestration", "Inventory", "Deployment"], path: "Sources/Fuzz/fuzz-mmp-output"),
+        .executableTarget(name: "fuzz-key-decoder", dependencies: ["FuzzSupport", "NcursesBackend", "TerminalUI"], path: "Sources/Fuzz/fuzz-key-decoder"),
         // Shared by the test targets: temporary folders, the openssl judge, our executables, sshd.
         .target(name: "TestSupport", dependencies: ["Orchestration"], path: "Sources/TestSupport"),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
