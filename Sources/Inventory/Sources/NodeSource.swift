@@ -58,7 +58,7 @@ public enum NodeSource {
             let value = raw[raw.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             let lower = label.lowercased()
             guard !lower.contains("key"), lower.contains("certificate") || lower.contains("bundle") || lower.contains("trust"),
-                  !value.isEmpty, !value.contains(" "), value.contains("."),
+                  NodeStateReader.isFileName(value), value.contains("."),
                   !["none", "not", "unset", "(none)"].contains(value.lowercased()) else { continue }
             let isBundle = lower.contains("bundle") || lower.contains("trust") || lower.hasPrefix("ca ")
             // The words before what the file is ("HTTPS Full chain certificate file" -> https).
