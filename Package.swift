@@ -80,6 +80,9 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "PKI", "Orchestration", "Deployment", "Lab", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
+        // Replays each fuzz harness over its seed corpus (the plain build has no libFuzzer).
+        .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "fuzz-certificate-reader", "fuzz-csr-spec", "fuzz-deployment-file",
+                                                      "fuzz-mmp-output", "fuzz-key-decoder"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]

@@ -120,6 +120,8 @@ openssl crl2pkcs7 -nocrl -certfile chain.pem -out "$cr/chain.p7b" 2>/dev/null ||
 openssl crl2pkcs7 -nocrl -certfile "$cr/chain.pem" -outform DER -out "$cr/chain-p7b.der"
 openssl pkcs12 -export -inkey leaf.key -in leaf.crt -certfile ca.crt -passout pass: -out "$cr/no-passphrase.p12"
 openssl pkcs12 -export -inkey leaf.key -in leaf.crt -passout pass:secret -out "$cr/passphrase.p12"
+# An encrypted key beside its certificate (passphrase `secret`, as the harness tries).
+{ openssl pkcs8 -topk8 -in leaf.key -v2 aes-256-cbc -passout pass:secret; cat leaf.crt; } >"$cr/encrypted-key-and-certificate.pem"
 cd "$root"
 
 # --- Key records: flag byte (1: a function-key code) and the code, 32-bit little-endian. ---

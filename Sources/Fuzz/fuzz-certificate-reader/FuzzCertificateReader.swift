@@ -11,8 +11,14 @@ import PKI
 /// - `expiry`: `CertificateFileReader.read(data:)` with the lean DER walker (the default)
 ///   and with OpenSSL's decoder (`--parser openssl`), each certificate a row rendered in
 ///   every output format.
-/// A PKCS#12 (or an encrypted key) is tried with no passphrase (and the empty one), then
-/// with the passphrase of the seed corpus's `passphrase.p12`, `secret`.
+/// A PKCS#12 or an encrypted key is tried with no passphrase (and the empty one), then,
+/// when the answer asks for one, with the passphrase of the seed corpus's
+/// `passphrase.p12`, `secret`.
+///
+/// Most mutated inputs are refused, and refusing binary input is slow (OpenSSL 3's
+/// key decoders, some milliseconds): no refusal is computed twice. The reader falls back
+/// to `Loader.load` for whatever its fast path does not take, so when the reader refuses
+/// a file, Loader has refused it already, with the same words.
 @main
 enum FuzzCertificateReader {
     static func main() {
@@ -30,8 +36,16 @@ let policy = try! ExpiryPolicy()
 @_cdecl("cmscerts_fuzz_certificate_reader")
 func fuzzCertificateReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = Data(UnsafeBufferPointer(start: data, count: size))
+    var refusal: (any Error)?
     for parser in CertificateFileReader.Parser.allCases {
-        guard let contents = try? CertificateFileReader.read(data: bytes, name: "fuzz.pem", parser: parser) else { continue }
+        let contents: CertificateFileContents
+        do {
+            contents = try CertificateFileReader.read(data: bytes, name: "fuzz.pem", parser: parser)
+        } catch {
+            // Both parsers end in the same Loader call: one refusal says it for both.
+            refusal = error
+            break
+        }
         let rows = contents.certificates.enumerated().map { member, summary in
             CertificateRow(summary: summary, source: .file, file: "fuzz.pem", member: member, policy: policy, now: now)
         }
@@ -40,9 +54,18 @@ func fuzzCertificateReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
             _ = renderer.render([rows])
         }
     }
-    // A passphrase only matters to a file that needs one: it is tried when none failed.
-    let file = (try? Loader.load(data: bytes, name: "fuzz.pem", passphrase: nil))
-        ?? (try? Loader.load(data: bytes, name: "fuzz.pem", passphrase: "secret"))
+    var file: LoadedFile?
+    if refusal == nil {
+        do {
+            file = try Loader.load(data: bytes, name: "fuzz.pem", passphrase: nil)
+        } catch {
+            refusal = error
+        }
+    }
+    // Only a file that asks for a passphrase is read again with one.
+    if let refusal = refusal as? PKIError, refusal.message.contains("passphrase") {
+        file = try? Loader.load(data: bytes, name: "fuzz.pem", passphrase: "secret")
+    }
     if let file {
         for item in file.items {
             if let certificate = item.certificate { _ = Inspection(certificate, now: now).text }
