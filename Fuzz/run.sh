@@ -47,12 +47,15 @@ build_flags=(
     -Xlinker --undefined=LLVMFuzzerRunDriver -Xlinker --export-dynamic-symbol=LLVMFuzzerRunDriver
 )
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    mkdir -p "$scratch/logs"
     for harness in "${harnesses[@]}"; do
         echo "== building fuzz-$harness"
-        if ! swift build "${build_flags[@]}" --product "fuzz-$harness" 2>&1 | grep -v -e '^\[' -e 'prohibited flag'; then
-            :
+        build_log=$scratch/logs/build-$harness.log
+        if ! swift build "${build_flags[@]}" --product "fuzz-$harness" >"$build_log" 2>&1; then
+            tail -n 40 "$build_log" >&2
+            echo "Fuzz/run.sh: the build of fuzz-$harness failed (log: $build_log)" >&2
+            exit 2
         fi
-        [ -x "$scratch/release/fuzz-$harness" ] || { echo "Fuzz/run.sh: the build of fuzz-$harness failed" >&2; exit 2; }
     done
 fi
 
@@ -86,7 +89,7 @@ for harness in "${harnesses[@]}"; do
     fi
 done
 
-echo "== fuzzing summary (${seconds}s each)"
+echo "== fuzzing summary (${seconds}s each; ${SECONDS}s in all, the build included)"
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
     echo "Fuzz/run.sh: found crashes in: ${failed[*]} (inputs in $scratch/artifacts/)" >&2
