@@ -6,6 +6,7 @@
 #
 #   HARNESS        certificate-reader, csr-spec, deployment-file, mmp-output, key-decoder
 #   SKIP_BUILD=1   use the executables already in .build-fuzz
+#   FUZZ_SCRATCH   another build folder instead of .build-fuzz (the paths below move with it)
 #   FUZZ_FLAGS     more libFuzzer options for every harness (e.g. "-jobs=2 -workers=2")
 #
 # Each harness's log goes to .build-fuzz/logs/<harness>.log, the inputs it found to
@@ -27,7 +28,7 @@ shift || true
 all=(certificate-reader csr-spec deployment-file mmp-output key-decoder)
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=("${all[@]}")
-scratch=$root/.build-fuzz
+scratch=${FUZZ_SCRATCH:-$root/.build-fuzz}
 
 # The input sizes that make sense for each harness (libFuzzer's default is the largest seed).
 max_len() {
