@@ -66,6 +66,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz harnesses (Fuzz/run.sh builds them with -sanitize=fuzzer; a plain build
+        // replays a corpus through them instead). FuzzSupport is the shared driver.
+        .target(name: "FuzzSupport", path: "Sources/Fuzz/FuzzSupport"),
+        .executableTarget(name: "fuzz-certificate-reader", dependencies: ["FuzzSupport", "PKI", "Inventory"], path: "Sources/Fuzz/fuzz-certificate-reader"),
+        .executableTarget(name: "fuzz-csr-spec", dependencies: ["FuzzSupport", "PKI"], path: "Sources/Fuzz/fuzz-csr-spec"),
+        .executableTarget(name: "fuzz-deployment-file", dependencies: ["FuzzSupport", "Deployment"], path: "Sources/Fuzz/fuzz-deployment-file"),
+        .executableTarget(name: "fuzz-mmp-output", dependencies: ["FuzzSupport", "Orchestration", "Inventory", "Deployment"], path: "Sources/Fuzz/fuzz-mmp-output"),
+        .executableTarget(name: "fuzz-key-decoder", dependencies: ["FuzzSupport", "NcursesBackend", "TerminalUI"], path: "Sources/Fuzz/fuzz-key-decoder"),
         // Shared by the test targets: temporary folders, the openssl judge, our executables, sshd.
         .target(name: "TestSupport", dependencies: ["Orchestration"], path: "Sources/TestSupport"),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
@@ -77,6 +85,9 @@ let package = Package(
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalText"]),
         .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "tui-demo"]),
+        // Replays each fuzz harness over its seed corpus (the plain build has no libFuzzer).
+        .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "fuzz-certificate-reader", "fuzz-csr-spec", "fuzz-deployment-file",
+                                                      "fuzz-mmp-output", "fuzz-key-decoder"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory", "TestSupport", "cmscerts"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,11 +1,12 @@
 import CNcurses
 import TerminalUI
 
-/// Turns what `get_wch` returned into a terminal event.
-enum KeyDecoding {
+/// Turns what `get_wch` returned into a terminal event. `package` so that the key
+/// decoder's fuzz harness (Sources/Fuzz/fuzz-key-decoder) can feed it codes.
+package enum KeyDecoding {
     /// `isKeyCode` is true when get_wch answered KEY_CODE_YES (a function key code),
     /// false for a character. Nil for codes the wizard has no use for.
-    static func event(code: UInt32, isKeyCode: Bool) -> TerminalEvent? {
+    package static func event(code: UInt32, isKeyCode: Bool) -> TerminalEvent? {
         if isKeyCode { return functionKey(Int32(bitPattern: code)) }
         return character(code)
     }

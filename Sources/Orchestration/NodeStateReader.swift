@@ -35,16 +35,24 @@ public enum NodeStateReader {
     }
 
     /// The names after `pki list`'s heading, one a line (a shell's prompt line, `cms1>`,
-    /// is not a name).
+    /// is not a name, nor is a line that is not one word: see `isFileName`).
     public static func parseList(_ text: String) -> [String] {
         var names: [String] = []
         var inList = false
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.lowercased().hasPrefix("user supplied certificates") { inList = true; continue }
-            if inList, !line.isEmpty, !line.contains(" "), !line.hasSuffix(">") { names.append(line) }
+            if inList, isFileName(line), !line.hasSuffix(">") { names.append(line) }
         }
         return names
+    }
+
+    /// Whether a word of a node's output can be a file name of the MMP's folder: not
+    /// empty, no white space (a tab or a no-break space as much as a space) and no control
+    /// character. The names read are sent back in MMP commands and SFTP transfers, so a
+    /// node's output (or whatever answers in its place) must not make one of two words.
+    public static func isFileName<S: StringProtocol>(_ word: S) -> Bool {
+        !word.isEmpty && !word.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
     }
 
     /// The files one status output names, sorted into key, certificate, bundle and the
@@ -60,7 +68,7 @@ public enum NodeStateReader {
             if label == "state" && files.state == nil { files.state = value; continue }
             if service == "database" && label.hasSuffix("(me)") { files.state = value; continue }
             if service == "database" && label == "status" { clusterStatus = value; continue }
-            guard value.contains("."), !value.contains(" "), value.lowercased() != "none" else { continue }
+            guard value.contains("."), isFileName(value), value.lowercased() != "none" else { continue }
             switch role(of: label) {
             case .key where files.key == nil: files.key = value
             case .certificate where files.certificate == nil: files.certificate = value

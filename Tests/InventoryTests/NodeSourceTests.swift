@@ -86,6 +86,14 @@ struct NodeSourceTests {
                 == ["callbridge.key", "callbridge.crt", "bundle.crt"])
     }
 
+    /// The fuzzer's finding (Fuzz/run.sh mmp-output) as the dashboard reads it: a file name
+    /// with a tab or a control character in it is no file name, so it is never fetched.
+    @Test func aStatusValueThatIsNotOneWordIsNotAFile() {
+        let status = "Certificate file : call\tbridge.crt\nCA Bundle file : bundle\u{1B}.crt\nTrust bundle : trust.crt\n"
+        #expect(NodeSource.parseStatus(command: "callbridge", status).map(\.file) == ["trust.crt"])
+        #expect(NodeSource.parseList("User supplied certificates and keys:\na\tb.crt\nc.crt\n") == ["c.crt"])
+    }
+
     @Test func aNodesFilesAreFetchedReadAndTiedToTheirServices() async throws {
         let folder = try TempFolder()
         defer { folder.remove() }

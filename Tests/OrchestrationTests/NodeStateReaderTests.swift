@@ -1,4 +1,5 @@
 import Deployment
+import Foundation
 import Orchestration
 import Testing
 
@@ -93,5 +94,28 @@ struct NodeStateReaderTests {
     @Test func anUnconfiguredServiceAndTheListing() {
         #expect(NodeStateReader.parseStatus(service: "turn", "Enabled : false\nKey file : none\nCertificate file : none\n") == nil)
         #expect(NodeStateReader.parseList("User supplied certificates and keys:\na.crt\na.key\n\n") == ["a.crt", "a.key"])
+    }
+
+    /// Found by the fuzzer (Fuzz/run.sh mmp-output; the input is kept as
+    /// Fuzz/Corpus/mmp-output/crash-5827a43159437966e8fa503cf9ee29e00a30202c): a listing
+    /// line with a tab inside (`webbridge<-fullchain.\u{FFFD}...\tcrt`) was read as one file
+    /// name, which the planner would then send back to the node in a command.
+    @Test func aLineThatIsNotOneWordIsNotAFileName() throws {
+        let found = try #require(Data(base64Encoded: """
+            VXNlciBzdXBwbGllZCBjZXJ0aWZpY2F0ZXMgYW5kIGtleXM6CmNhLWJ1bmRscm4uY3IKdGNsaWVudHNyCnR1cm4ua2V5CndlYmFkbWluLmNydAp3\
+            ZWJh/y9pbi5hZG1pbi5rZXkKd2ViYnJpZGdlPC1mdWxsY2hhaW4u/////////wljcnQKd2ViYnJpZGdlMy5jc3IKd2ViYgcHBwcHBwcHBwcHcmlk\
+            Z2Uz+y5rZXkK
+            """))
+        let names = NodeStateReader.parseList(String(decoding: found, as: UTF8.self))
+        #expect(names.count == 6, "\(names)")
+        #expect(!names.contains { $0.contains("\t") || $0.contains("\u{07}") })
+        // The fuzzer's minimised input, and every kind of white space or control character.
+        #expect(NodeStateReader.parseList("User supplied certificates\n\u{FFFD}\t\u{0}") == [])
+        #expect(NodeStateReader.parseList("User supplied certificates and keys:\nweb\tadmin.crt\nbell\u{07}.key\nno\u{A0}break.crt\nesc\u{1B}[2J.crt\nok.crt\n")
+                == ["ok.crt"])
+        // A status line's file name likewise.
+        #expect(NodeStateReader.parseStatus(service: "webadmin", "Key file : a.key\tb.key\nCertificate file : webadmin.crt\n")
+                == ServiceFiles(service: "webadmin", certificate: "webadmin.crt"))
+        #expect(NodeStateReader.isFileName("webbridge3-fullchain.crt") && !NodeStateReader.isFileName(""))
     }
 }

@@ -80,6 +80,9 @@ struct CSRSpecTests {
         ("web CN:a.example.com subjectAltName:bad_name.example.com", "subjectAltName", "DNS name"),
         (#"web CN:a.example.com O:"Example Inc."#, "", "not closed"),
         ("web CN:a.example.com OU:\(String(repeating: "x", count: 65))", "OU", "64"),
+        // Found by the fuzzer (see theCNIsAValidSubjectAltName): a CN of digits and dots.
+        ("x CN:4 subjectAltName:b.1.om,B.e", "CN", "only digits and dots"),
+        ("web CN:10.1.2.3", "CN", "IP address goes in subjectAltName"),
     ]
 
     @Test(arguments: badLines)
@@ -93,6 +96,22 @@ struct CSRSpecTests {
             #expect(error.kind == .badInput)
         } catch {
             Issue.record("unexpected \(error)")
+        }
+    }
+
+    /// Found by the fuzzer (Fuzz/run.sh csr-spec; the input is kept as
+    /// Fuzz/Corpus/csr-spec/crash-e0add2f0da22e76bf38e1011c67e8968919b2392):
+    /// `x CN:4 subjectAltName:b.1.om,B.e` was accepted, and the CN `4` added to the SANs as
+    /// a DNS name, which the SAN rule itself refuses: the `pki csr` line made for it did
+    /// not parse again. Every line accepted must come back the same from its own command.
+    @Test func theCNIsAValidSubjectAltName() throws {
+        #expect(throws: PKIError.self) { try CSRSpec.parse(line: "x CN:4 subjectAltName:b.1.om,B.e") }
+        for line in ["x CN:cms1.example.com subjectAltName:10.1.2.3,b.example.com", "x CN:*.4.example.com subjectAltName:a.example.com",
+                     "x CN:4a.example.com subjectAltName:4a.example.com", "x CN:postgres subjectAltName:10.0.0.1"] {
+            let spec = try CSRSpec.parse(line: line)
+            let again = try CSRSpec.parse(line: String(spec.mmpCommand().dropFirst("pki csr ".count)))
+            #expect(again.subject == spec.subject && again.subjectAltNames == spec.subjectAltNames, "\(line)")
+            #expect(spec.subjectAltNames.allSatisfy { (try? SubjectAltName.parse($0.value).get()) == $0 }, "\(line)")
         }
     }
 

@@ -59,7 +59,7 @@ public enum NodeSource {
             let lower = label.lowercased()
             // "cert" takes TURN's "TLS cert" (TAC 221729) beside every "... certificate ...".
             guard !lower.contains("key"), lower.contains("cert") || lower.contains("bundle") || lower.contains("trust"),
-                  !value.isEmpty, !value.contains(" "), value.contains("."),
+                  NodeStateReader.isFileName(value), value.contains("."),
                   !["none", "not", "unset", "(none)"].contains(value.lowercased()) else { continue }
             let isBundle = lower.contains("bundle") || lower.contains("trust") || lower.hasPrefix("ca ")
             // The words before what the file is ("HTTPS Full chain certificate file" -> https).

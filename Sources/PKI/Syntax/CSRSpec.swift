@@ -95,6 +95,11 @@ public struct CSRSpec: Hashable, Sendable, Codable {
         if let problem = NameRules.hostnameOrWildcardProblem(cn) {
             throw PKIError.input("CN '\(cn)' is not a valid FQDN or wildcard: \(problem)", field: "CN")
         }
+        // The rule of a subjectAltName item, which the CN becomes: a name of digits and dots
+        // alone is an address (or a broken one), not a DNS name.
+        if cn.allSatisfy({ $0.isNumber || $0 == "." }) {
+            throw PKIError.input("CN '\(cn)' is only digits and dots: the CN is the server's FQDN, e.g. cms1.example.com; an IP address goes in subjectAltName", field: "CN")
+        }
         for name in ["OU", "O", "ST", "L"] {
             if let v = values[name] { try checkText(v, field: name) }
         }
