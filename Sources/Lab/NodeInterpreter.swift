@@ -33,7 +33,16 @@ struct NodeInterpreter {
         set { state.nodes[node] = newValue }
     }
 
+    /// Runs a command. The MMP names files as they are in its folder: no line of the
+    /// output shows where the lab keeps that folder on this machine.
     mutating func run(_ tokens: [String], line: String) -> [String] {
+        let prefixes = [folder + "/", (folder as NSString).resolvingSymlinksInPath + "/"]
+        return dispatch(tokens, line: line).map { output in
+            prefixes.reduce(output) { $0.replacingOccurrences(of: $1, with: "") }
+        }
+    }
+
+    mutating func dispatch(_ tokens: [String], line: String) -> [String] {
         guard let first = tokens.first else { return [] }
         switch first {
         case "help": return MMPText.help(services: info.services)

@@ -133,13 +133,14 @@ struct DeploymentFileTests: IssueChecking {
         expectIssue(single(extraTop: "join_url: https://join.example.com\n"), path: "join_url", line: 4, containing: "no https://")
     }
 
-    @Test("xmpp and webbridge are refused on 3.x, webbridge3 on 2.x")
+    @Test("xmpp, webbridge and the load balancer are refused on 3.x, webbridge3 on 2.x")
     func servicesPerRelease() {
         let xmpp = single(services: "[callbridge, xmpp]")
         expectIssue(xmpp, path: "nodes[0].services[1]", line: 8, containing: "no XMPP")
         expectIssue(single(services: "[webbridge]"), path: "nodes[0].services[0]", line: 8, containing: "write webbridge3")
         expectIssue(single(services: "[webbridge3]", version: "\"2.9\""), path: "nodes[0].services[0]", line: 8, containing: "write webbridge")
         expectIssue(single(services: "[callbridge, xmpp]", version: "\"2.9\""), path: "nodes[0].services[1]", line: 8, containing: "xmpp_domain")
+        expectIssue(single(services: "[callbridge, loadbalancer]"), path: "nodes[0].services[1]", line: 8, containing: "no load balancer (trunks and load balancers went with 3.0")
         expectIssue(single(services: "[callbridge, callbridge]"), path: "nodes[0].services[1]", line: 8, containing: "listed twice")
         expectIssue(single(services: "[callbrige]"), path: "nodes[0].services[0]", line: 8, containing: "not one of")
     }

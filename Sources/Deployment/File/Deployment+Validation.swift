@@ -103,6 +103,8 @@ extension Deployment {
                     fail(sp, "CMS \(cmsVersion) has webbridge3, not webbridge: write webbridge3")
                 case .webbridge3 where !cmsVersion.isThreeX:
                     fail(sp, "webbridge3 is CMS 3.x; CMS \(cmsVersion) has webbridge: write webbridge")
+                case .loadbalancer where cmsVersion.isThreeX:
+                    fail(sp, "CMS \(cmsVersion) has no load balancer (trunks and load balancers went with 3.0, TAC 217062): remove loadbalancer")
                 case .xmpp where xmppDomain == nil:
                     fail(sp, "xmpp needs the XMPP domain for its certificate's SANs: add xmpp_domain at the top")
                 default: break

@@ -94,11 +94,11 @@ public enum Service: String, Codable, Hashable, Sendable, CaseIterable, Comparab
 
     public static func < (a: Service, b: Service) -> Bool { a.order < b.order }
 
-    /// True when the release has the service: webbridge and xmpp are 2.x only,
-    /// webbridge3 is 3.x only.
+    /// True when the release has the service: webbridge, xmpp and the load balancer are
+    /// 2.x only (3.0 removed them, TAC 217062), webbridge3 is 3.x only.
     public func exists(in version: CMSVersion) -> Bool {
         switch self {
-        case .webbridge, .xmpp: return !version.isThreeX
+        case .webbridge, .xmpp, .loadbalancer: return !version.isThreeX
         case .webbridge3: return version.isThreeX
         default: return true
         }
