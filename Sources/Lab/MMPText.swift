@@ -171,6 +171,12 @@ public enum MMPText {
 
     /// (unverified) `backup snapshot <name>`.
     public static func backupDone(_ file: String) -> String { "Backup file \(file) ready for download via SFTP" }
+    /// (unverified) `backup rollback <name>` when there is no such snapshot.
+    public static func noBackup(_ name: String) -> String { "FAILURE: no backup named \(name)" }
+    /// (unverified) `backup rollback <name>`: restored, then the node reboots (TAC 214620).
+    public static func rolledBack(_ name: String) -> String {
+        "SUCCESS: configuration, certificates and keys restored from \(name); the node rebooted"
+    }
 
     // MARK: help
 
@@ -203,7 +209,7 @@ public enum MMPText {
         lines += ["  database cluster status|localnode <a-e>|initialize|join <primary>|connect <primary>|remove|clear error",
                   "  database cluster certs <server-key> <server-crt> <client-key> <client-crt> <ca-crt>",
                   "  database cluster certs <client-key> <client-crt> <ca-crt>",
-                  "  backup snapshot <name>"]
+                  "  backup snapshot <name>", "  backup rollback <name>"]
         return lines
     }
 }

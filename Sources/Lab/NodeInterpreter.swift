@@ -51,6 +51,8 @@ struct NodeInterpreter {
             return database(Array(tokens.dropFirst(2)), line: line)
         case "backup" where tokens.count >= 2 && tokens[1] == "snapshot":
             return backup(Array(tokens.dropFirst(2)), line: line)
+        case "backup" where tokens.count >= 2 && tokens[1] == "rollback":
+            return rollback(Array(tokens.dropFirst(2)))
         default:
             if let service = LabService(rawValue: first), info.services.contains(service) {
                 return self.service(service, Array(tokens.dropFirst()), line: line)
@@ -142,13 +144,6 @@ struct NodeInterpreter {
             return [MMPText.pkiFailure(error.message)]
         } catch { return [MMPText.pkiFailure("\(error)")] }
         let name = args[0] + ".bak"
-        struct Snapshot: Encodable {
-            var node: String
-            var fqdn: String
-            var taken: Date
-            var configuration: LabNodeState
-            var files: [String: String]
-        }
         var files: [String: String] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for file in names where !file.hasPrefix(".") && !file.hasSuffix(".bak") {
@@ -156,7 +151,7 @@ struct NodeInterpreter {
                 files[file] = data.base64EncodedString()
             }
         }
-        let snapshot = Snapshot(node: node, fqdn: info.fqdn, taken: now, configuration: nodeState, files: files)
+        let snapshot = LabSnapshot(node: node, fqdn: info.fqdn, taken: now, configuration: nodeState, files: files)
         do {
             let data = try Lab.encoder.encode(snapshot)
             // The snapshot holds the node's keys: it is written as a private file (0600).
@@ -168,6 +163,52 @@ struct NodeInterpreter {
         }
         return [MMPText.backupDone(name)]
     }
+}
+
+extension NodeInterpreter {
+    /// `backup rollback <name>`: the node's configuration, certificates and keys as the
+    /// snapshot holds them, then a reboot (every enabled service starts again on them).
+    /// Files made since stay (unverified: what the MMP does with them).
+    mutating func rollback(_ args: [String]) -> [String] {
+        guard args.count == 1 else { return [MMPText.usage("backup rollback <name>")] }
+        do { try CSRSpec.checkBasename(args[0]) } catch let error as PKIError {
+            return [MMPText.pkiFailure(error.message)]
+        } catch { return [MMPText.pkiFailure("\(error)")] }
+        let store = FileStore(directory: folder)
+        guard store.exists(args[0] + ".bak") else { return [MMPText.noBackup(args[0])] }
+        let snapshot: LabSnapshot
+        do {
+            snapshot = try Lab.decoder.decode(LabSnapshot.self, from: Data(contentsOf: URL(fileURLWithPath: store.path(args[0] + ".bak"))))
+            guard snapshot.node == node else { return [MMPText.noBackup(args[0])] }
+            for (file, base64) in snapshot.files.sorted(by: { $0.key < $1.key }) {
+                guard checkName(file) == nil, let data = Data(base64Encoded: base64) else { continue }
+                let path = store.path(file)
+                // The MMP puts its own files back as they were: written over, no copy kept.
+                try? FileManager.default.removeItem(atPath: path)
+                try store.write(data, to: file, isPrivateKey: file.hasSuffix(".key"), replace: false)
+            }
+        } catch let error as PKIError {
+            return [MMPText.pkiFailure(error.message)]
+        } catch {
+            return [MMPText.pkiFailure("the backup \(args[0]) cannot be read: \(error)")]
+        }
+        nodeState = snapshot.configuration
+        var out = [MMPText.rolledBack(args[0])]
+        for service in LabService.allCases where nodeState.services[service]?.enabled == true {
+            let started = start(service)
+            out += started.filter { $0.hasPrefix("FAILURE") }
+        }
+        return out
+    }
+}
+
+/// What `backup snapshot` keeps of a node: its configuration and every file of its folder.
+struct LabSnapshot: Codable {
+    var node: String
+    var fqdn: String
+    var taken: Date
+    var configuration: LabNodeState
+    var files: [String: String]
 }
 
 extension Array where Element == String {
