@@ -44,6 +44,10 @@ public enum MMPText {
     public static let keyMatches = "SUCCESS: Key and certificate pair match"
     /// (unverified) `pki match` / enable when it does not.
     public static let keyDoesNotMatch = "FAILURE: Key and certificate pair do not match"
+    /// (unverified) A `certs` command given a file that holds no private key where the key goes.
+    public static func notAKey(_ file: String) -> String { "FAILURE: \(file) is not a private key file" }
+    /// (unverified) A `certs` or `trust` command given a file with no certificate in it.
+    public static func notACertificate(_ file: String) -> String { "FAILURE: \(file) holds no certificate" }
     /// (public, as services print it on enable) The certificate chains to the bundle.
     public static let chainVerified = "SUCCESS: certificate verified against CA bundle"
     /// (unverified) It does not.

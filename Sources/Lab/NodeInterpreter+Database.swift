@@ -48,6 +48,9 @@ extension NodeInterpreter {
             guard files.count == 5 || files.count == 3 else { return [MMPText.usage(Self.databaseSyntax)] }
             guard !db.isActive else { return [MMPText.certsWhileActive] }
             if let bad = checkFiles(files) { return [bad] }
+            let slots: [LabSlot] = files.count == 5 ? [.key, .certificate, .c2wKey, .c2wCertificate, .bundle] : [.c2wKey, .c2wCertificate, .bundle]
+            // The server pair and the client pair, each checked as a service's pair is.
+            if let bad = kindProblem(Array(zip(slots, files.map { Optional($0) }))) { return [bad] }
             if files.count == 5 {
                 (db.serverKey, db.serverCertificate) = (files[0], files[1])
                 (db.clientKey, db.clientCertificate, db.caCertificate) = (files[2], files[3], files[4])

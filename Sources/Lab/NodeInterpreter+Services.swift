@@ -79,11 +79,37 @@ extension NodeInterpreter {
             return usage
         }
         if let bad = checkFiles(assignments.compactMap { $0.1 }) { return [bad] }
+        if let bad = kindProblem(assignments) { return [bad] }
         var s = nodeState.services[service]!
         for (slot, file) in assignments { s.files[slot] = file }
         nodeState.services[service] = s
         // The service goes on with what it loaded until it is restarted.
         return []
+    }
+
+    /// What the MMP refuses in a `certs` or `trust` command before it takes the files: a
+    /// key file that holds no private key, a certificate or bundle file that holds no
+    /// certificate, a key that is not the certificate's. (Expiry and the chain are judged
+    /// when the service starts, as before.)
+    func kindProblem(_ assignments: [(LabSlot, String?)]) -> String? {
+        var keys: [LabSlot: PrivateKey] = [:]
+        var certificates: [LabSlot: Certificate] = [:]
+        for (slot, file) in assignments {
+            guard let file else { continue }
+            if slot == .key || slot == .c2wKey {
+                guard let key = try? Loader.privateKey(path: folder + "/" + file) else { return MMPText.notAKey(file) }
+                keys[slot] = key
+            } else {
+                guard let first = try? Loader.certificates(path: folder + "/" + file).first else { return MMPText.notACertificate(file) }
+                certificates[slot] = first
+            }
+        }
+        for (keySlot, certificateSlot) in [(LabSlot.key, LabSlot.certificate), (.c2wKey, .c2wCertificate)] {
+            if let key = keys[keySlot], let certificate = certificates[certificateSlot], !KeyMatch.matches(key, certificate) {
+                return MMPText.keyDoesNotMatch
+            }
+        }
+        return nil
     }
 
     /// `<service>`: its configuration and state, one aligned line each.

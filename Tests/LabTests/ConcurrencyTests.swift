@@ -8,12 +8,16 @@ import Testing
 struct ConcurrencyTests {
     static let rounds = 25
 
-    /// Files k0.key/c0.crt ... in a node's folder (the service commands check they exist).
+    /// Files k0.key/c0.crt ... in a node's folder: one real pair under every name (the
+    /// service commands check that each key is a key and is its certificate's).
     static func seed(_ lab: TestLab, _ nodes: [String]) throws {
         for node in nodes {
+            try lab.ok(node, "pki selfsigned pair CN:\(node).lab.example.com")
+            let key = try Data(contentsOf: URL(fileURLWithPath: lab.path(node, "pair.key")))
+            let certificate = try Data(contentsOf: URL(fileURLWithPath: lab.path(node, "pair.crt")))
             for i in 0..<rounds {
-                try Data("k".utf8).write(to: URL(fileURLWithPath: lab.path(node, "k\(i).key")))
-                try Data("c".utf8).write(to: URL(fileURLWithPath: lab.path(node, "c\(i).crt")))
+                try key.write(to: URL(fileURLWithPath: lab.path(node, "k\(i).key")))
+                try certificate.write(to: URL(fileURLWithPath: lab.path(node, "c\(i).crt")))
             }
         }
     }

@@ -25,10 +25,23 @@ struct FailureTests {
     @Test func keyAndCertificateThatDoNotMatch() throws {
         let lab = try Self.nodeWithPair()
         try lab.ok("cms1", "pki csr other CN:cms1.lab.example.com")
-        try lab.ok("cms1", "webadmin certs other.key webadmin.crt labca.crt")
+        // The MMP refuses the pair when it is given, and keeps what the service had.
+        #expect(try lab.run("cms1", "webadmin certs other.key webadmin.crt labca.crt") == "FAILURE: Key and certificate pair do not match\n")
+        #expect(try lab.service("cms1", .webadmin).files[.key] == nil)
+        // Every certs command: a key that is no key, a certificate that is no certificate.
+        #expect(try lab.run("cms1", "webadmin certs webadmin.crt webadmin.crt labca.crt") == "FAILURE: webadmin.crt is not a private key file\n")
+        #expect(try lab.run("cms1", "callbridge certs webadmin.key webadmin.key labca.crt") == "FAILURE: webadmin.key holds no certificate\n")
+        #expect(try lab.run("cms1", "callbridge certs webadmin.key webadmin.crt webadmin.key") == "FAILURE: webadmin.key holds no certificate\n")
+        #expect(try lab.run("cms1", "database cluster certs other.key webadmin.crt webadmin.key webadmin.crt labca.crt") == "FAILURE: Key and certificate pair do not match\n")
+        // A pair that slips past (the key file changed after certs): the start refuses it.
+        try lab.ok("cms1", "webadmin certs webadmin.key webadmin.crt labca.crt")
+        let original = try Data(contentsOf: URL(fileURLWithPath: lab.path("cms1", "webadmin.key")))
+        try FileManager.default.removeItem(atPath: lab.path("cms1", "webadmin.key"))
+        try FileManager.default.copyItem(atPath: lab.path("cms1", "other.key"), toPath: lab.path("cms1", "webadmin.key"))
         let out = try lab.run("cms1", "webadmin enable")
         #expect(out == "FAILURE: Key and certificate pair do not match\n")
         try Self.expectDown(lab, .webadmin, reason: "Key and certificate pair do not match")
+        try original.write(to: URL(fileURLWithPath: lab.path("cms1", "webadmin.key")))
         #expect(try lab.run("cms1", "pki match other.key webadmin.crt") == "FAILURE: Key and certificate pair do not match\n")
         // The judge agrees: the public keys differ.
         let fromKey = try openssl(["pkey", "-in", lab.path("cms1", "other.key"), "-pubout"]).stdout

@@ -181,7 +181,7 @@ struct ApplyCommandTests {
         let result = apply(fixture, [])
         #expect(result.status == 2, "\(result.output)")
         #expect(result.stderr.contains("no terminal") && result.stderr.contains("--yes"))
-        #expect(result.stdout.contains("fresh: 157 steps on 4 places:"), "\(result.stdout)")
+        #expect(result.stdout.contains("fresh: 159 steps on 4 places:"), "\(result.stdout)")
         #expect(result.stdout.split(separator: "\n").count <= 24, "the question comes after a summary that fits 24 lines")
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/runs"))
         #expect(try fixture.lab.status().nodes.allSatisfy { node in node.services.allSatisfy { !$0.enabled } })
