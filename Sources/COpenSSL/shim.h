@@ -49,6 +49,14 @@ static inline void cms_sk_X509_EXTENSION_pop_free(STACK_OF(X509_EXTENSION) *sk) 
 static inline int cms_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *sk) { return sk_ASN1_OBJECT_num(sk); }
 static inline ASN1_OBJECT *cms_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *sk, int i) { return sk_ASN1_OBJECT_value(sk, i); }
 
+/* Authority Information Access: the caIssuers URI of entry i, or NULL for any other entry. */
+static inline int cms_aia_count(const AUTHORITY_INFO_ACCESS *aia) { return sk_ACCESS_DESCRIPTION_num(aia); }
+static inline const ASN1_STRING *cms_aia_ca_issuers_uri(const AUTHORITY_INFO_ACCESS *aia, int i) {
+    ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+    if (ad == NULL || OBJ_obj2nid(ad->method) != NID_ad_ca_issuers || ad->location == NULL || ad->location->type != GEN_URI) return NULL;
+    return ad->location->d.uniformResourceIdentifier;
+}
+
 /* GENERAL_NAME's union */
 static inline int cms_general_name_type(const GENERAL_NAME *gn) { return gn->type; }
 static inline ASN1_STRING *cms_general_name_ia5(const GENERAL_NAME *gn) {

@@ -22,6 +22,7 @@ struct BundleCommand: ParsableCommand {
         @Flag(help: "Write without asking.") var yes = false
         @Flag(name: .customLong("allow-incomplete"), help: "Write even when the chain does not reach a root.") var allowIncomplete = false
         @Option(name: .customLong("passphrase-file"), help: "A file holding the PKCS#12 passphrase.") var passphraseFile: String?
+        @Flag(help: "Fetch a missing issuer from the URL its certificate names (AIA caIssuers, http://), shown before anything is written.") var fetch = false
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("give the certificate files to put into the bundle") }
@@ -33,7 +34,21 @@ struct BundleCommand: ParsableCommand {
                     try BundlePile.read(files.map { (path: $0, shown: $0) }, passphrase: passphrase)
                 }
                 for note in read.leftOut { Console.err("Note: \(note)") }
-                let plan = try BundleBuilder.build(read.certificates, mode: caOnly ? .caBundle : .fullChain)
+                var pile = read.certificates
+                var plan = try BundleBuilder.build(pile, mode: caOnly ? .caBundle : .fullChain)
+                // A missing issuer the chain's top names a URL for: fetched with --fetch
+                // (each fetch shown, up to a root or five levels), else the URL is named.
+                var fetchedFrom: Set<String> = []
+                while fetch, plan.missingIssuer != nil, fetchedFrom.count < 5,
+                      let url = plan.members.last?.certificate.extensions.caIssuers?.first(where: { !fetchedFrom.contains($0) }) {
+                    fetchedFrom.insert(url)
+                    let fetched = try IssuerFetcher.fetch(url)
+                    for certificate in fetched.certificates {
+                        Console.out("Fetched \(certificate.displayName) from \(url) (\(fetched.bytes) bytes, \(fetched.format.rawValue.uppercased()))")
+                        pile.append(SourcedCertificate(certificate: certificate, location: url))
+                    }
+                    plan = try BundleBuilder.build(pile, mode: caOnly ? .caBundle : .fullChain)
+                }
                 Console.out("\(caOnly ? "CA bundle" : "Full chain") for \(out), top to bottom:")
                 let width = plan.members.map { $0.certificate.displayName.count }.max() ?? 0
                 for (index, member) in plan.members.enumerated() {
@@ -48,7 +63,11 @@ struct BundleCommand: ParsableCommand {
                 for stranger in plan.strangers { Console.out("Dropped: \(stranger.location): \(stranger.reason)") }
                 for warning in plan.warnings { Console.out("Warning: \(warning)") }
                 if let missing = plan.missingIssuer {
-                    let message = "the chain stops at \(plan.members.last?.certificate.displayName ?? "?"): its issuer '\(missing)' is in none of the files; add that CA's certificate (and its issuers up to the root)"
+                    var message = "the chain stops at \(plan.members.last?.certificate.displayName ?? "?"): its issuer '\(missing)' is in none of the files; add that CA's certificate (and its issuers up to the root)"
+                    if let urls = plan.members.last?.certificate.extensions.caIssuers, !urls.isEmpty {
+                        message += fetch ? " (fetched from \(urls.joined(separator: ", ")) without reaching it)"
+                            : ". The certificate says where to get it: \(urls.joined(separator: ", ")) (--fetch gets it, shown before writing)"
+                    }
                     if !allowIncomplete {
                         throw CLIFailure(code: 1, message: "FAILURE: \(message). Nothing written (--allow-incomplete writes it anyway).")
                     }

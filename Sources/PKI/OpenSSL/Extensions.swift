@@ -13,6 +13,9 @@ public struct ExtensionSummary: Hashable, Sendable, Codable {
     public var pathLength: Int? = nil
     public var subjectKeyIdentifier: String? = nil
     public var authorityKeyIdentifier: String? = nil
+    /// Authority Information Access caIssuers: where the issuer's certificate can be
+    /// fetched (RFC 5280 4.2.2.1); nil when absent.
+    public var caIssuers: [String]? = nil
 
     static let keyUsageNames = ["digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment",
                                 "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"]
@@ -56,6 +59,15 @@ public struct ExtensionSummary: Hashable, Sendable, Codable {
             let akid = raw.assumingMemoryBound(to: AUTHORITY_KEYID.self)
             if let keyid = akid.pointee.keyid { authorityKeyIdentifier = OpenSSL.hex(OpenSSL.bytes(of: keyid)) }
             AUTHORITY_KEYID_free(akid)
+        }
+        if let raw = d2i(NID_info_access) {
+            let aia = OpaquePointer(raw)
+            var uris: [String] = []
+            for i in 0..<cms_aia_count(aia) {
+                if let uri = cms_aia_ca_issuers_uri(aia, i) { uris.append(OpenSSL.text(of: uri)) }
+            }
+            if !uris.isEmpty { caIssuers = uris }
+            AUTHORITY_INFO_ACCESS_free(aia)
         }
         _ = OpenSSL.drainErrors()
     }
