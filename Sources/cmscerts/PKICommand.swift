@@ -7,7 +7,7 @@ struct PKICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pki",
         abstract: "Keys, CSRs and the built-in CA, with the MMP's own syntax.",
-        subcommands: [CSR.self, SelfSigned.self, Sign.self, Inspect.self, Match.self, Verify.self, List.self]
+        subcommands: [CSR.self, SelfSigned.self, Sign.self, Inspect.self, Lint.self, Match.self, Verify.self, List.self]
     )
 
     struct FolderOption: ParsableArguments {
@@ -122,6 +122,55 @@ struct PKICommand: ParsableCommand {
                     Console.out(found.map(\.text).joined(separator: "\n"))
                 }
             } catch { throw fail(error) }
+        }
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lint",
+            abstract: "Check a certificate or CSR the way a CMS engineer does: SANs, CN among them, key size, SHA-1, key usage, validity, the names the deployment needs.",
+            discussion: "Exit 0 nothing wrong (warnings are printed), 1 an error found, 2 bad input. Each finding says why CMS cares.")
+
+        @Argument(help: "A certificate, bundle (the first certificate) or CSR.") var file: String
+        @Option(help: "What it is for: \(LintRole.allCases.map(\.rawValue).joined(separator: ", ")) (default: from its fields).") var role: String?
+        @Option(name: .customLong("name"), help: "A name the deployment needs in its SANs (join URL, XMPP domain, cluster FQDN); repeat it.") var names: [String] = []
+        @Flag(help: "JSON output: the findings.") var json = false
+        @OptionGroup var folder: FolderOption
+
+        func run() throws {
+            let chosen: LintRole?
+            if let role {
+                guard let parsed = LintRole(rawValue: role) else {
+                    throw CLIFailure(code: 2, message: "ERROR: --role \(role) is not a role: use one of \(LintRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                chosen = parsed
+            } else {
+                chosen = nil
+            }
+            let findings: [LintFinding]
+            let what: String
+            do {
+                let workspace = Workspace(directory: folder.dir)
+                let loaded = try Loader.load(path: workspace.store.path(file), keys: .skip)
+                if let certificate = loaded.certificates.first {
+                    findings = PKI.Lint.certificate(certificate, role: chosen, requiredNames: names)
+                    what = certificate.displayName
+                } else if let request = loaded.requests.first {
+                    findings = PKI.Lint.request(request, role: chosen ?? .inferred(isCA: false, commonName: request.subject.commonName), requiredNames: names)
+                    what = "the CSR " + (request.subject.commonName.map { "CN=" + DistinguishedName.escape($0) } ?? request.subject.description)
+                } else {
+                    throw PKIError.input("\(file) holds no certificate or CSR to lint", field: file)
+                }
+            } catch { throw fail(error) }
+            if json {
+                try Console.json(findings)
+            } else if findings.isEmpty {
+                Console.out("OK: \(what): nothing found (SANs, key, signature, key usage, validity\(names.isEmpty ? "" : ", the names asked"))")
+            } else {
+                Console.out("\(what):")
+                for finding in findings { Console.out("  " + finding.text) }
+            }
+            if findings.contains(where: { $0.severity == .error }) { throw CLIFailure(code: 1, message: "") }
         }
     }
 

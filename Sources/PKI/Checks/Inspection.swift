@@ -28,6 +28,9 @@ public struct Inspection: Codable, Sendable, Equatable {
     public var selfSigned: Bool?
     /// CSRs only: does the CSR's signature verify with its own key?
     public var signatureValid: Bool?
+    /// What `Lint` finds, for the role the certificate's own fields suggest (a CA, the
+    /// database client, else a server); empty when nothing.
+    public var lint: [LintFinding]
 
     public init(_ certificate: Certificate, now: Date = Date()) {
         kind = .certificate
@@ -56,6 +59,7 @@ public struct Inspection: Codable, Sendable, Equatable {
         sha256Fingerprint = certificate.sha256Fingerprint
         selfSigned = certificate.isSelfSigned
         signatureValid = nil
+        lint = Lint.certificate(certificate)
     }
 
     public init(_ request: CertificateRequest) {
@@ -77,6 +81,7 @@ public struct Inspection: Codable, Sendable, Equatable {
         sha256Fingerprint = request.sha256Fingerprint
         selfSigned = nil
         signatureValid = request.signatureIsValid
+        lint = Lint.request(request, role: .inferred(isCA: request.requestedExtensions.isCA == true, commonName: request.subject.commonName))
     }
 
     static func constraints(_ e: ExtensionSummary) -> String? {
@@ -110,6 +115,11 @@ public struct Inspection: Codable, Sendable, Equatable {
         rows.append(("SHA-256 fingerprint", sha256Fingerprint))
         if let selfSigned { rows.append(("Self-signed", selfSigned ? "yes" : "no")) }
         if let signatureValid { rows.append(("CSR signature", signatureValid ? "valid" : "INVALID: the CSR is damaged or altered")) }
+        if lint.isEmpty {
+            rows.append(("Lint", "nothing found (SANs, key, signature, key usage, validity)"))
+        } else {
+            for (i, finding) in lint.enumerated() { rows.append((i == 0 ? "Lint" : "", finding.text)) }
+        }
         let width = rows.map(\.0.count).max() ?? 0
         // Every value may come from a stranger's certificate: each stays on its line, its
         // control characters written out.
