@@ -60,7 +60,8 @@ struct OverrideTests: IssueChecking {
         let plan = try Planner.plan(d, flow: .fresh)
         func command(_ id: String) -> String? { plan.steps.first { $0.id == id }?.command }
         #expect(command("cms1:csr.cms1-cb") == "pki csr cms1-cb CN:cms1.example.com subjectAltName:cms1.example.com,cms2.example.com")
-        #expect(command("cms1:csr.webadmin") == "pki csr webadmin CN:admin.example.com")
+        #expect(command("cms1:csr.webadmin") == "pki csr webadmin CN:admin.example.com subjectAltName:admin.example.com,cms1.example.com",
+                "the node's FQDN stays in the SANs, the CN given joins it")
         #expect(command("cms2:csr.webbridge3") == "pki csr webbridge3 CN:cms2.example.com subjectAltName:cms2.example.com,join.example.com,meet.example.com")
         #expect(command("cms3:csr.turn-edge") == "pki csr turn-edge CN:turn.example.com")
         #expect(plan.steps.contains { $0.node == "cms1" && $0.command == "callbridge certs cms1-cb.key cms1-cb.crt ca-bundle.crt" })

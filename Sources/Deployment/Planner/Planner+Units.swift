@@ -1,8 +1,8 @@
 import PKI
 
 extension PlanContext {
-    /// The CSR for services on a node (Step 2): CN the node's FQDN; the web bridge adds the
-    /// join URL, XMPP the XMPP domain; in a cluster the call bridge, TURN and load balancer
+    /// The CSR for services on a node (Step 2): CN the node's FQDN, which every service also
+    /// lists in its SANs; the web bridge adds the join URL, XMPP the XMPP domain; in a cluster the call bridge, TURN and load balancer
     /// list the FQDNs of the nodes that run them. Several services sharing one key get the
     /// union of their SANs. The admin's overrides (`nodes[].certificates`) replace a
     /// service's SANs and the CN.
@@ -15,16 +15,19 @@ extension PlanContext {
                 given.forEach(add)
                 continue
             }
+            // Every service's certificate names its node in the SANs: clients match the
+            // host name against the SANs only (RFC 6125), so a web admin certificate with
+            // no SAN is refused by every browser.
+            add(node.fqdn)
             switch service {
             case .webadmin:
                 break
             case .webbridge, .webbridge3:
-                add(node.fqdn); add(deployment.joinURL)
+                add(deployment.joinURL)
             case .xmpp:
-                add(node.fqdn); add(deployment.xmppDomain)
+                add(deployment.xmppDomain)
             case .callbridge, .turn, .loadbalancer:
                 if clustered {
-                    add(node.fqdn)
                     for other in deployment.nodes where other.runs(service) { add(other.fqdn) }
                 }
             }
