@@ -233,21 +233,16 @@ enum ReviewView {
     }
 }
 
-/// What F1 shows on each screen.
+/// What F1 shows of a screen not yet moved to `WizardScreen`.
 enum HelpText {
     static func text(for screen: Screen) -> String {
-        let common = """
-            Keys everywhere: F1 help (also ? where you are not typing), Esc back, q quit (where you are not typing; asks first when something typed was not written), Ctrl-C leaves at once.
-            Nothing is written or run before a review screen lists it and you press y or F10 there.
-            """
         switch screen {
         case .home:
             return """
                 Home shows the estate (./deployment.yaml, else the built-in lab in your data folder) and the ways in.
                 ↑/↓ move, Enter opens. Steps 2 and 3 show what the plan makes (CSRs per service; the database cluster); Step 4 checks files; Step 5 plans and runs a procedure on the nodes; Fix plans the troubleshooting flows; Expiry lists every certificate. Entries that need a valid deployment file are dimmed without one.
                 Step 1 makes one key and CSR. Bundles puts certificates in the order CMS wants. Theme picks the colours.
-
-                """ + common
+                """
         case .csr:
             return """
                 Step 1 builds one pki csr line: pki csr <basename> CN:<fqdn> [OU:] [O:] [ST:] [L:] [C:] [subjectAltName:].
@@ -256,16 +251,14 @@ enum HelpText {
                 When SANs are given, the CN is added to them if missing (CMS requires it), and the preview says so.
                 Renewing? Use a NEW basename: pki csr over the basename of a key in use breaks that service at once. cmscerts never overwrites a key.
                 Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
-
-                """ + common
+                """
         case .step2, .step3:
             return """
                 Steps 2 and 3 read the plan of a fresh deployment, the same value Step 5 reviews and runs: nothing is made on these screens.
                 Step 2 lists every CSR the deployment's certificate strategy gives (per service, one SAN certificate, or a wildcard): where it is made (on a node by pki csr, or here when keys: local), the basename, CN and SANs, the exact command and the services that will use it. ↑/↓ select.
                 Step 3 lists the database cluster's steps in the plan's order, node by node: the built-in CA, dbserver and dbclient, the copies, and the cluster made again. ↑/↓ scroll.
                 Enter on a Step 2 row edits that certificate: its basename, CN and SANs (comma separated), and where keys are made (on the node by pki csr, or here: for every certificate). Each problem shows at its row by the deployment file's rules; the line under them is the pki csr the plan will type. F10 saves the edit in the deployment file through a review (a service's certificates: entry; for one shared certificate certificate_name, cluster_fqdn and sans); F5 goes back to what the strategy gives; Esc drops the edit. ✎ marks an edited certificate. 5 opens Step 5 with the plan.
-
-                """ + common
+                """
         case .deployment:
             return """
                 The deployment file Steps 2, 3 and 5 plan from: the CMS release, the domain, how certificates are cut, where keys are made, the subject of every CSR, and each node with its FQDN, address, SSH target, services and database role.
@@ -273,58 +266,47 @@ enum HelpText {
                 Every field is checked as you type by the rules the file loader applies (one primary, 1, 3 or 5 database nodes, webbridge3 on 3.x, ...); the reason shows beside the field and in full under the form.
                 F10 checks everything and shows the file to be written on a review screen; y writes it (the old file kept as .previous) and the wizard works on it at once.
                 F2 starts a new file in the folder cmscerts was started in; F3 opens another file; F5 drops the changes. On the built-in lab the release and nodes are the lab's and cannot be changed here.
-
-                """ + common
+                """
         case .troubleshoot:
             return """
                 Troubleshooting lists the article's three situations: an expired certificate (same file names, restart), a renewal while production is live (new basenames, then swap), expired database certificates (remove on every node, then Step 3 again).
                 Enter plans the one selected for your nodes and opens it in Step 5: the same review of every command and file, the same run with progress per node, the same resume. Esc on that review comes back here.
-
-                """ + common
+                """
         case .verify:
             return """
                 Step 4 lists the certificates, keys and CSRs of the workspace folder ("here") or of a node: ←/→ (or Tab) choose whose; a node's are listed with its pki list, over SSH or the lab. Enter checks the one selected:
                 inspect shows every field (subject, SANs, validity and days left, key, usages, fingerprint); match says whether the key of the same basename (webadmin.key for webadmin.crt) belongs to it; verify builds the chain of a certificate to a root of the CA bundle, link by link, with each failure in plain words.
                 On a node, certificates and bundles are copied to a private temporary folder, checked the same way and deleted; a private key never leaves the node: the node's own pki match pairs it with <basename>.crt, and its output is shown.
                 b makes the selected file the CA bundle (here, ca-bundle.crt is picked when there is one; on a node, the bundle its services use). PgUp/PgDn scroll the result. r reads the files again. Nothing is written.
-
-                """ + common
+                """
         case .dashboard:
             return """
                 The expiry dashboard reads every certificate file of the workspace (and its subfolders) and of every node's MMP folder (through SSH, or the lab), one row per certificate: node, service using it, file, CN, expiry date, days left, status.
                 Colours follow the thresholds: warning at 30 days or less, critical at 7, expired past the date; unreadable files are listed with the reason.
                 ↑/↓ PgUp/PgDn move. 1 to 7 sort by that column (again reverses). / filters: type, Enter keeps it, Esc clears it. Enter opens the full details of a row. r reads everything again.
                 e adds live TLS endpoints, as cmscerts expiry --endpoint takes them (the input starts with those the deployment file lists under endpoints:): host:port[@sni][=cert file], several separated by spaces or commas (a relative cert file is read from the workspace, and the certificate presented is compared with it). Each is probed with a 10 s timeout; its chain joins the table (the endpoint in the Node column, "live" as the service), with the chain's order and a certificate that differs from the configured one in its status. The endpoints stay, probed again by r, until e and an empty input clear them.
-
-                """ + common
+                """
         case .apply:
             return """
                 Step 5 reads what the nodes hold (read-only), plans a procedure from it and opens on a summary per node: steps, keys made, certificates applied, restarts, what happens to the database cluster, and what is already so (not run). s shows every command that will run and every file it will write, node by node, in the order the executor runs them. ←/→ picks the procedure: fresh deployment, renewal under the same names, renewal under new names, expired database certificates. A procedure that would overwrite what a live service uses is refused, with the reason; on an estate that already holds what the deployment file wants there is nothing to run.
                 y or F10 runs exactly that plan, nodes in parallel where the order allows; progress shows per node. Every step goes to a journal beside the deployment file (.cmscerts/runs). One run at a time: another run on the same deployment (the command line's too) is refused while this one holds it.
                 When the run waits for files (certificates your CA signs), place them in the workspace and press r: each is checked against its CSR and the CA bundle before anything is sent, and the run resumes from its journal, skipping what is done. After a failure, the node, the command and its output are shown: fix the cause, then r resumes the same way. A run left open opens here again the next time cmscerts starts.
                 q (after asking), Ctrl-C or a signal during a run stop it at a step boundary: the steps running end and are journaled; r, or cmscerts apply <deployment.yaml> --resume <run id>, goes on.
-
-                """ + common
+                """
         case .bundles:
             return """
                 Bundles: pick the files (Space) among the workspace folder and its subfolders; the chain is drawn top to bottom: the entity, the intermediates, the root, each with the issuer that signed it.
                 A missing issuer, duplicates, strangers (certificates of another chain) and keys are named. A picked file that is already a bundle, and the output file when it exists, are checked against every bundle rule.
                 m switches between a full chain (webbridge3, CMS 3.x) and a CA bundle (no entity). Tab goes to the output name. PgUp/PgDn scroll the chain. r reads the folder again. Enter or F10 opens the review.
-
-                """ + common
+                """
         case .review:
             return """
                 The review lists exactly the files that will be written (path, what, mode, whether a file of that name is replaced) and the commands that will be run.
                 y or F10 confirms; Enter alone does not. Esc or n goes back and writes nothing.
                 Files are written atomically (temporary file, then rename); private keys get mode 0600; a key is never overwritten.
-
-                """ + common
+                """
         case .themes:
-            return """
-                Themes come from themes/*.yaml (and built-in default and monochrome). ↑/↓ move, Enter uses the theme, Esc goes back.
-                --theme NAME picks one at start; NO_COLOR set in the environment shows every theme without colour.
-
-                """ + common
+            return ""
         }
     }
 }

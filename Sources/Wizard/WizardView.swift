@@ -4,96 +4,16 @@ import TerminalUI
 /// "1 node", "3 nodes".
 func countedNodes(_ n: Int) -> String { n == 1 ? "1 node" : "\(n) nodes" }
 
-/// Lines of styled text for a panel, wrapped to its width, so that screens can stack
-/// paragraphs of different roles and scroll them as one.
-struct TextLines {
-    var rows: [[Span]] = []
-    let width: Int
-    let theme: Theme
-
-    init(width: Int, theme: Theme) {
-        self.width = max(1, width)
-        self.theme = theme
-    }
-
-    /// Adds `prefix` + `text` in `role`, wrapped at spaces (a word longer than a row is
-    /// cut); continuation rows are indented by `indent` columns.
-    mutating func add(_ text: String, _ role: Role = .normal, indent: Int = 0, prefix: String = "") {
-        let style = theme[role]
-        let pad = String(repeating: " ", count: max(0, min(indent, width - 1)))
-        var out: [String] = []
-        var line = prefix, lineWidth = CharacterWidth.of(prefix), atStart = true
-        for (p, paragraph) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if p > 0 {
-                out.append(line)
-                line = pad
-                lineWidth = pad.count
-                atStart = true
-            }
-            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-                var w = String(word)
-                let need = CharacterWidth.of(w) + (atStart ? 0 : 1)
-                if lineWidth + need <= width {
-                    line += (atStart ? "" : " ") + w
-                    lineWidth += need
-                    atStart = false
-                    continue
-                }
-                if !atStart {
-                    out.append(line)
-                    line = pad
-                    lineWidth = pad.count
-                }
-                while lineWidth + CharacterWidth.of(w) > width {
-                    var head = w.truncated(toWidth: max(1, width - lineWidth), ellipsis: false)
-                    if head.isEmpty { head = String(w.first!) }
-                    out.append(line + head)
-                    w = String(w.dropFirst(head.count))
-                    line = pad
-                    lineWidth = pad.count
-                }
-                line += w
-                lineWidth += CharacterWidth.of(w)
-                atStart = w.isEmpty
-            }
-        }
-        out.append(line)
-        rows += out.map { [Span($0, style: style)] }
-    }
-
-    /// Adds one row of spans as it is (cut at the edge).
-    mutating func add(spans: [Span]) { rows.append(spans) }
-
-    /// Adds an empty row.
-    mutating func blank() { rows.append([]) }
-
-    /// Draws rows from `scroll` into `area`.
-    func render(area: Rect, buffer: inout Buffer, scroll: Int = 0) {
-        guard !area.isEmpty else { return }
-        for (i, row) in rows.dropFirst(max(0, min(scroll, max(0, rows.count - area.height)))).prefix(area.height).enumerated() {
-            buffer.write(row, x: area.x, y: area.y + i, clip: area)
-        }
-    }
-}
-
 extension WizardApp {
-    /// The keys that work now, as the help bar shows them (the same values update matches).
-    public func bindings(_ s: WizardState) -> [KeyBinding] {
-        if s.quitDialog != nil {
-            return [KeyBinding(.char("y"), help: "quit"), KeyBinding([.char("n"), .esc], label: "n/Esc", help: "stay"), KeyBinding([.left, .right], label: "←→", help: "choose"), .choose]
-        }
-        if s.help != nil {
-            return [KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll"), KeyBinding([.esc, .f(1)], label: "Esc/F1", help: "close help"), .quit]
-        }
-        if TooSmall.applies(to: s.size, minimum: Self.minimumSize) { return [.quit] }
+    /// The bindings of a screen not yet moved to `WizardScreen`, written by hand beside its
+    /// hand-written key handler.
+    func legacyBindings(_ s: WizardState) -> [KeyBinding] {
         let f1 = KeyBinding(.f(1), help: "help")
         let review = KeyBinding(.f(10), help: "review")
         let home = KeyBinding(.esc, help: "home")
         switch s.screen {
         case .home:
             return [.move, .choose, .help, .quit]
-        case .themes:
-            return [.move, KeyBinding(.enter, help: "use"), .back, .help, .quit]
         case .csr:
             if s.csr.focus == CSRBuilder.keyTypeRow {
                 return [KeyBinding([.left, .right], label: "←→", help: "key type"), KeyBinding(.enter, help: "review"), KeyBinding(.tab, help: "fields"), home, .help, .quit]
@@ -127,17 +47,17 @@ extension WizardApp {
             case .failed?: return [KeyBinding(.esc, help: "back to fix"), KeyBinding(.enter, help: "home"), .help, .quit]
             case nil: return [home]
             }
+        case .themes: return []
         }
     }
 
-    /// What each screen is called in the title bar.
-    static func title(_ screen: Screen) -> String {
+    /// What a screen not yet moved to `WizardScreen` is called in the title bar.
+    static func legacyTitle(_ screen: Screen) -> String {
         switch screen {
         case .home: return "Home"
         case .csr: return "Step 1: CSR builder"
         case .bundles: return "Bundles"
         case .review: return "Review before writing"
-        case .themes: return "Theme"
         case .apply: return "Step 5: applying certificates"
         case .dashboard: return "Expiry dashboard"
         case .verify: return "Step 4: verification"
@@ -145,59 +65,12 @@ extension WizardApp {
         case .step2: return "Step 2: CSRs per service"
         case .step3: return "Step 3: database cluster"
         case .deployment: return "Deployment file"
+        case .themes: return ""
         }
     }
 
-    public func view(_ s: WizardState, size: Size) -> Buffer {
-        let theme = s.theme
-        var b = Buffer(size: size, style: theme[.normal])
-        if TooSmall.applies(to: size, minimum: Self.minimumSize) {
-            TooSmall(minimum: Self.minimumSize).render(area: b.area, buffer: &b, theme: theme)
-            return b
-        }
-        let rows = Layout.vertical([.length(1), .fill(1), .length(1), .length(1)]).split(b.area)
-        StatusLine(left: " cmscerts · " + Self.title(s.screen), right: "\(s.context.shortName) · theme \(theme.name) ", role: .status)
-            .render(area: rows[0], buffer: &b, theme: theme)
-        let body = rows[1].inset(left: 1, right: 1)
-        switch s.screen {
-        case .home: HomeView.render(s, area: body, buffer: &b)
-        case .csr: CSRView.render(s, area: body, buffer: &b)
-        case .bundles: BundleView.render(s, area: body, buffer: &b)
-        case .review: ReviewView.render(s, area: body, buffer: &b)
-        case .themes: renderThemes(s, area: body, buffer: &b)
-        case .apply: ApplyView.render(s, area: body, buffer: &b)
-        case .dashboard: DashboardView.render(s, area: body, buffer: &b)
-        case .verify: VerifyView.render(s, area: body, buffer: &b)
-        case .troubleshoot: TroubleshootView.render(s, area: body, buffer: &b)
-        case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
-        case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
-        case .deployment: DeploymentFormView.render(s, area: body, buffer: &b)
-        }
-        StatusLine(left: " " + footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
-        HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
-        if let help = s.help {
-            let box = b.area.inset(top: 1, bottom: 1)
-            b.fill(box, style: theme[.dialog])
-            let block = Block(title: "Help: " + Self.title(s.screen), role: .border)
-            block.render(area: box, buffer: &b, theme: theme)
-            let inner = block.inner(box).inset(left: 1, right: 1)
-            var text = TextLines(width: inner.width, theme: theme)
-            for line in HelpText.text(for: s.screen).split(separator: "\n", omittingEmptySubsequences: false) {
-                text.add(String(line), .dialog, indent: 2)
-            }
-            text.render(area: inner, buffer: &b, scroll: help.scroll)
-            b.cursor = nil
-        }
-        if let dialog = s.quitDialog {
-            let message = "Quit cmscerts? " + s.unsavedWork.joined(separator: "; ") + "."
-            Dialog(title: "Quit", message: message, state: dialog, yesLabel: "Quit", noLabel: "Stay").render(area: b.area, buffer: &b, theme: theme)
-            b.cursor = nil
-        }
-        return b
-    }
-
-    /// One line under the body: what matters on this screen right now.
-    func footnote(_ s: WizardState) -> String {
+    /// The line under the body of a screen not yet moved to `WizardScreen`.
+    func legacyFootnote(_ s: WizardState) -> String {
         switch s.screen {
         case .home: return "Nothing is written or run before you confirm it on a review screen."
         case .csr: return "Every Step 1 rule is checked as you type. Nothing is written before review."
@@ -213,22 +86,7 @@ extension WizardApp {
         case .troubleshoot: return "The article's troubleshooting flows, as plans: reviewed before anything runs."
         case .verify: return VerifyView.footnote(s.verify)
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
-        case .themes: return s.noColor ? "NO_COLOR is set: every theme is shown without colour." : "Themes come from themes/*.yaml; --theme NAME picks one at start."
-        }
-    }
-
-    func renderThemes(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
-        let theme = s.theme
-        let parts = Layout.vertical([.length(2), .fill(1), .length(2)]).split(area)
-        var top = TextLines(width: parts[0].width, theme: theme)
-        top.add("Pick a theme; Enter uses it. In use: \(theme.name).", .title)
-        top.render(area: parts[0], buffer: &b)
-        let items = s.themes.map { MenuItem($0.name + ($0.name == theme.name ? " (in use)" : ""), detail: $0.description) }
-        Menu(items: items, state: s.themeMenu).render(area: parts[1], buffer: &b, theme: theme)
-        if let error = s.themeError {
-            var bottom = TextLines(width: parts[2].width, theme: theme)
-            bottom.add("✗ " + error, .error, indent: 2)
-            bottom.render(area: parts[2], buffer: &b)
+        case .themes: return ""
         }
     }
 }

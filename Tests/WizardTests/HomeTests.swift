@@ -184,7 +184,7 @@ struct HomeTests {
         let f = try WizardFixture()
         f.open(.theme)
         #expect(f.state.screen == .themes)
-        let names = f.state.themes.map(\.name)
+        let names = f.state.themePicker.themes.map(\.name)
         #expect(Set(["default", "high-contrast", "monochrome", "nord"]).isSubset(of: Set(names)))
         f.snapshot("themes")
         let nord = try #require(names.firstIndex(of: "nord"))
@@ -215,16 +215,15 @@ struct HomeTests {
         try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
         TestSupport.write("version: 1\nroles:\n  title: { fg: purpel }\n", to: bad + "/broken.yaml")
         var state = f.state
-        state.themeCatalog = ThemeCatalog(folders: [bad])
-        state.themes = state.themeCatalog.available()
+        state.themePicker = ThemesScreen(catalog: ThemeCatalog(folders: [bad]), themes: ThemeCatalog(folders: [bad]).available())
         let r = HeadlessRuntime(WizardApp(), state: state)
         for _ in HomeView.Entry.allCases where HomeView.Entry.allCases[r.state.home.selected] != .theme { r.press(.down) }
         r.press(.enter, .home)
-        #expect(r.state.themes[0].name == "broken")
+        #expect(r.state.themePicker.themes[0].name == "broken")
         r.press(.enter)
         _ = await r.settle()
         #expect(r.state.theme.name == "default")
-        #expect(r.state.themeError?.contains("unknown colour \"purpel\"") == true)
+        #expect(r.state.themePicker.error?.contains("unknown colour \"purpel\"") == true)
         #expect(r.lines.joined().contains("✗"))
     }
 

@@ -86,6 +86,9 @@ extension KeyBinding {
     public static let nextField = KeyBinding([.tab, .backTab], label: "Tab/Shift-Tab", help: "next/previous field")
     /// Space ticks or unticks.
     public static let toggle = KeyBinding(.char(" "), help: "toggle")
+    /// Home, End, PgUp and PgDn jump in a list: to the first, the last, a page on. Kept out
+    /// of the help bar (the arrows say "move" there); the full list of keys shows it.
+    public static let jump = KeyBinding([.home, .end, .pageUp, .pageDown], label: "Home/End/PgUp/PgDn", help: "first, last, a page", shownInHelp: false)
     /// PgUp and PgDn move a page.
     public static let page = KeyBinding([.pageUp, .pageDown], label: "PgUp/PgDn", help: "page")
 }

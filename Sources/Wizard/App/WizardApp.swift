@@ -131,15 +131,8 @@ public struct WizardApp: Program {
                 return submitBundle(&s)
             }
             return []
-        case .themeLoaded(let result):
-            switch result {
-            case .success(let theme):
-                s.theme = s.noColor ? theme.withoutColor : theme
-                s.themeError = nil
-            case .failure(let failure):
-                s.themeError = failure.message
-            }
-            return []
+        case .themes(let message):
+            return deliver(message, to: Routes.themes, &s)
         case .key(let key):
             return handle(key, &s)
         }
@@ -156,20 +149,18 @@ public struct WizardApp: Program {
             }
             return []
         }
-        if var help = s.help {
-            switch key {
-            case .esc, .f(1), .char("?"): s.help = nil
-            case .char("q"): return requestQuit(&s)
-            case .up, .pageUp: help.scroll = max(0, help.scroll - (key == .up ? 1 : 10)); s.help = help
-            case .down, .pageDown: help.scroll += key == .down ? 1 : 10; s.help = help
-            default: break
-            }
-            return []
+        if s.help != nil {
+            return HelpOverlay.handle(key, &s.help) ? requestQuit(&s) : []
         }
         if TooSmall.applies(to: s.size, minimum: Self.minimumSize) {
             if key == .char("q") { return requestQuit(&s) }
             return []
         }
+        return focused(s.screen).press(key, &s)
+    }
+
+    /// A key for a screen not yet moved to `WizardScreen`: its hand-written handler.
+    func legacyKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
         if key == .f(1) {
             s.help = HelpState()
             return []
@@ -179,13 +170,13 @@ public struct WizardApp: Program {
         case .csr: return csrKey(key, &s)
         case .bundles: return bundleKey(key, &s)
         case .review: return reviewKey(key, &s)
-        case .themes: return themeKey(key, &s)
         case .apply: return applyKey(key, &s)
         case .dashboard: return dashboardKey(key, &s)
         case .verify: return verifyKey(key, &s)
         case .troubleshoot: return troubleshootKey(key, &s)
         case .step2, .step3: return planViewKey(key, &s)
         case .deployment: return deploymentKey(key, &s)
+        case .themes: return []
         }
     }
 
@@ -211,9 +202,7 @@ public struct WizardApp: Program {
             case .expiry: return openDashboard(&s)
             case .troubleshoot:
                 if s.context.apply != nil { s.screen = .troubleshoot }
-            case .theme:
-                s.screen = .themes
-                s.themeMenu.selected = s.themes.firstIndex { $0.name == s.theme.name } ?? 0
+            case .theme: return open(.themes, &s)
             case .help: s.help = HelpState()
             case .quit: return requestQuit(&s)
             case .step2: return openPlanView(.step2, &s)
@@ -222,25 +211,6 @@ public struct WizardApp: Program {
             case .step5: return openApply(&s)
             case .deployment: return openDeploymentForm(&s)
             }
-        default: break
-        }
-        return []
-    }
-
-    func themeKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        let items = s.themes.map { MenuItem($0.name, detail: $0.description) }
-        if s.themeMenu.handle(key, items: items, height: max(1, s.size.height - 6)) { return [] }
-        switch key {
-        case .esc: s.screen = .home
-        case .char("q"): return requestQuit(&s)
-        case .char("?"): s.help = HelpState()
-        case .enter:
-            guard s.themeMenu.selected < s.themes.count else { return [] }
-            let name = s.themes[s.themeMenu.selected].name
-            let catalog = s.themeCatalog
-            return [.perform {
-                do { return .themeLoaded(.success(try catalog.load(named: name))) } catch { return .themeLoaded(.failure(WizardFailure(error))) }
-            }]
         default: break
         }
         return []

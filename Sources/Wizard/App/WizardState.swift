@@ -73,8 +73,8 @@ public enum WizardMessage: Sendable {
     case filesListed(Result<[BrowsedFile], WizardFailure>)
     /// The chain and checks for the files picked.
     case bundleAnalysed(BundleAnalysis)
-    /// A theme read from its file (or why it could not be).
-    case themeLoaded(Result<Theme, WizardFailure>)
+    /// The theme picker's messages.
+    case themes(ThemesScreen.Message)
     /// Step 5: what the executor reports while it runs.
     case applyEvent(ExecutionEvent)
     /// Step 5: the run could not start (the transports or the journal), and why.
@@ -113,10 +113,6 @@ public struct WizardState: Sendable {
     public var theme: Theme
     /// True when NO_COLOR asked for no colour: every theme picked is shown without it.
     public var noColor: Bool
-    /// Where theme files are found.
-    public var themeCatalog: ThemeCatalog
-    /// The themes on offer.
-    public var themes: [ThemeInfo]
     /// The estate and the workspace folder.
     public var context: WizardContext
     /// The screen shown.
@@ -142,9 +138,7 @@ public struct WizardState: Sendable {
     /// The deployment screen's form, once opened (kept when the user goes home).
     public var deploymentForm: DeploymentForm?
     /// The theme picker.
-    public var themeMenu = MenuState()
-    /// Why the last theme picked could not be used.
-    public var themeError: String?
+    var themePicker: ThemesScreen
     /// The help overlay, when open.
     public var help: HelpState?
     /// The quit question, when asked.
@@ -158,8 +152,7 @@ public struct WizardState: Sendable {
     public init(context: WizardContext, theme: Theme, themeCatalog: ThemeCatalog, themes: [ThemeInfo], noColor: Bool) {
         self.context = context
         self.theme = theme
-        self.themeCatalog = themeCatalog
-        self.themes = themes
+        self.themePicker = ThemesScreen(catalog: themeCatalog, themes: themes)
         self.noColor = noColor
         self.csr = CSRBuilder(cnPlaceholder: context.estate?.nodes.first?.fqdn ?? "cms1.example.com")
     }

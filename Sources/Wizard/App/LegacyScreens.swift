@@ -1,0 +1,34 @@
+import TerminalUI
+
+extension WizardApp {
+    /// A screen not yet moved to `WizardScreen`, as the shell sees it: its hand-written
+    /// title, footnote, help, bindings, key handler and view. It shrinks as screens move.
+    func legacyScreen(_ screen: Screen) -> FocusedScreen {
+        FocusedScreen(
+            title: { _ in Self.legacyTitle(screen) },
+            footnote: { legacyFootnote($0) },
+            helpText: { _ in HelpText.text(for: screen) },
+            bindings: { legacyBindings($0) },
+            press: { key, s in legacyKey(key, &s) },
+            opened: { _ in [] },
+            render: { s, area, b in legacyRender(s, area: area, buffer: &b) })
+    }
+
+    /// The body of a screen not yet moved to `WizardScreen`.
+    func legacyRender(_ s: WizardState, area body: Rect, buffer b: inout Buffer) {
+        switch s.screen {
+        case .home: HomeView.render(s, area: body, buffer: &b)
+        case .csr: CSRView.render(s, area: body, buffer: &b)
+        case .bundles: BundleView.render(s, area: body, buffer: &b)
+        case .review: ReviewView.render(s, area: body, buffer: &b)
+        case .apply: ApplyView.render(s, area: body, buffer: &b)
+        case .dashboard: DashboardView.render(s, area: body, buffer: &b)
+        case .verify: VerifyView.render(s, area: body, buffer: &b)
+        case .troubleshoot: TroubleshootView.render(s, area: body, buffer: &b)
+        case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
+        case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
+        case .deployment: DeploymentFormView.render(s, area: body, buffer: &b)
+        case .themes: break
+        }
+    }
+}
