@@ -165,84 +165,10 @@ enum BundleView {
     }
 }
 
-/// The review before commit: exactly the files to be written and the commands to be
-/// run, then the result or the error.
-enum ReviewView {
-    static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
-        let theme = s.theme
-        guard let r = s.review else { return }
-        let op = r.operation
-        var t = TextLines(width: area.width, theme: theme)
-        switch r.phase {
-        case .waiting, .running:
-            t.add(r.title + ": nothing has been written yet.", .title)
-            let folders = Set(op.writes.map { parentFolder($0.path) })
-            if folders.count == 1, let folder = folders.first { t.add(folder, .normal, indent: 4, prefix: "In ") }
-            t.blank()
-            t.add(spans: [Span("Files to be written", style: theme[.header])])
-            t.add(spans: [Span("  " + "File".padded(toWidth: 22) + "What".padded(toWidth: 34) + "Mode".padded(toWidth: 6) + "Replaces", style: theme[.muted])])
-            for w in op.writes {
-                let name = folders.count == 1 ? lastPathComponent(w.path) : w.path
-                let line = "  " + name.padded(toWidth: 21) + " " + w.what.truncated(toWidth: 33).padded(toWidth: 34) + w.modeText.padded(toWidth: 6) + (w.replaces ? "yes" : "no")
-                t.add(spans: [Span(line, style: w.replaces ? theme[.warning] : theme[.normal])])
-                if CharacterWidth.of(name) > 21 || CharacterWidth.of(w.what) > 33 {
-                    t.add(w.path + ": " + w.what, .muted, indent: 6, prefix: "    ")
-                }
-            }
-            t.blank()
-            t.add(spans: [Span("Commands to be run", style: theme[.header])])
-            t.add(op.command, .ok, indent: 4, prefix: "  ")
-            for note in op.notes { t.add(note, .warning, indent: 6, prefix: "Note: ") }
-            let footer: TextLines
-            if r.isRunning {
-                var f = TextLines(width: area.width, theme: theme)
-                f.add("\(Spinner.dots[r.spinner.tick % Spinner.dots.count]) Working: generating and writing…", .progress)
-                footer = f
-            } else {
-                var f = TextLines(width: area.width, theme: theme)
-                f.add("Press y or F10 to write these files. Esc goes back and writes nothing.", .focused)
-                footer = f
-            }
-            let parts = Layout.vertical([.fill(1), .length(footer.rows.count)]).split(area)
-            t.render(area: parts[0], buffer: &b, scroll: r.scroll)
-            footer.render(area: parts[1], buffer: &b)
-            return
-        case .done(let result):
-            t.add("✓ Done.", .ok)
-            for m in result.messages { t.add(m, .normal, indent: 2, prefix: "  ") }
-            t.blank()
-            t.add(spans: [Span("Written", style: theme[.header])])
-            for w in result.written { t.add(w, .normal, indent: 4, prefix: "  ") }
-            for backup in result.backups { t.add(backup, .warning, indent: 4, prefix: "  backup kept: ") }
-            for note in result.notes { t.add(note, .warning, indent: 6, prefix: "Note: ") }
-            t.blank()
-            t.add(r.saving == nil ? "Enter goes home." : "Enter goes back, on the file written.", .focused)
-        case .failed(let message):
-            // The wizard never replaces a key: the command line's way round is no way on here.
-            let shown = message.replacingOccurrences(of: ", or pass --replace to keep the old key as a backup", with: "")
-            t.add("✗ Failed: " + shown, .error, indent: 2)
-            t.blank()
-            t.add("Esc goes back to change it and try again; Enter goes home.", .focused)
-        }
-        t.render(area: area, buffer: &b, scroll: r.scroll)
-    }
-
-    static func parentFolder(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-}
-
 /// What F1 shows of a screen not yet moved to `WizardScreen`.
 enum HelpText {
     static func text(for screen: Screen) -> String {
         switch screen {
-        case .home:
-            return """
-                Home shows the estate (./deployment.yaml, else the built-in lab in your data folder) and the ways in.
-                ↑/↓ move, Enter opens. Steps 2 and 3 show what the plan makes (CSRs per service; the database cluster); Step 4 checks files; Step 5 plans and runs a procedure on the nodes; Fix plans the troubleshooting flows; Expiry lists every certificate. Entries that need a valid deployment file are dimmed without one.
-                Step 1 makes one key and CSR. Bundles puts certificates in the order CMS wants. Theme picks the colours.
-                """
         case .csr:
             return """
                 Step 1 builds one pki csr line: pki csr <basename> CN:<fqdn> [OU:] [O:] [ST:] [L:] [C:] [subjectAltName:].
@@ -266,11 +192,6 @@ enum HelpText {
                 Every field is checked as you type by the rules the file loader applies (one primary, 1, 3 or 5 database nodes, webbridge3 on 3.x, ...); the reason shows beside the field and in full under the form.
                 F10 checks everything and shows the file to be written on a review screen; y writes it (the old file kept as .previous) and the wizard works on it at once.
                 F2 starts a new file in the folder cmscerts was started in; F3 opens another file; F5 drops the changes. On the built-in lab the release and nodes are the lab's and cannot be changed here.
-                """
-        case .troubleshoot:
-            return """
-                Troubleshooting lists the article's three situations: an expired certificate (same file names, restart), a renewal while production is live (new basenames, then swap), expired database certificates (remove on every node, then Step 3 again).
-                Enter plans the one selected for your nodes and opens it in Step 5: the same review of every command and file, the same run with progress per node, the same resume. Esc on that review comes back here.
                 """
         case .verify:
             return """
@@ -299,13 +220,7 @@ enum HelpText {
                 A missing issuer, duplicates, strangers (certificates of another chain) and keys are named. A picked file that is already a bundle, and the output file when it exists, are checked against every bundle rule.
                 m switches between a full chain (webbridge3, CMS 3.x) and a CA bundle (no entity). Tab goes to the output name. PgUp/PgDn scroll the chain. r reads the folder again. Enter or F10 opens the review.
                 """
-        case .review:
-            return """
-                The review lists exactly the files that will be written (path, what, mode, whether a file of that name is replaced) and the commands that will be run.
-                y or F10 confirms; Enter alone does not. Esc or n goes back and writes nothing.
-                Files are written atomically (temporary file, then rename); private keys get mode 0600; a key is never overwritten.
-                """
-        case .themes:
+        case .home, .review, .themes, .troubleshoot:
             return ""
         }
     }

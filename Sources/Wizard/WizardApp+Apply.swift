@@ -116,28 +116,19 @@ extension WizardApp {
         return []
     }
 
-    /// Troubleshooting → Step 5 with the situation's flow planned.
-    func troubleshootKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        let items = TroubleshootView.items()
-        if s.troubleshoot.handle(key, items: items, height: items.count) { return [] }
-        switch key {
-        case .esc: s.screen = .home
-        case .char("q"): return requestQuit(&s)
-        case .char("?"): s.help = HelpState()
-        case .enter:
-            guard let target = s.context.apply else { return [] }
-            if let apply = s.apply, apply.canResume || apply.isRunning {
-                s.screen = .apply  // an unfinished run comes first: resume or leave it
-                return []
-            }
-            var apply = ApplyState(target: target, flow: TroubleshootView.flows[min(s.troubleshoot.selected, TroubleshootView.flows.count - 1)])
-            apply.origin = .troubleshoot
-            s.apply = apply
+    /// Step 5 with `flow` planned (troubleshooting's situations); Esc on its review goes
+    /// back to `origin`. An unfinished run comes first: resume it or leave it.
+    func openApply(planning flow: Flow, from origin: Screen, _ s: inout WizardState) -> [Command<WizardMessage>] {
+        guard let target = s.context.apply else { return [] }
+        if let apply = s.apply, apply.canResume || apply.isRunning {
             s.screen = .apply
-            return readNodeStateIfNeeded(s, target: target)
-        default: break
+            return []
         }
-        return []
+        var apply = ApplyState(target: target, flow: flow)
+        apply.origin = origin
+        s.apply = apply
+        s.screen = .apply
+        return readNodeStateIfNeeded(s, target: target)
     }
 
     func applyKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {

@@ -414,7 +414,7 @@ struct DashboardTests {
         state.dashboard.endpointTimeout = .seconds(1)
         let r = HeadlessRuntime(WizardApp(), state: state)
         r.press(.home)
-        for _ in HomeView.Entry.allCases where HomeView.Entry.allCases[r.state.home.selected] != .expiry { r.press(.down) }
+        for _ in HomeScreen.Entry.allCases where HomeScreen.Entry.allCases[r.state.home.menu.selected] != .expiry { r.press(.down) }
         r.press(.enter)
         #expect(r.state.screen == .dashboard)
         r.press(.char("e"))

@@ -14,7 +14,7 @@ struct TroubleshootTests {
         #expect(f.screenText.contains("SAME file name"))
         f.snapshot("troubleshoot")
         let target = try #require(f.context.apply)
-        for (i, flow) in TroubleshootView.flows.enumerated() {
+        for (i, flow) in TroubleshootScreen.flows.enumerated() {
             f.press(.home)
             for _ in 0..<i { f.press(.down) }
             f.press(.enter)
@@ -70,14 +70,14 @@ struct TroubleshootTests {
             WizardContext(source: .brokenDeployment(path: folder + "/deployment.yaml", problem: "test"),
                           workspaceDirectory: folder, workspaceLabel: "the current folder")
         })
-        let items = HomeView.items(f.state)
-        let fix = try #require(HomeView.Entry.allCases.firstIndex(of: .troubleshoot))
-        let step5 = try #require(HomeView.Entry.allCases.firstIndex(of: .step5))
+        let items = HomeScreen.items(f.state)
+        let fix = try #require(HomeScreen.Entry.allCases.firstIndex(of: .troubleshoot))
+        let step5 = try #require(HomeScreen.Entry.allCases.firstIndex(of: .step5))
         #expect(!items[fix].enabled && !items[step5].enabled)
         #expect(items[step5].detail == "needs a valid deployment")
         f.press(.down)
-        #expect(HomeView.Entry.allCases[f.state.home.selected] == .step4, "Steps 2 and 3 need the deployment: ↓ skips them")
+        #expect(HomeScreen.Entry.allCases[f.state.home.menu.selected] == .step4, "Steps 2 and 3 need the deployment: ↓ skips them")
         f.press(.down)
-        #expect(HomeView.Entry.allCases[f.state.home.selected] == .bundles, "Step 5 and Fix too")
+        #expect(HomeScreen.Entry.allCases[f.state.home.menu.selected] == .bundles, "Step 5 and Fix too")
     }
 }

@@ -1,12 +1,29 @@
 import TerminalUI
 
 /// Where a screen lives in the wizard's state, and how its messages travel inside
-/// `WizardMessage`.
+/// `WizardMessage`. A screen whose state exists only while it is open (a review) is kept
+/// in an optional, which `ShellRequest.close` empties.
 struct Route<S: WizardScreen> {
-    /// The screen's state in `WizardState`.
-    let path: WritableKeyPath<WizardState, S>
+    /// The screen's state, nil when it is not open.
+    let get: (WizardState) -> S?
+    /// Stores the screen's state (nil closes it, where it can be closed).
+    let set: (inout WizardState, S?) -> Void
     /// Its messages as the wizard's.
     let wrap: @Sendable (S.Message) -> WizardMessage
+
+    /// A screen whose state is always there.
+    init(_ path: WritableKeyPath<WizardState, S>, wrap: @escaping @Sendable (S.Message) -> WizardMessage) {
+        get = { $0[keyPath: path] }
+        set = { s, screen in if let screen { s[keyPath: path] = screen } }
+        self.wrap = wrap
+    }
+
+    /// A screen whose state exists while it is open.
+    init(_ path: WritableKeyPath<WizardState, S?>, wrap: @escaping @Sendable (S.Message) -> WizardMessage) {
+        get = { $0[keyPath: path] }
+        set = { s, screen in s[keyPath: path] = screen }
+        self.wrap = wrap
+    }
 }
 
 /// The screen in focus as the shell sees it: every screen answers the same questions,
@@ -32,56 +49,68 @@ extension WizardApp {
     /// The router: the one place that knows which screen each `Screen` is.
     func focused(_ screen: Screen) -> FocusedScreen {
         switch screen {
+        case .home: return focused(Routes.home)
+        case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
+        case .troubleshoot: return focused(Routes.troubleshoot)
         default: return legacyScreen(screen)
         }
     }
 
-    /// A screen of the protocol, as the shell sees it.
+    /// A screen of the protocol, as the shell sees it. Without its state (a review
+    /// already closed) it shows nothing and any key goes home.
     func focused<S: WizardScreen>(_ route: Route<S>) -> FocusedScreen {
         FocusedScreen(
-            title: { $0[keyPath: route.path].title($0) },
-            footnote: { $0[keyPath: route.path].footnote($0) },
-            helpText: { $0[keyPath: route.path].helpText($0) },
-            bindings: { $0[keyPath: route.path].bindings($0).map(\.key) },
+            title: { s in route.get(s)?.title(s) ?? "" },
+            footnote: { s in route.get(s)?.footnote(s) ?? "" },
+            helpText: { s in route.get(s)?.helpText(s) ?? "" },
+            bindings: { s in route.get(s)?.bindings(s).map(\.key) ?? [KeyBinding(.esc, help: "home")] },
             press: { key, s in press(key, on: route, &s) },
             opened: { s in
-                var screen = s[keyPath: route.path]
+                guard var screen = route.get(s) else { return [] }
                 let effects = screen.opened(s)
-                s[keyPath: route.path] = screen
+                route.set(&s, screen)
                 return perform(effects, route, &s)
             },
-            render: { s, area, b in s[keyPath: route.path].render(area: area, buffer: &b, s) })
+            render: { s, area, b in route.get(s)?.render(area: area, buffer: &b, s) })
     }
 
     /// A key for a screen of the protocol: the first live binding that takes it acts;
     /// a key no binding takes does nothing.
     func press<S: WizardScreen>(_ key: Key, on route: Route<S>, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        for binding in s[keyPath: route.path].bindings(s) {
+        guard let screen = route.get(s) else {
+            s.screen = .home
+            return []
+        }
+        for binding in screen.bindings(s) {
             switch binding.action(for: key) {
             case .send(let message)?: return deliver(message, to: route, &s)
-            case .shell(let request)?: return perform(request, &s)
+            case .shell(let request)?: return perform([.shell(request)], route, &s)
             case nil: continue
             }
         }
         return []
     }
 
-    /// One of a screen's messages: its update, then what it asked for.
+    /// One of a screen's messages: its update, then what it asked for. A message for a
+    /// screen that is not open is dropped.
     func deliver<S: WizardScreen>(_ message: S.Message, to route: Route<S>, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        var screen = s[keyPath: route.path]
+        guard var screen = route.get(s) else { return [] }
         let effects = screen.update(message, s)
-        s[keyPath: route.path] = screen
+        route.set(&s, screen)
         return perform(effects, route, &s)
     }
 
     /// A screen's effects, in order: its commands, their messages wrapped for the wizard,
-    /// and its requests done by the shell.
+    /// and its requests done by the shell (closing empties the screen's state).
     func perform<S: WizardScreen>(_ effects: [ScreenEffect<S.Message>], _ route: Route<S>, _ s: inout WizardState) -> [Command<WizardMessage>] {
         var commands: [Command<WizardMessage>] = []
         for effect in effects {
             switch effect {
             case .command(let command): commands.append(command.map(route.wrap))
+            case .shell(.close(let screen)):
+                route.set(&s, nil)
+                s.screen = screen
             case .shell(let request): commands += perform(request, &s)
             }
         }
@@ -96,11 +125,20 @@ extension WizardApp {
             return []
         case .quit:
             return requestQuit(&s)
-        case .back(let screen):
+        case .back(let screen), .close(let screen):
             s.screen = screen
             return []
+        case .write(let operation):
+            return [
+                .perform {
+                    do { return .performed(.success(try operation.perform())) } catch { return .performed(.failure(WizardFailure(error))) }
+                },
+                .after(0.1, .tick),
+            ]
         case .open(let screen):
             return open(screen, &s)
+        case .plan(let flow, let origin):
+            return openApply(planning: flow, from: origin, &s)
         case .useTheme(let theme):
             s.theme = s.noColor ? theme.withoutColor : theme
             return []
@@ -112,9 +150,6 @@ extension WizardApp {
         switch screen {
         case .bundles: return openBundles(&s)
         case .dashboard: return openDashboard(&s)
-        case .troubleshoot:
-            if s.context.apply != nil { s.screen = .troubleshoot }
-            return []
         case .step2, .step3: return openPlanView(screen, &s)
         case .verify: return openVerify(&s)
         case .apply: return openApply(&s)
@@ -128,6 +163,12 @@ extension WizardApp {
 
 /// The routes of the screens that take messages of their own.
 enum Routes {
+    /// The home screen.
+    static var home: Route<HomeScreen> { Route(\.home, wrap: WizardMessage.home) }
+    /// The review before a write.
+    static var review: Route<ReviewState> { Route(\.review, wrap: WizardMessage.review) }
     /// The theme picker.
-    static var themes: Route<ThemesScreen> { Route(path: \.themePicker, wrap: WizardMessage.themes) }
+    static var themes: Route<ThemesScreen> { Route(\.themePicker, wrap: WizardMessage.themes) }
+    /// Troubleshooting.
+    static var troubleshoot: Route<TroubleshootScreen> { Route(\.troubleshoot, wrap: WizardMessage.troubleshoot) }
 }

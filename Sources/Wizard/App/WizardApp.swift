@@ -131,6 +131,12 @@ public struct WizardApp: Program {
                 return submitBundle(&s)
             }
             return []
+        case .review(let message):
+            return deliver(message, to: Routes.review, &s)
+        case .home(let message):
+            return deliver(message, to: Routes.home, &s)
+        case .troubleshoot(let message):
+            return deliver(message, to: Routes.troubleshoot, &s)
         case .themes(let message):
             return deliver(message, to: Routes.themes, &s)
         case .key(let key):
@@ -166,17 +172,14 @@ public struct WizardApp: Program {
             return []
         }
         switch s.screen {
-        case .home: return homeKey(key, &s)
         case .csr: return csrKey(key, &s)
         case .bundles: return bundleKey(key, &s)
-        case .review: return reviewKey(key, &s)
         case .apply: return applyKey(key, &s)
         case .dashboard: return dashboardKey(key, &s)
         case .verify: return verifyKey(key, &s)
-        case .troubleshoot: return troubleshootKey(key, &s)
         case .step2, .step3: return planViewKey(key, &s)
         case .deployment: return deploymentKey(key, &s)
-        case .themes: return []
+        case .home, .review, .themes, .troubleshoot: return []
         }
     }
 
@@ -186,33 +189,6 @@ public struct WizardApp: Program {
         if s.review?.isRunning == true { return [] }
         if s.unsavedWork.isEmpty { return [.quit] }
         s.quitDialog = DialogState()
-        return []
-    }
-
-    func homeKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        let items = HomeView.items(s)
-        if s.home.handle(key, items: items, height: items.count) { return [] }
-        switch key {
-        case .char("q"): return requestQuit(&s)
-        case .char("?"): s.help = HelpState()
-        case .enter:
-            switch HomeView.Entry.allCases[s.home.selected] {
-            case .step1: s.screen = .csr
-            case .bundles: return openBundles(&s)
-            case .expiry: return openDashboard(&s)
-            case .troubleshoot:
-                if s.context.apply != nil { s.screen = .troubleshoot }
-            case .theme: return open(.themes, &s)
-            case .help: s.help = HelpState()
-            case .quit: return requestQuit(&s)
-            case .step2: return openPlanView(.step2, &s)
-            case .step3: return openPlanView(.step3, &s)
-            case .step4: return openVerify(&s)
-            case .step5: return openApply(&s)
-            case .deployment: return openDeploymentForm(&s)
-            }
-        default: break
-        }
         return []
     }
 
@@ -357,69 +333,6 @@ public struct WizardApp: Program {
                 return .prepared(origin: .bundles, .failure(WizardFailure(error)))
             }
         }]
-    }
-
-    func reviewKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        guard var review = s.review else {
-            s.screen = .home
-            return []
-        }
-        switch review.phase {
-        case .running:
-            return []
-        case .waiting:
-            switch key {
-            case .char("y"), .char("Y"), .f(10):
-                review.phase = .running
-                s.review = review
-                let operation = review.operation
-                return [
-                    .perform {
-                        do { return .performed(.success(try operation.perform())) } catch { return .performed(.failure(WizardFailure(error))) }
-                    },
-                    .after(0.1, .tick),
-                ]
-            case .esc, .char("n"), .char("N"):
-                s.screen = review.origin
-                s.review = nil
-            case .up, .pageUp:
-                review.scroll = max(0, review.scroll - (key == .up ? 1 : 10))
-                s.review = review
-            case .down, .pageDown:
-                review.scroll += key == .down ? 1 : 10
-                s.review = review
-            case .char("q"): return requestQuit(&s)
-            case .char("?"): s.help = HelpState()
-            default: break
-            }
-        case .done:
-            switch key {
-            case .enter, .esc:
-                s.review = nil
-                s.screen = .home
-                // A deployment written: back where it was edited, on the new file's plan.
-                if review.saving != nil {
-                    if review.origin == .step2 { return openPlanView(.step2, &s) }
-                    s.screen = review.origin
-                }
-            case .char("q"): return requestQuit(&s)
-            case .char("?"): s.help = HelpState()
-            default: break
-            }
-        case .failed:
-            switch key {
-            case .esc:
-                s.screen = review.origin
-                s.review = nil
-            case .enter:
-                s.screen = .home
-                s.review = nil
-            case .char("q"): return requestQuit(&s)
-            case .char("?"): s.help = HelpState()
-            default: break
-            }
-        }
-        return []
     }
 }
 

@@ -1,4 +1,5 @@
 import Deployment
+import PKI
 import TerminalUI
 
 /// One screen of the wizard, as bubbletea's components are: the conforming value is the
@@ -47,6 +48,14 @@ enum ShellRequest: Sendable {
     case open(Screen)
     /// Goes back to `screen` as the user left it, starting nothing.
     case back(to: Screen)
+    /// Closes the screen asking (its state is dropped) and goes back to `screen`.
+    case close(to: Screen)
+    /// Performs a reviewed write off the input loop; its result comes back as
+    /// `WizardMessage.performed`, for the review and the screen it came from.
+    case write(PreparedOperation)
+    /// Opens Step 5 with `flow` planned for the estate's nodes; Esc there comes back to
+    /// `origin`. A run not finished comes first.
+    case plan(Flow, from: Screen)
     /// Uses `theme` from now on (without colour when NO_COLOR is set).
     case useTheme(Theme)
 }

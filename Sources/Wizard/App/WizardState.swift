@@ -73,6 +73,12 @@ public enum WizardMessage: Sendable {
     case filesListed(Result<[BrowsedFile], WizardFailure>)
     /// The chain and checks for the files picked.
     case bundleAnalysed(BundleAnalysis)
+    /// The review's messages.
+    case review(ReviewState.Message)
+    /// The home screen's messages.
+    case home(HomeScreen.Message)
+    /// Troubleshooting's messages.
+    case troubleshoot(TroubleshootScreen.Message)
     /// The theme picker's messages.
     case themes(ThemesScreen.Message)
     /// Step 5: what the executor reports while it runs.
@@ -117,8 +123,8 @@ public struct WizardState: Sendable {
     public var context: WizardContext
     /// The screen shown.
     public var screen: Screen = .home
-    /// The home menu.
-    public var home = MenuState()
+    /// The home screen.
+    var home = HomeScreen()
     /// Step 1.
     public var csr: CSRBuilder
     /// The bundle screen.
@@ -132,7 +138,7 @@ public struct WizardState: Sendable {
     /// Steps 2 and 3, while open.
     public var planView: PlanViewState?
     /// The troubleshooting menu.
-    public var troubleshoot = MenuState()
+    var troubleshoot = TroubleshootScreen()
     /// The expiry dashboard.
     public var dashboard = DashboardState()
     /// The deployment screen's form, once opened (kept when the user goes home).
