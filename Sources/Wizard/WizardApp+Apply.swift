@@ -165,7 +165,8 @@ extension WizardApp {
                 s.apply = replanned
                 return readNodeStateIfNeeded(s, target: target)
             case .char("s"):
-                // The summary, or every step under its node.
+                // The summary, or every step under its node, of a plan there is.
+                guard case .success(let plan) = apply.plan, !plan.isNoOp else { return [] }
                 apply.showSteps.toggle()
                 apply.scroll = 0
                 s.apply = apply

@@ -14,23 +14,26 @@ extension WizardApp {
         switch s.screen {
         case .csr:
             if s.csr.focus == CSRBuilder.keyTypeRow {
-                return [KeyBinding([.left, .right], label: "←→", help: "key type"), KeyBinding(.enter, help: "review"), KeyBinding(.tab, help: "fields"), home, .help, .quit]
+                return [KeyBinding([.left, .right, .char(" ")], label: "←→", help: "key type"), KeyBinding([.enter, .f(10)], label: "Enter", help: "review"),
+                        KeyBinding([.tab, .backTab, .up, .down], label: "Tab", help: "fields"), home, .help, .quit]
             }
-            return [KeyBinding([.tab, .backTab], label: "Tab/S-Tab", help: "field"), KeyBinding(.enter, help: "next"), review, home, f1]
+            return [KeyBinding([.tab, .backTab, .up, .down], label: "Tab/S-Tab", help: "field"), KeyBinding(.enter, help: "next"), review, home, f1, .typing()]
         case .bundles:
             if s.bundles.focus == .output {
-                return [KeyBinding(.tab, help: "files"), KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), home, f1]
+                return [KeyBinding([.tab, .backTab], label: "Tab", help: "files"), KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), home, f1,
+                        KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "chain", shownInHelp: false), .typing()]
             }
-            return [KeyBinding(.char(" "), help: "pick"), KeyBinding(.char("m"), help: "mode"), KeyBinding(.tab, help: "name"),
+            return [KeyBinding(.char(" "), help: "pick"), KeyBinding(.char("m"), help: "mode"), KeyBinding([.tab, .backTab], label: "Tab", help: "name"),
                     KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "chain"),
-                    home, .help, .quit, .move, KeyBinding(.char("r"), help: "reread")]
+                    home, .help, .quit, .move, KeyBinding(.char("r"), help: "reread"), KeyBinding(.char("a"), help: "pick all (again: none)", shownInHelp: false),
+                    KeyBinding([.home, .end], label: "Home/End", help: "first, last", shownInHelp: false)]
         case .apply:
             return ApplyView.bindings(s.apply)
         case .dashboard:
             return DashboardView.bindings(s.dashboard)
         case .verify:
             return VerifyView.bindings(s)
-        case .step2: return s.planView?.editor == nil ? PlanViews.step2Bindings : PlanViews.editorBindings
+        case .step2: return s.planView?.editor == nil ? PlanViews.step2Bindings : PlanViews.editorBindings(s.planView?.editor)
         case .step3: return PlanViews.step3Bindings
         case .deployment: return DeploymentFormView.bindings(s) + [f1]
         case .home, .review, .themes, .troubleshoot: return []

@@ -54,3 +54,25 @@ import Testing
         #expect(lines(t, width: 1, height: 1) == [">"])
     }
 }
+
+@Suite struct KeyBindingTests {
+    @Test func typingTakesEveryCharacterAndTheEditingKeysOnly() {
+        let typing = KeyBinding.typing()
+        #expect(typing.matches(.char("q")) && typing.matches(.char("?")) && typing.matches(.char(" ")))
+        #expect(typing.matches(.backspace) && typing.matches(.ctrl("u")) && typing.matches(.home))
+        #expect(!typing.matches(.enter) && !typing.matches(.esc) && !typing.matches(.tab) && !typing.matches(.f(1)))
+        #expect(!typing.shownInHelp && typing.label == "type")
+        // Every key it names is one a text field edits with.
+        for key in typing.keys {
+            var field = TextFieldState("ab")
+            _ = field.handle(.left)
+            let used = field.handle(key)
+            #expect(used, "\(key)")
+        }
+    }
+
+    @Test func aBindingOfKeysTakesOnlyThem() {
+        #expect(KeyBinding.quit.matches(.char("q")) && !KeyBinding.quit.matches(.char("Q")))
+        #expect(KeyBinding.jump.matches(.end) && !KeyBinding.jump.shownInHelp)
+    }
+}

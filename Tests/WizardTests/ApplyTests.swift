@@ -94,7 +94,7 @@ struct ApplyTests {
         #expect(s.apply?.nodes.first { $0.node == "cms2" }?.state == "running")
         s.apply?.spinner = SpinnerState()
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "apply-running", replacing: f.placeholders)
-        #expect(app.bindings(s).map(\.help) == ["scroll", "stop and quit"], "scrolling, or stopping, while it runs")
+        #expect(app.bindings(s).map(\.help) == ["scroll", "help", "stop and quit"], "scrolling, the help, or stopping, while it runs")
         // q asks first, saying the run stops at a step boundary; Stay keeps it running.
         #expect(app.update(&s, .key(.char("q"))).isEmpty)
         #expect(s.quitDialog != nil)

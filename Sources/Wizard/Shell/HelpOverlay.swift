@@ -16,7 +16,7 @@ struct HelpOverlay {
         """
 
     /// The keys while the help is open.
-    static let bindings = [KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll"), KeyBinding([.esc, .f(1)], label: "Esc/F1", help: "close help"), .quit]
+    static let bindings = [KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll"), KeyBinding([.esc, .f(1), .char("?")], label: "Esc/F1", help: "close help"), .quit]
 
     /// A key while the help is open: scroll it, close it, or quit (`true` then).
     static func handle(_ key: Key, _ help: inout HelpState?) -> Bool {

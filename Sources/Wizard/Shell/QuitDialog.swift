@@ -4,7 +4,8 @@ import TerminalUI
 /// state, not a second loop.
 enum QuitDialog {
     /// The keys while it is asked.
-    static let bindings = [KeyBinding(.char("y"), help: "quit"), KeyBinding([.char("n"), .esc], label: "n/Esc", help: "stay"), KeyBinding([.left, .right], label: "←→", help: "choose"), .choose]
+    static let bindings = [KeyBinding([.char("y"), .char("Y")], label: "y", help: "quit"), KeyBinding([.char("n"), .char("N"), .esc], label: "n/Esc", help: "stay"),
+                           KeyBinding([.left, .right, .tab, .backTab], label: "←→", help: "choose"), .choose]
 
     /// Draws the question, naming what would be lost.
     static func render(_ dialog: DialogState, unsavedWork: [String], buffer b: inout Buffer, theme: Theme) {
