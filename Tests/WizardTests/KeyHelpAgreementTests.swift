@@ -37,6 +37,16 @@ struct KeyHelpAgreementTests {
         for binding in live {
             #expect(working.contains { binding.matches($0) }, "\(name): \(binding.label) \(binding.help) is shown but none of its keys does anything", sourceLocation: sourceLocation)
         }
+        // F1 lists every live binding of the screen, those kept out of the footer too.
+        if s.help == nil, s.quitDialog == nil, !TooSmall.applies(to: s.size, minimum: WizardApp.minimumSize) {
+            let screen = app.focused(s.screen)
+            var tall = Buffer(size: Size(width: 80, height: 300), style: s.theme[.normal])
+            HelpOverlay(title: screen.title(s), text: screen.helpText(s), keys: screen.bindings(s), scroll: 0).render(area: tall.area, buffer: &tall, theme: s.theme)
+            let help = tall.trimmedLines.map { $0.replacingOccurrences(of: "│", with: "").trimmingCharacters(in: .whitespaces) }
+            for binding in live {
+                #expect(help.contains { $0.hasPrefix(binding.label + " ") && $0.hasSuffix(" " + binding.help) }, "\(name): F1 lists \(binding.label) \(binding.help)", sourceLocation: sourceLocation)
+            }
+        }
         return working
     }
 

@@ -27,7 +27,7 @@ extension WizardApp {
         StatusLine(left: " " + screen.footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
         HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
         if let help = s.help {
-            HelpOverlay(title: screen.title(s), text: screen.helpText(s), scroll: help.scroll).render(area: b.area, buffer: &b, theme: theme)
+            HelpOverlay(title: screen.title(s), text: screen.helpText(s), keys: screen.bindings(s), scroll: help.scroll).render(area: b.area, buffer: &b, theme: theme)
         }
         if let dialog = s.quitDialog {
             QuitDialog.render(dialog, unsavedWork: s.unsavedWork, buffer: &b, theme: theme)

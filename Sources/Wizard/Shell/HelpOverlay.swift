@@ -1,11 +1,15 @@
 import TerminalUI
 
-/// The help over a screen (F1): what the screen does, then what holds everywhere.
+/// The help over a screen (F1): what the screen does, every key that works there now
+/// (drawn from the same bindings the keys go through, those kept out of the footer too),
+/// then what holds everywhere.
 struct HelpOverlay {
     /// The screen's name.
     var title: String
     /// The screen's own paragraphs.
     var text: String
+    /// The screen's live bindings.
+    var keys: [KeyBinding]
     /// Rows scrolled past.
     var scroll: Int
 
@@ -39,7 +43,17 @@ struct HelpOverlay {
         block.render(area: box, buffer: &b, theme: theme)
         let inner = block.inner(box).inset(left: 1, right: 1)
         var lines = TextLines(width: inner.width, theme: theme)
-        for line in (text + "\n" + Self.common).split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines.add(String(line), .dialog, indent: 2)
+        }
+        if !keys.isEmpty {
+            lines.add("Keys here:", .dialog)
+            let width = keys.map { CharacterWidth.of($0.label) }.max() ?? 0
+            for key in keys {
+                lines.add(key.help, .dialog, indent: width + 4, prefix: "  " + key.label.padded(toWidth: width + 2))
+            }
+        }
+        for line in Self.common.split(separator: "\n", omittingEmptySubsequences: false) {
             lines.add(String(line), .dialog, indent: 2)
         }
         lines.render(area: inner, buffer: &b, scroll: scroll)
