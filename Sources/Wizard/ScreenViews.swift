@@ -1,68 +1,6 @@
 import PKI
 import TerminalUI
 
-/// Step 1 on screen: the fields with their reasons beside them, the key type, and the
-/// live preview of the `pki csr` line, the subject and the SANs.
-enum CSRView {
-    static let hints = [
-        "Letters, digits, - and _ only: it names <basename>.key and <basename>.csr. Use a NEW basename to renew: pki csr over a live key breaks its service.",
-        "The server's FQDN, or a wildcard such as *.example.com.",
-        "Optional organisational unit, up to 64 characters; spaces allowed (quoted in the line).",
-        "Optional organisation, up to 64 characters; spaces allowed (quoted in the line).",
-        "Optional state or province, up to 64 characters.",
-        "Optional locality (city), up to 64 characters.",
-        "Optional two-letter ISO 3166 country code, upper-case: GB, US, FR.",
-        "Optional subjectAltName: comma-separated, no spaces, no DNS: prefix; DNS names, IP or e-mail addresses.",
-        "←/→ to change. CMS's own pki csr makes RSA 2048; every choice is signed with SHA-256.",
-    ]
-
-    static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
-        let theme = s.theme
-        let csr = s.csr
-        let parts = Layout.vertical([.length(1), .length(CSRBuilder.labels.count), .length(1), .length(1), .length(2), .fill(1)]).split(area)
-        b.write(("Folder: " + s.context.workspaceDirectory).truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.muted], clip: parts[0])
-        var form = csr.form
-        form.focus = csr.focus < CSRBuilder.keyTypeRow ? csr.focus : -1
-        Form(state: form, inputWidth: 30).render(area: parts[1], buffer: &b, theme: theme)
-        // The key type, a choice rather than text.
-        let keyRow = parts[2]
-        let keyFocused = csr.focus == CSRBuilder.keyTypeRow
-        b.write("Key type", x: keyRow.x, y: keyRow.y, style: keyFocused ? theme[.focused] : theme[.normal], clip: keyRow)
-        b.write("◀ " + csr.keyType.displayName + " ▶", x: keyRow.x + 9, y: keyRow.y, style: keyFocused ? theme[.inputFocused] : theme[.input], clip: keyRow)
-        // The focused row: its whole reason, or what it takes.
-        var detail = TextLines(width: parts[4].width, theme: theme)
-        if let error = csr.submitError {
-            detail.add("✗ " + error, .error, indent: 2)
-        } else if csr.focus < CSRBuilder.keyTypeRow, let error = csr.form.fields[csr.focus].error,
-                  csr.form.fields[csr.focus].input.touched || csr.form.showAllErrors {
-            detail.add("✗ " + CSRBuilder.labels[csr.focus] + ": " + error, .error, indent: 2)
-        } else {
-            detail.add(hints[min(csr.focus, hints.count - 1)], .muted, indent: 2)
-        }
-        detail.render(area: parts[4], buffer: &b)
-        // The preview.
-        var p = TextLines(width: parts[5].width, theme: theme)
-        switch csr.spec {
-        case .success(let spec):
-            p.add(spans: [Span("The line, as the MMP takes it:", style: theme[.header])])
-            p.add(spec.mmpCommand(), .ok, indent: 4)
-            // Notes first: the CN added to the SANs must be said even when the list is long.
-            for note in spec.notes { p.add(note, .warning, indent: 6, prefix: "Note: ") }
-            p.add(spec.subject.entries.map { "\($0.0)=\($0.1)" }.joined(separator: ", "), .normal, indent: 9, prefix: "Subject  ")
-            if spec.subjectAltNames.isEmpty {
-                p.add("none (XMPP clients reject a certificate without SANs)", .warning, indent: 9, prefix: "SANs     ")
-            } else {
-                p.add(spec.subjectAltNames.map(\.typedValue).joined(separator: ", "), .normal, indent: 9, prefix: "SANs     ")
-            }
-            p.add("\(spec.keyFileName) (0600) and \(spec.csrFileName), \(csr.keyType.displayName), SHA-256", .muted, indent: 9, prefix: "Writes   ")
-        case .failure:
-            p.add(spans: [Span("The line so far (incomplete: fix the fields marked ✗):", style: theme[.header])])
-            p.add(csr.draftCommand, .muted, indent: 4)
-        }
-        p.render(area: parts[5], buffer: &b)
-    }
-}
-
 /// The bundle screen: the file picker, the chain top to bottom with every problem, the
 /// mode and the output name.
 enum BundleView {
@@ -169,15 +107,6 @@ enum BundleView {
 enum HelpText {
     static func text(for screen: Screen) -> String {
         switch screen {
-        case .csr:
-            return """
-                Step 1 builds one pki csr line: pki csr <basename> CN:<fqdn> [OU:] [O:] [ST:] [L:] [C:] [subjectAltName:].
-                Tab or ↓ goes to the next field, Shift-Tab or ↑ back; Enter goes on when the field is good; F10 (or Enter on Key type) opens the review.
-                Each field is checked as you type; the reason shows beside it and, in full, under the form.
-                When SANs are given, the CN is added to them if missing (CMS requires it), and the preview says so.
-                Renewing? Use a NEW basename: pki csr over the basename of a key in use breaks that service at once. cmscerts never overwrites a key.
-                Editing: ←/→, Home/End, Backspace/Del, Ctrl-U clears the field, Ctrl-K cuts to the end.
-                """
         case .step2, .step3:
             return """
                 Steps 2 and 3 read the plan of a fresh deployment, the same value Step 5 reviews and runs: nothing is made on these screens.
@@ -192,13 +121,6 @@ enum HelpText {
                 Every field is checked as you type by the rules the file loader applies (one primary, 1, 3 or 5 database nodes, webbridge3 on 3.x, ...); the reason shows beside the field and in full under the form.
                 F10 checks everything and shows the file to be written on a review screen; y writes it (the old file kept as .previous) and the wizard works on it at once.
                 F2 starts a new file in the folder cmscerts was started in; F3 opens another file; F5 drops the changes. On the built-in lab the release and nodes are the lab's and cannot be changed here.
-                """
-        case .verify:
-            return """
-                Step 4 lists the certificates, keys and CSRs of the workspace folder ("here") or of a node: ←/→ (or Tab) choose whose; a node's are listed with its pki list, over SSH or the lab. Enter checks the one selected:
-                inspect shows every field (subject, SANs, validity and days left, key, usages, fingerprint); match says whether the key of the same basename (webadmin.key for webadmin.crt) belongs to it; verify builds the chain of a certificate to a root of the CA bundle, link by link, with each failure in plain words.
-                On a node, certificates and bundles are copied to a private temporary folder, checked the same way and deleted; a private key never leaves the node: the node's own pki match pairs it with <basename>.crt, and its output is shown.
-                b makes the selected file the CA bundle (here, ca-bundle.crt is picked when there is one; on a node, the bundle its services use). PgUp/PgDn scroll the result. r reads the files again. Nothing is written.
                 """
         case .dashboard:
             return """
@@ -220,7 +142,7 @@ enum HelpText {
                 A missing issuer, duplicates, strangers (certificates of another chain) and keys are named. A picked file that is already a bundle, and the output file when it exists, are checked against every bundle rule.
                 m switches between a full chain (webbridge3, CMS 3.x) and a CA bundle (no entity). Tab goes to the output name. PgUp/PgDn scroll the chain. r reads the folder again. Enter or F10 opens the review.
                 """
-        case .home, .review, .themes, .troubleshoot:
+        case .home, .csr, .review, .themes, .troubleshoot, .verify:
             return ""
         }
     }

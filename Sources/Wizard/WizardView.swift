@@ -9,15 +9,8 @@ extension WizardApp {
     /// hand-written key handler.
     func legacyBindings(_ s: WizardState) -> [KeyBinding] {
         let f1 = KeyBinding(.f(1), help: "help")
-        let review = KeyBinding(.f(10), help: "review")
         let home = KeyBinding(.esc, help: "home")
         switch s.screen {
-        case .csr:
-            if s.csr.focus == CSRBuilder.keyTypeRow {
-                return [KeyBinding([.left, .right, .char(" ")], label: "←→", help: "key type"), KeyBinding([.enter, .f(10)], label: "Enter", help: "review"),
-                        KeyBinding([.tab, .backTab, .up, .down], label: "Tab", help: "fields"), home, .help, .quit]
-            }
-            return [KeyBinding([.tab, .backTab, .up, .down], label: "Tab/S-Tab", help: "field"), KeyBinding(.enter, help: "next"), review, home, f1, .typing()]
         case .bundles:
             if s.bundles.focus == .output {
                 return [KeyBinding([.tab, .backTab], label: "Tab", help: "files"), KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), home, f1,
@@ -31,41 +24,35 @@ extension WizardApp {
             return ApplyView.bindings(s.apply)
         case .dashboard:
             return DashboardView.bindings(s.dashboard)
-        case .verify:
-            return VerifyView.bindings(s)
         case .step2: return s.planView?.editor == nil ? PlanViews.step2Bindings : PlanViews.editorBindings(s.planView?.editor)
         case .step3: return PlanViews.step3Bindings
         case .deployment: return DeploymentFormView.bindings(s) + [f1]
-        case .home, .review, .themes, .troubleshoot: return []
+        case .home, .csr, .review, .themes, .troubleshoot, .verify: return []
         }
     }
 
     /// What a screen not yet moved to `WizardScreen` is called in the title bar.
     static func legacyTitle(_ screen: Screen) -> String {
         switch screen {
-        case .csr: return "Step 1: CSR builder"
         case .bundles: return "Bundles"
         case .apply: return "Step 5: applying certificates"
         case .dashboard: return "Expiry dashboard"
-        case .verify: return "Step 4: verification"
         case .step2: return "Step 2: CSRs per service"
         case .step3: return "Step 3: database cluster"
         case .deployment: return "Deployment file"
-        case .home, .review, .themes, .troubleshoot: return ""
+        case .home, .csr, .review, .themes, .troubleshoot, .verify: return ""
         }
     }
 
     /// The line under the body of a screen not yet moved to `WizardScreen`.
     func legacyFootnote(_ s: WizardState) -> String {
         switch s.screen {
-        case .csr: return "Every Step 1 rule is checked as you type. Nothing is written before review."
         case .bundles: return "Nothing is written before review. PEM, DER, PKCS#7 and PKCS#12 files are read."
         case .apply: return ApplyView.footnote(s.apply)
         case .step2, .step3: return "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
         case .deployment: return "Checked as you type by the file's rules; nothing is written before review."
-        case .verify: return VerifyView.footnote(s.verify)
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
-        case .home, .review, .themes, .troubleshoot: return ""
+        case .home, .csr, .review, .themes, .troubleshoot, .verify: return ""
         }
     }
 }

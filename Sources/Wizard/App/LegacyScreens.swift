@@ -17,15 +17,13 @@ extension WizardApp {
     /// The body of a screen not yet moved to `WizardScreen`.
     func legacyRender(_ s: WizardState, area body: Rect, buffer b: inout Buffer) {
         switch s.screen {
-        case .csr: CSRView.render(s, area: body, buffer: &b)
         case .bundles: BundleView.render(s, area: body, buffer: &b)
         case .apply: ApplyView.render(s, area: body, buffer: &b)
         case .dashboard: DashboardView.render(s, area: body, buffer: &b)
-        case .verify: VerifyView.render(s, area: body, buffer: &b)
         case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
         case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
         case .deployment: DeploymentFormView.render(s, area: body, buffer: &b)
-        case .home, .review, .themes, .troubleshoot: break
+        case .home, .csr, .review, .themes, .troubleshoot, .verify: break
         }
     }
 }

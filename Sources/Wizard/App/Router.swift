@@ -50,6 +50,8 @@ extension WizardApp {
     func focused(_ screen: Screen) -> FocusedScreen {
         switch screen {
         case .home: return focused(Routes.home)
+        case .csr: return focused(Routes.step1)
+        case .verify: return focused(Routes.step4)
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
         case .troubleshoot: return focused(Routes.troubleshoot)
@@ -137,6 +139,10 @@ extension WizardApp {
             ]
         case .open(let screen):
             return open(screen, &s)
+        case .review(let review):
+            s.review = review
+            s.screen = .review
+            return []
         case .plan(let flow, let origin):
             return openApply(planning: flow, from: origin, &s)
         case .useTheme(let theme):
@@ -151,7 +157,6 @@ extension WizardApp {
         case .bundles: return openBundles(&s)
         case .dashboard: return openDashboard(&s)
         case .step2, .step3: return openPlanView(screen, &s)
-        case .verify: return openVerify(&s)
         case .apply: return openApply(&s)
         case .deployment: return openDeploymentForm(&s)
         default:
@@ -165,6 +170,10 @@ extension WizardApp {
 enum Routes {
     /// The home screen.
     static var home: Route<HomeScreen> { Route(\.home, wrap: WizardMessage.home) }
+    /// Step 1.
+    static var step1: Route<CSRBuilder> { Route(\.csr, wrap: WizardMessage.step1) }
+    /// Step 4.
+    static var step4: Route<VerifyState> { Route(\.verify, wrap: WizardMessage.step4) }
     /// The review before a write.
     static var review: Route<ReviewState> { Route(\.review, wrap: WizardMessage.review) }
     /// The theme picker.

@@ -36,14 +36,11 @@ public struct WizardApp: Program {
             s.size = size
             return []
         case .verifyFilesListed(let result):
-            verifyFilesListed(result, &s)
-            return []
+            return deliver(.filesListed(result), to: Routes.step4, &s)
         case .verifyNodeListed(let generation, let result):
-            verifyNodeListed(generation, result, &s)
-            return []
+            return deliver(.nodeListed(generation: generation, result), to: Routes.step4, &s)
         case .verified(let generation, let result):
-            verified(generation, result, &s)
-            return []
+            return deliver(.verified(generation: generation, result), to: Routes.step4, &s)
         case .dashboardLoaded(let generation, let rows, let at, let nodes):
             return dashboardLoaded(generation, rows, at, nodes, &s)
         case .dashboardEndpointProbed(let generation, let index, let probe):
@@ -76,15 +73,16 @@ public struct WizardApp: Program {
             review.spinner.advance()
             s.review = review
             return [.after(0.1, .tick)]
+        case .prepared(.csr, let result):
+            return deliver(.prepared(result), to: Routes.step1, &s)
         case .prepared(let origin, let result):
             guard s.screen == origin else { return [] }  // the user left meanwhile: open nothing
             switch result {
             case .success(let operation):
-                let title = origin == .csr ? "Step 1: key and CSR" : "Bundle"
-                s.review = ReviewState(origin: origin, title: title, operation: operation)
+                s.review = ReviewState(origin: origin, title: "Bundle", operation: operation)
                 s.screen = .review
             case .failure(let failure):
-                if origin == .csr { s.csr.submitError = failure.message } else { s.bundles.submitError = failure.message }
+                s.bundles.submitError = failure.message
             }
             return []
         case .performed(let result):
@@ -131,6 +129,10 @@ public struct WizardApp: Program {
                 return submitBundle(&s)
             }
             return []
+        case .step4(let message):
+            return deliver(message, to: Routes.step4, &s)
+        case .step1(let message):
+            return deliver(message, to: Routes.step1, &s)
         case .review(let message):
             return deliver(message, to: Routes.review, &s)
         case .home(let message):
@@ -172,14 +174,12 @@ public struct WizardApp: Program {
             return []
         }
         switch s.screen {
-        case .csr: return csrKey(key, &s)
         case .bundles: return bundleKey(key, &s)
         case .apply: return applyKey(key, &s)
         case .dashboard: return dashboardKey(key, &s)
-        case .verify: return verifyKey(key, &s)
         case .step2, .step3: return planViewKey(key, &s)
         case .deployment: return deploymentKey(key, &s)
-        case .home, .review, .themes, .troubleshoot: return []
+        case .home, .csr, .review, .themes, .troubleshoot, .verify: return []
         }
     }
 
@@ -190,62 +190,6 @@ public struct WizardApp: Program {
         if s.unsavedWork.isEmpty { return [.quit] }
         s.quitDialog = DialogState()
         return []
-    }
-
-    func csrKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        switch key {
-        case .esc:
-            s.screen = .home
-            return []
-        case .f(10):
-            return submitCSR(&s)
-        case .tab, .down:
-            s.csr.next()
-            return []
-        case .backTab, .up:
-            s.csr.previous()
-            return []
-        case .enter:
-            if s.csr.focus == CSRBuilder.keyTypeRow { return submitCSR(&s) }
-            if s.csr.form.fields[s.csr.focus].error == nil {
-                s.csr.next()
-            } else {
-                s.csr.form.fields[s.csr.focus].input.touched = true
-            }
-            return []
-        default:
-            break
-        }
-        if s.csr.focus == CSRBuilder.keyTypeRow {
-            switch key {
-            case .left: s.csr.cycleKeyType(by: -1)
-            case .right, .char(" "): s.csr.cycleKeyType(by: 1)
-            case .char("q"): return requestQuit(&s)
-            case .char("?"): s.help = HelpState()
-            default: break
-            }
-            return []
-        }
-        if s.csr.form.fields[s.csr.focus].input.handle(key) { s.csr.submitError = nil }
-        return []
-    }
-
-    func submitCSR(_ s: inout WizardState) -> [Command<WizardMessage>] {
-        switch s.csr.spec {
-        case .failure(let failure):
-            s.csr.showErrors()
-            if s.csr.errors.isEmpty { s.csr.submitError = failure.message }
-            return []
-        case .success(let spec):
-            let directory = s.context.workspaceDirectory, keyType = s.csr.keyType
-            return [.perform {
-                do {
-                    return .prepared(origin: .csr, .success(try Workspace(directory: directory).prepareCSR(spec, keyType: keyType)))
-                } catch {
-                    return .prepared(origin: .csr, .failure(WizardFailure(error)))
-                }
-            }]
-        }
     }
 
     func openBundles(_ s: inout WizardState) -> [Command<WizardMessage>] {

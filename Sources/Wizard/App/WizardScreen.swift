@@ -50,6 +50,8 @@ enum ShellRequest: Sendable {
     case back(to: Screen)
     /// Closes the screen asking (its state is dropped) and goes back to `screen`.
     case close(to: Screen)
+    /// Opens the review of a write, before anything is written.
+    case review(ReviewState)
     /// Performs a reviewed write off the input loop; its result comes back as
     /// `WizardMessage.performed`, for the review and the screen it came from.
     case write(PreparedOperation)

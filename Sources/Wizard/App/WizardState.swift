@@ -73,6 +73,10 @@ public enum WizardMessage: Sendable {
     case filesListed(Result<[BrowsedFile], WizardFailure>)
     /// The chain and checks for the files picked.
     case bundleAnalysed(BundleAnalysis)
+    /// Step 4's messages.
+    case step4(VerifyState.Message)
+    /// Step 1's messages.
+    case step1(CSRBuilder.Message)
     /// The review's messages.
     case review(ReviewState.Message)
     /// The home screen's messages.

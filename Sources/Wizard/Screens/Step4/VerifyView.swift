@@ -22,18 +22,6 @@ enum VerifyView {
         }
     }
 
-    static func bindings(_ s: WizardState) -> [KeyBinding] {
-        // The file list's keys, when it has files.
-        let files = !s.verify.names.isEmpty
-        var keys: [KeyBinding] = files ? [.move] : []
-        if s.context.apply != nil {
-            keys.append(KeyBinding([.left, .right, .tab, .backTab], label: "←→", help: "files " + (s.verify.source == .here ? "here" : "on " + s.verify.source.name)))
-        }
-        if files { keys += [KeyBinding(.enter, help: "check"), KeyBinding(.char("b"), help: "CA bundle"), KeyBinding([.home, .end], label: "Home/End", help: "first, last", shownInHelp: false)] }
-        return keys + [KeyBinding(.esc, help: "home"),
-                       KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "result"), KeyBinding(.char("r"), help: "reread"), .help, .quit]
-    }
-
     /// The line under the body: what the checks do to the source shown.
     static func footnote(_ v: VerifyState) -> String {
         switch v.source {
