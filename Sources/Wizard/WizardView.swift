@@ -11,15 +11,6 @@ extension WizardApp {
         let f1 = KeyBinding(.f(1), help: "help")
         let home = KeyBinding(.esc, help: "home")
         switch s.screen {
-        case .bundles:
-            if s.bundles.focus == .output {
-                return [KeyBinding([.tab, .backTab], label: "Tab", help: "files"), KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), home, f1,
-                        KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "chain", shownInHelp: false), .typing()]
-            }
-            return [KeyBinding(.char(" "), help: "pick"), KeyBinding(.char("m"), help: "mode"), KeyBinding([.tab, .backTab], label: "Tab", help: "name"),
-                    KeyBinding([.enter, .f(10)], label: "Enter", help: "review"), KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "chain"),
-                    home, .help, .quit, .move, KeyBinding(.char("r"), help: "reread"), KeyBinding(.char("a"), help: "pick all (again: none)", shownInHelp: false),
-                    KeyBinding([.home, .end], label: "Home/End", help: "first, last", shownInHelp: false)]
         case .apply:
             return ApplyView.bindings(s.apply)
         case .dashboard:
@@ -27,32 +18,30 @@ extension WizardApp {
         case .step2: return s.planView?.editor == nil ? PlanViews.step2Bindings : PlanViews.editorBindings(s.planView?.editor)
         case .step3: return PlanViews.step3Bindings
         case .deployment: return DeploymentFormView.bindings(s) + [f1]
-        case .home, .csr, .review, .themes, .troubleshoot, .verify: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return []
         }
     }
 
     /// What a screen not yet moved to `WizardScreen` is called in the title bar.
     static func legacyTitle(_ screen: Screen) -> String {
         switch screen {
-        case .bundles: return "Bundles"
         case .apply: return "Step 5: applying certificates"
         case .dashboard: return "Expiry dashboard"
         case .step2: return "Step 2: CSRs per service"
         case .step3: return "Step 3: database cluster"
         case .deployment: return "Deployment file"
-        case .home, .csr, .review, .themes, .troubleshoot, .verify: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return ""
         }
     }
 
     /// The line under the body of a screen not yet moved to `WizardScreen`.
     func legacyFootnote(_ s: WizardState) -> String {
         switch s.screen {
-        case .bundles: return "Nothing is written before review. PEM, DER, PKCS#7 and PKCS#12 files are read."
         case .apply: return ApplyView.footnote(s.apply)
         case .step2, .step3: return "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
         case .deployment: return "Checked as you type by the file's rules; nothing is written before review."
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
-        case .home, .csr, .review, .themes, .troubleshoot, .verify: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return ""
         }
     }
 }

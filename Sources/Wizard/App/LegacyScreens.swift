@@ -17,13 +17,12 @@ extension WizardApp {
     /// The body of a screen not yet moved to `WizardScreen`.
     func legacyRender(_ s: WizardState, area body: Rect, buffer b: inout Buffer) {
         switch s.screen {
-        case .bundles: BundleView.render(s, area: body, buffer: &b)
         case .apply: ApplyView.render(s, area: body, buffer: &b)
         case .dashboard: DashboardView.render(s, area: body, buffer: &b)
         case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
         case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
         case .deployment: DeploymentFormView.render(s, area: body, buffer: &b)
-        case .home, .csr, .review, .themes, .troubleshoot, .verify: break
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: break
         }
     }
 }

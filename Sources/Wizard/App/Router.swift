@@ -51,6 +51,7 @@ extension WizardApp {
         switch screen {
         case .home: return focused(Routes.home)
         case .csr: return focused(Routes.step1)
+        case .bundles: return focused(Routes.bundles)
         case .verify: return focused(Routes.step4)
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
@@ -154,7 +155,6 @@ extension WizardApp {
     /// Opens `screen` and starts what it needs.
     func open(_ screen: Screen, _ s: inout WizardState) -> [Command<WizardMessage>] {
         switch screen {
-        case .bundles: return openBundles(&s)
         case .dashboard: return openDashboard(&s)
         case .step2, .step3: return openPlanView(screen, &s)
         case .apply: return openApply(&s)
@@ -174,6 +174,8 @@ enum Routes {
     static var step1: Route<CSRBuilder> { Route(\.csr, wrap: WizardMessage.step1) }
     /// Step 4.
     static var step4: Route<VerifyState> { Route(\.verify, wrap: WizardMessage.step4) }
+    /// The bundle screen.
+    static var bundles: Route<BundleScreenState> { Route(\.bundles, wrap: WizardMessage.bundles) }
     /// The review before a write.
     static var review: Route<ReviewState> { Route(\.review, wrap: WizardMessage.review) }
     /// The theme picker.

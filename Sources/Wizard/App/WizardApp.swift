@@ -75,16 +75,10 @@ public struct WizardApp: Program {
             return [.after(0.1, .tick)]
         case .prepared(.csr, let result):
             return deliver(.prepared(result), to: Routes.step1, &s)
-        case .prepared(let origin, let result):
-            guard s.screen == origin else { return [] }  // the user left meanwhile: open nothing
-            switch result {
-            case .success(let operation):
-                s.review = ReviewState(origin: origin, title: "Bundle", operation: operation)
-                s.screen = .review
-            case .failure(let failure):
-                s.bundles.submitError = failure.message
-            }
-            return []
+        case .prepared(.bundles, let result):
+            return deliver(.prepared(result), to: Routes.bundles, &s)
+        case .prepared:
+            return []  // only Step 1 and the bundles prepare writes
         case .performed(let result):
             guard var review = s.review else { return [] }
             switch result {
@@ -108,27 +102,11 @@ public struct WizardApp: Program {
             s.review = review
             return []
         case .filesListed(let result):
-            let before = Set(s.bundles.picked)
-            switch result {
-            case .success(let files):
-                s.bundles.files = files
-                s.bundles.listError = nil
-                s.bundles.list.checked = Set(files.indices.filter { before.contains(files[$0].relativePath) })
-                s.bundles.list.selected = min(s.bundles.list.selected, max(0, files.count - 1))
-            case .failure(let failure):
-                s.bundles.files = []
-                s.bundles.listError = failure.message
-                s.bundles.list = ChecklistState()
-            }
-            return analyse(&s)
+            return deliver(.filesListed(result), to: Routes.bundles, &s)
         case .bundleAnalysed(let analysis):
-            guard analysis.generation == s.bundles.generation else { return [] }
-            s.bundles.analysis = analysis
-            if s.bundles.reviewPending, s.screen == .bundles {
-                s.bundles.reviewPending = false
-                return submitBundle(&s)
-            }
-            return []
+            return deliver(.analysed(analysis), to: Routes.bundles, &s)
+        case .bundles(let message):
+            return deliver(message, to: Routes.bundles, &s)
         case .step4(let message):
             return deliver(message, to: Routes.step4, &s)
         case .step1(let message):
@@ -174,12 +152,11 @@ public struct WizardApp: Program {
             return []
         }
         switch s.screen {
-        case .bundles: return bundleKey(key, &s)
         case .apply: return applyKey(key, &s)
         case .dashboard: return dashboardKey(key, &s)
         case .step2, .step3: return planViewKey(key, &s)
         case .deployment: return deploymentKey(key, &s)
-        case .home, .csr, .review, .themes, .troubleshoot, .verify: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return []
         }
     }
 
@@ -190,93 +167,6 @@ public struct WizardApp: Program {
         if s.unsavedWork.isEmpty { return [.quit] }
         s.quitDialog = DialogState()
         return []
-    }
-
-    func openBundles(_ s: inout WizardState) -> [Command<WizardMessage>] {
-        s.screen = .bundles
-        return [listFiles(s)]
-    }
-
-    func listFiles(_ s: WizardState) -> Command<WizardMessage> {
-        let directory = s.context.workspaceDirectory
-        return .perform {
-            do { return .filesListed(.success(try Workspace(directory: directory).browse())) } catch { return .filesListed(.failure(WizardFailure(error))) }
-        }
-    }
-
-    /// Asks for the chain of the files picked now; older answers will be dropped.
-    func analyse(_ s: inout WizardState) -> [Command<WizardMessage>] {
-        s.bundles.generation += 1
-        s.bundles.submitError = nil
-        s.bundles.reviewPending = false
-        s.bundles.scroll = 0
-        let generation = s.bundles.generation, sources = s.bundles.picked, mode = s.bundles.mode
-        let output = s.bundles.output.text, directory = s.context.workspaceDirectory
-        return [.perform {
-            .bundleAnalysed(BundleAnalysis.analyse(workspace: Workspace(directory: directory), sources: sources, mode: mode, output: output, generation: generation))
-        }]
-    }
-
-    func bundleKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        switch key {
-        case .esc:
-            s.screen = .home
-            return []
-        case .f(10), .enter:
-            return submitBundle(&s)
-        case .pageUp:
-            s.bundles.scroll = max(0, s.bundles.scroll - 5)
-            return []
-        case .pageDown:
-            s.bundles.scroll += 5
-            return []
-        case .tab, .backTab:
-            s.bundles.focus = s.bundles.focus == .files ? .output : .files
-            return []
-        default:
-            break
-        }
-        if s.bundles.focus == .output {
-            let before = s.bundles.output.text
-            s.bundles.output.handle(key)
-            return s.bundles.output.text == before ? [] : analyse(&s)
-        }
-        switch key {
-        case .char("q"): return requestQuit(&s)
-        case .char("?"): s.help = HelpState(); return []
-        case .char("m"):
-            s.bundles.mode = s.bundles.mode == .fullChain ? .caBundle : .fullChain
-            return analyse(&s)
-        case .char("r"):
-            return [listFiles(s)]
-        default:
-            let before = s.bundles.list.checked
-            s.bundles.list.handle(key, count: s.bundles.files?.count ?? 0, height: BundleView.listHeight(s.size))
-            return s.bundles.list.checked == before ? [] : analyse(&s)
-        }
-    }
-
-    func submitBundle(_ s: inout WizardState) -> [Command<WizardMessage>] {
-        guard !s.bundles.picked.isEmpty else {
-            s.bundles.submitError = "pick the certificate files first (Space)"
-            return []
-        }
-        guard s.bundles.isCurrent, let analysis = s.bundles.analysis else {
-            s.bundles.reviewPending = true
-            return []
-        }
-        guard let plan = analysis.plan else {
-            s.bundles.submitError = analysis.error ?? "no chain could be built from these files"
-            return []
-        }
-        let directory = s.context.workspaceDirectory, output = s.bundles.output.text, sources = analysis.sources
-        return [.perform {
-            do {
-                return .prepared(origin: .bundles, .success(try Workspace(directory: directory).prepareBundle(plan, sources: sources, to: output)))
-            } catch {
-                return .prepared(origin: .bundles, .failure(WizardFailure(error)))
-            }
-        }]
     }
 }
 

@@ -73,6 +73,8 @@ public enum WizardMessage: Sendable {
     case filesListed(Result<[BrowsedFile], WizardFailure>)
     /// The chain and checks for the files picked.
     case bundleAnalysed(BundleAnalysis)
+    /// The bundle screen's messages.
+    case bundles(BundleScreenState.Message)
     /// Step 4's messages.
     case step4(VerifyState.Message)
     /// Step 1's messages.
