@@ -5,13 +5,6 @@ import TerminalUI
 enum HelpText {
     static func text(for screen: Screen) -> String {
         switch screen {
-        case .step2, .step3:
-            return """
-                Steps 2 and 3 read the plan of a fresh deployment, the same value Step 5 reviews and runs: nothing is made on these screens.
-                Step 2 lists every CSR the deployment's certificate strategy gives (per service, one SAN certificate, or a wildcard): where it is made (on a node by pki csr, or here when keys: local), the basename, CN and SANs, the exact command and the services that will use it. ↑/↓ select.
-                Step 3 lists the database cluster's steps in the plan's order, node by node: the built-in CA, dbserver and dbclient, the copies, and the cluster made again. ↑/↓ scroll.
-                Enter on a Step 2 row edits that certificate: its basename, CN and SANs (comma separated), and where keys are made (on the node by pki csr, or here: for every certificate). Each problem shows at its row by the deployment file's rules; the line under them is the pki csr the plan will type. F10 saves the edit in the deployment file through a review (a service's certificates: entry; for one shared certificate certificate_name, cluster_fqdn and sans); F5 goes back to what the strategy gives; Esc drops the edit. ✎ marks an edited certificate. 5 opens Step 5 with the plan.
-                """
         case .deployment:
             return """
                 The deployment file Steps 2, 3 and 5 plan from: the CMS release, the domain, how certificates are cut, where keys are made, the subject of every CSR, and each node with its FQDN, address, SSH target, services and database role.
@@ -34,7 +27,7 @@ enum HelpText {
                 When the run waits for files (certificates your CA signs), place them in the workspace and press r: each is checked against its CSR and the CA bundle before anything is sent, and the run resumes from its journal, skipping what is done. After a failure, the node, the command and its output are shown: fix the cause, then r resumes the same way. A run left open opens here again the next time cmscerts starts.
                 q (after asking), Ctrl-C or a signal during a run stop it at a step boundary: the steps running end and are journaled; r, or cmscerts apply <deployment.yaml> --resume <run id>, goes on.
                 """
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify:
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3:
             return ""
         }
     }

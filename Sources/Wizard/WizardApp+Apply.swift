@@ -84,38 +84,6 @@ extension WizardApp {
         return []
     }
 
-    func planViewKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        guard var st = s.planView else { s.screen = .home; return [] }
-        if s.screen == .step2, st.editor != nil {
-            let commands = certificateEditorKey(key, &st, &s)
-            if s.planView != nil { s.planView = st }
-            return commands
-        }
-        if s.screen == .step2, case .success(let plan) = st.plan {
-            let count = PlanViewState.csrRows(plan).count
-            if st.table.handle(key, count: count, height: PlanViews.tableHeight(s.size)) {
-                s.planView = st
-                return []
-            }
-            if key == .enter {
-                openCertificateEditor(&st)
-                s.planView = st
-                return []
-            }
-        }
-        switch key {
-        case .esc: s.screen = .home
-        case .char("q"): return requestQuit(&s)
-        case .char("?"): s.help = HelpState()
-        case .char("5"): return openApply(&s)
-        case .up, .pageUp: st.scroll = max(0, st.scroll - (key == .up ? 1 : 10))
-        case .down, .pageDown: st.scroll += key == .down ? 1 : 10
-        default: break
-        }
-        s.planView = st
-        return []
-    }
-
     /// Step 5 with `flow` planned (troubleshooting's situations); Esc on its review goes
     /// back to `origin`. An unfinished run comes first: resume it or leave it.
     func openApply(planning flow: Flow, from origin: Screen, _ s: inout WizardState) -> [Command<WizardMessage>] {

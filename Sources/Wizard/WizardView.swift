@@ -15,10 +15,8 @@ extension WizardApp {
             return ApplyView.bindings(s.apply)
         case .dashboard:
             return DashboardView.bindings(s.dashboard)
-        case .step2: return s.planView?.editor == nil ? PlanViews.step2Bindings : PlanViews.editorBindings(s.planView?.editor)
-        case .step3: return PlanViews.step3Bindings
         case .deployment: return DeploymentFormView.bindings(s) + [f1]
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return []
         }
     }
 
@@ -27,10 +25,8 @@ extension WizardApp {
         switch screen {
         case .apply: return "Step 5: applying certificates"
         case .dashboard: return "Expiry dashboard"
-        case .step2: return "Step 2: CSRs per service"
-        case .step3: return "Step 3: database cluster"
         case .deployment: return "Deployment file"
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return ""
         }
     }
 
@@ -38,10 +34,9 @@ extension WizardApp {
     func legacyFootnote(_ s: WizardState) -> String {
         switch s.screen {
         case .apply: return ApplyView.footnote(s.apply)
-        case .step2, .step3: return "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
         case .deployment: return "Checked as you type by the file's rules; nothing is written before review."
         case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return ""
         }
     }
 }

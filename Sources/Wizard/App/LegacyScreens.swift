@@ -19,10 +19,8 @@ extension WizardApp {
         switch s.screen {
         case .apply: ApplyView.render(s, area: body, buffer: &b)
         case .dashboard: DashboardView.render(s, area: body, buffer: &b)
-        case .step2: PlanViews.renderStep2(s, area: body, buffer: &b)
-        case .step3: PlanViews.renderStep3(s, area: body, buffer: &b)
         case .deployment: DeploymentFormView.render(s, area: body, buffer: &b)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: break
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: break
         }
     }
 }

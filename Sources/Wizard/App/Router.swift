@@ -53,6 +53,7 @@ extension WizardApp {
         case .csr: return focused(Routes.step1)
         case .bundles: return focused(Routes.bundles)
         case .verify: return focused(Routes.step4)
+        case .step2, .step3: return focused(Routes.plan)
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
         case .troubleshoot: return focused(Routes.troubleshoot)
@@ -140,6 +141,8 @@ extension WizardApp {
             ]
         case .open(let screen):
             return open(screen, &s)
+        case .saveDeployment(let save):
+            return [Self.prepareDeploymentSave(save.deployment, base: save.base, path: save.path, isLab: save.isLab, existed: save.existed, origin: save.origin)]
         case .review(let review):
             s.review = review
             s.screen = .review
@@ -172,6 +175,8 @@ enum Routes {
     static var home: Route<HomeScreen> { Route(\.home, wrap: WizardMessage.home) }
     /// Step 1.
     static var step1: Route<CSRBuilder> { Route(\.csr, wrap: WizardMessage.step1) }
+    /// Steps 2 and 3.
+    static var plan: Route<PlanViewState> { Route(\.planView, wrap: WizardMessage.plan) }
     /// Step 4.
     static var step4: Route<VerifyState> { Route(\.verify, wrap: WizardMessage.step4) }
     /// The bundle screen.

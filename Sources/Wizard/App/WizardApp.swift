@@ -107,6 +107,8 @@ public struct WizardApp: Program {
             return deliver(.analysed(analysis), to: Routes.bundles, &s)
         case .bundles(let message):
             return deliver(message, to: Routes.bundles, &s)
+        case .plan(let message):
+            return deliver(message, to: Routes.plan, &s)
         case .step4(let message):
             return deliver(message, to: Routes.step4, &s)
         case .step1(let message):
@@ -154,9 +156,8 @@ public struct WizardApp: Program {
         switch s.screen {
         case .apply: return applyKey(key, &s)
         case .dashboard: return dashboardKey(key, &s)
-        case .step2, .step3: return planViewKey(key, &s)
         case .deployment: return deploymentKey(key, &s)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return []
         }
     }
 

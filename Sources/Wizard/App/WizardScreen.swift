@@ -50,6 +50,9 @@ enum ShellRequest: Sendable {
     case back(to: Screen)
     /// Closes the screen asking (its state is dropped) and goes back to `screen`.
     case close(to: Screen)
+    /// Checks a deployment file to be written and opens its review (or says why not, on
+    /// the screen it came from).
+    case saveDeployment(DeploymentSave)
     /// Opens the review of a write, before anything is written.
     case review(ReviewState)
     /// Performs a reviewed write off the input loop; its result comes back as
@@ -60,6 +63,23 @@ enum ShellRequest: Sendable {
     case plan(Flow, from: Screen)
     /// Uses `theme` from now on (without colour when NO_COLOR is set).
     case useTheme(Theme)
+}
+
+/// A deployment file to write: what it will hold, what it held, where, and the screen
+/// that asked (its review goes back there).
+struct DeploymentSave: Sendable {
+    /// The deployment to write.
+    var deployment: Deployment
+    /// What the file holds now, to show what changes; nil for a new file.
+    var base: Deployment?
+    /// Where it is written.
+    var path: String
+    /// True for the built-in lab's own file.
+    var isLab: Bool
+    /// True when a file is there already.
+    var existed: Bool
+    /// The screen asking.
+    var origin: Screen
 }
 
 /// What a key of a binding does: a message to its screen, or a request to the shell.

@@ -83,24 +83,6 @@ enum PlanViews {
 
     static func tableHeight(_ size: Size) -> Int { max(1, size.height - 3 - 1 - 6 - 1) }
 
-    static let step2Bindings: [KeyBinding] = [.move, KeyBinding(.enter, help: "edit names"), KeyBinding(.char("5"), help: "plan and run (Step 5)"), KeyBinding(.esc, help: "home"), .help, .quit, .jump]
-
-    /// The editor's keys: the row focused is a name typed, a name locked, or where keys are made.
-    static func editorBindings(_ editor: CertificateEditor?) -> [KeyBinding] {
-        var keys = [KeyBinding([.tab, .backTab, .up, .down], label: "Tab", help: "next"), KeyBinding(.f(10), help: "save (review)"),
-                    KeyBinding(.f(5), help: "strategy's names"), KeyBinding(.esc, help: "cancel"),
-                    KeyBinding(.enter, help: editor?.focus == CertificateEditor.keysRow ? "save (review)" : "next", shownInHelp: false)]
-        guard let editor else { return keys }
-        if editor.focus == CertificateEditor.keysRow {
-            keys += [KeyBinding([.left, .right, .char(" ")], label: "←→", help: "where keys are made", shownInHelp: false), KeyBinding.help.outOfBar, KeyBinding.quit.outOfBar]
-        } else {
-            keys.append(KeyBinding(.f(1), help: "help", shownInHelp: false))
-            if !editor.isLocked(editor.focus) { keys.append(.typing()) }
-        }
-        return keys
-    }
-    static let step3Bindings: [KeyBinding] = [KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll"), KeyBinding(.char("5"), help: "plan and run (Step 5)"), KeyBinding(.esc, help: "home"), .help, .quit]
-
     static func renderStep2(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         guard let st = s.planView else { return }
