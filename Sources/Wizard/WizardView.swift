@@ -13,10 +13,8 @@ extension WizardApp {
         switch s.screen {
         case .apply:
             return ApplyView.bindings(s.apply)
-        case .dashboard:
-            return DashboardView.bindings(s.dashboard)
         case .deployment: return DeploymentFormView.bindings(s) + [f1]
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return []
         }
     }
 
@@ -24,9 +22,8 @@ extension WizardApp {
     static func legacyTitle(_ screen: Screen) -> String {
         switch screen {
         case .apply: return "Step 5: applying certificates"
-        case .dashboard: return "Expiry dashboard"
         case .deployment: return "Deployment file"
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return ""
         }
     }
 
@@ -35,8 +32,7 @@ extension WizardApp {
         switch s.screen {
         case .apply: return ApplyView.footnote(s.apply)
         case .deployment: return "Checked as you type by the file's rules; nothing is written before review."
-        case .dashboard: return "Warning at 30 days or less, critical at 7. Nodes are read through their MMP."
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return ""
         }
     }
 }

@@ -54,6 +54,7 @@ extension WizardApp {
         case .bundles: return focused(Routes.bundles)
         case .verify: return focused(Routes.step4)
         case .step2, .step3: return focused(Routes.plan)
+        case .dashboard: return focused(Routes.dashboard)
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
         case .troubleshoot: return focused(Routes.troubleshoot)
@@ -158,7 +159,6 @@ extension WizardApp {
     /// Opens `screen` and starts what it needs.
     func open(_ screen: Screen, _ s: inout WizardState) -> [Command<WizardMessage>] {
         switch screen {
-        case .dashboard: return openDashboard(&s)
         case .step2, .step3: return openPlanView(screen, &s)
         case .apply: return openApply(&s)
         case .deployment: return openDeploymentForm(&s)
@@ -175,6 +175,8 @@ enum Routes {
     static var home: Route<HomeScreen> { Route(\.home, wrap: WizardMessage.home) }
     /// Step 1.
     static var step1: Route<CSRBuilder> { Route(\.csr, wrap: WizardMessage.step1) }
+    /// The expiry dashboard.
+    static var dashboard: Route<DashboardState> { Route(\.dashboard, wrap: WizardMessage.dashboard) }
     /// Steps 2 and 3.
     static var plan: Route<PlanViewState> { Route(\.planView, wrap: WizardMessage.plan) }
     /// Step 4.

@@ -42,10 +42,9 @@ public struct WizardApp: Program {
         case .verified(let generation, let result):
             return deliver(.verified(generation: generation, result), to: Routes.step4, &s)
         case .dashboardLoaded(let generation, let rows, let at, let nodes):
-            return dashboardLoaded(generation, rows, at, nodes, &s)
+            return deliver(.loaded(generation: generation, rows: rows, at: at, nodes: nodes), to: Routes.dashboard, &s)
         case .dashboardEndpointProbed(let generation, let index, let probe):
-            dashboardEndpointProbed(generation, index, probe, &s)
-            return []
+            return deliver(.probed(generation: generation, index: index, probe), to: Routes.dashboard, &s)
         case .applyEvent, .applyCouldNotStart, .applyStateRead:
             return applyMessage(message, &s)
         case .deploymentOpened(let path, let result):
@@ -107,6 +106,8 @@ public struct WizardApp: Program {
             return deliver(.analysed(analysis), to: Routes.bundles, &s)
         case .bundles(let message):
             return deliver(message, to: Routes.bundles, &s)
+        case .dashboard(let message):
+            return deliver(message, to: Routes.dashboard, &s)
         case .plan(let message):
             return deliver(message, to: Routes.plan, &s)
         case .step4(let message):
@@ -155,9 +156,8 @@ public struct WizardApp: Program {
         }
         switch s.screen {
         case .apply: return applyKey(key, &s)
-        case .dashboard: return dashboardKey(key, &s)
         case .deployment: return deploymentKey(key, &s)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return []
         }
     }
 
