@@ -13,8 +13,7 @@ extension WizardApp {
         switch s.screen {
         case .apply:
             return ApplyView.bindings(s.apply)
-        case .deployment: return DeploymentFormView.bindings(s) + [f1]
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return []
         }
     }
 
@@ -22,8 +21,7 @@ extension WizardApp {
     static func legacyTitle(_ screen: Screen) -> String {
         switch screen {
         case .apply: return "Step 5: applying certificates"
-        case .deployment: return "Deployment file"
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return ""
         }
     }
 
@@ -31,8 +29,7 @@ extension WizardApp {
     func legacyFootnote(_ s: WizardState) -> String {
         switch s.screen {
         case .apply: return ApplyView.footnote(s.apply)
-        case .deployment: return "Checked as you type by the file's rules; nothing is written before review."
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return ""
         }
     }
 }

@@ -18,8 +18,7 @@ extension WizardApp {
     func legacyRender(_ s: WizardState, area body: Rect, buffer b: inout Buffer) {
         switch s.screen {
         case .apply: ApplyView.render(s, area: body, buffer: &b)
-        case .deployment: DeploymentFormView.render(s, area: body, buffer: &b)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: break
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: break
         }
     }
 }

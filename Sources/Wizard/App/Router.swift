@@ -1,3 +1,4 @@
+import PKI
 import TerminalUI
 
 /// Where a screen lives in the wizard's state, and how its messages travel inside
@@ -55,6 +56,7 @@ extension WizardApp {
         case .verify: return focused(Routes.step4)
         case .step2, .step3: return focused(Routes.plan)
         case .dashboard: return focused(Routes.dashboard)
+        case .deployment: return focused(Routes.deployment)
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
         case .troubleshoot: return focused(Routes.troubleshoot)
@@ -142,6 +144,14 @@ extension WizardApp {
             ]
         case .open(let screen):
             return open(screen, &s)
+        case .openDeployment(let path):
+            return [.perform {
+                do {
+                    return .deploymentOpened(path: path, .success(try FileStore.readText(path)))
+                } catch {
+                    return .deploymentOpened(path: path, .failure(WizardFailure(error)))
+                }
+            }]
         case .saveDeployment(let save):
             return [Self.prepareDeploymentSave(save.deployment, base: save.base, path: save.path, isLab: save.isLab, existed: save.existed, origin: save.origin)]
         case .review(let review):
@@ -172,21 +182,23 @@ extension WizardApp {
 /// The routes of the screens that take messages of their own.
 enum Routes {
     /// The home screen.
-    static var home: Route<HomeScreen> { Route(\.home, wrap: WizardMessage.home) }
+    static var home: Route<HomeScreen> { Route(\.home, wrap: { .home($0) }) }
     /// Step 1.
-    static var step1: Route<CSRBuilder> { Route(\.csr, wrap: WizardMessage.step1) }
+    static var step1: Route<CSRBuilder> { Route(\.csr, wrap: { .step1($0) }) }
+    /// The deployment file's form.
+    static var deployment: Route<DeploymentForm> { Route(\.deploymentForm, wrap: { .deployment($0) }) }
     /// The expiry dashboard.
-    static var dashboard: Route<DashboardState> { Route(\.dashboard, wrap: WizardMessage.dashboard) }
+    static var dashboard: Route<DashboardState> { Route(\.dashboard, wrap: { .dashboard($0) }) }
     /// Steps 2 and 3.
-    static var plan: Route<PlanViewState> { Route(\.planView, wrap: WizardMessage.plan) }
+    static var plan: Route<PlanViewState> { Route(\.planView, wrap: { .plan($0) }) }
     /// Step 4.
-    static var step4: Route<VerifyState> { Route(\.verify, wrap: WizardMessage.step4) }
+    static var step4: Route<VerifyState> { Route(\.verify, wrap: { .step4($0) }) }
     /// The bundle screen.
-    static var bundles: Route<BundleScreenState> { Route(\.bundles, wrap: WizardMessage.bundles) }
+    static var bundles: Route<BundleScreenState> { Route(\.bundles, wrap: { .bundles($0) }) }
     /// The review before a write.
-    static var review: Route<ReviewState> { Route(\.review, wrap: WizardMessage.review) }
+    static var review: Route<ReviewState> { Route(\.review, wrap: { .review($0) }) }
     /// The theme picker.
-    static var themes: Route<ThemesScreen> { Route(\.themePicker, wrap: WizardMessage.themes) }
+    static var themes: Route<ThemesScreen> { Route(\.themePicker, wrap: { .themes($0) }) }
     /// Troubleshooting.
-    static var troubleshoot: Route<TroubleshootScreen> { Route(\.troubleshoot, wrap: WizardMessage.troubleshoot) }
+    static var troubleshoot: Route<TroubleshootScreen> { Route(\.troubleshoot, wrap: { .troubleshoot($0) }) }
 }

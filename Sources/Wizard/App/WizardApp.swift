@@ -106,6 +106,8 @@ public struct WizardApp: Program {
             return deliver(.analysed(analysis), to: Routes.bundles, &s)
         case .bundles(let message):
             return deliver(message, to: Routes.bundles, &s)
+        case .deployment(let message):
+            return deliver(message, to: Routes.deployment, &s)
         case .dashboard(let message):
             return deliver(message, to: Routes.dashboard, &s)
         case .plan(let message):
@@ -156,8 +158,7 @@ public struct WizardApp: Program {
         }
         switch s.screen {
         case .apply: return applyKey(key, &s)
-        case .deployment: return deploymentKey(key, &s)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return []
         }
     }
 

@@ -50,6 +50,8 @@ enum ShellRequest: Sendable {
     case back(to: Screen)
     /// Closes the screen asking (its state is dropped) and goes back to `screen`.
     case close(to: Screen)
+    /// Reads the deployment file at `path`; the wizard works on it once read.
+    case openDeployment(path: String)
     /// Checks a deployment file to be written and opens its review (or says why not, on
     /// the screen it came from).
     case saveDeployment(DeploymentSave)

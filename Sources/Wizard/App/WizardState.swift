@@ -75,6 +75,8 @@ public enum WizardMessage: Sendable {
     case bundleAnalysed(BundleAnalysis)
     /// The bundle screen's messages.
     case bundles(BundleScreenState.Message)
+    /// The deployment form's messages.
+    case deployment(DeploymentForm.Message)
     /// The dashboard's messages.
     case dashboard(DashboardState.Message)
     /// Steps 2 and 3's messages.
