@@ -11,25 +11,21 @@ extension WizardApp {
         let f1 = KeyBinding(.f(1), help: "help")
         let home = KeyBinding(.esc, help: "home")
         switch s.screen {
-        case .apply:
-            return ApplyView.bindings(s.apply)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment, .apply: return []
         }
     }
 
     /// What a screen not yet moved to `WizardScreen` is called in the title bar.
     static func legacyTitle(_ screen: Screen) -> String {
         switch screen {
-        case .apply: return "Step 5: applying certificates"
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment, .apply: return ""
         }
     }
 
     /// The line under the body of a screen not yet moved to `WizardScreen`.
     func legacyFootnote(_ s: WizardState) -> String {
         switch s.screen {
-        case .apply: return ApplyView.footnote(s.apply)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return ""
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment, .apply: return ""
         }
     }
 }

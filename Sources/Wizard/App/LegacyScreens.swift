@@ -17,8 +17,7 @@ extension WizardApp {
     /// The body of a screen not yet moved to `WizardScreen`.
     func legacyRender(_ s: WizardState, area body: Rect, buffer b: inout Buffer) {
         switch s.screen {
-        case .apply: ApplyView.render(s, area: body, buffer: &b)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: break
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment, .apply: break
         }
     }
 }

@@ -57,6 +57,7 @@ extension WizardApp {
         case .step2, .step3: return focused(Routes.plan)
         case .dashboard: return focused(Routes.dashboard)
         case .deployment: return focused(Routes.deployment)
+        case .apply: return focused(Routes.step5)
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
         case .troubleshoot: return focused(Routes.troubleshoot)
@@ -144,6 +145,8 @@ extension WizardApp {
             ]
         case .open(let screen):
             return open(screen, &s)
+        case .tick:
+            return [.after(0.1, .tick)]
         case .openDeployment(let path):
             return [.perform {
                 do {
@@ -185,6 +188,8 @@ enum Routes {
     static var home: Route<HomeScreen> { Route(\.home, wrap: { .home($0) }) }
     /// Step 1.
     static var step1: Route<CSRBuilder> { Route(\.csr, wrap: { .step1($0) }) }
+    /// Step 5.
+    static var step5: Route<ApplyState> { Route(\.apply, wrap: { .step5($0) }) }
     /// The deployment file's form.
     static var deployment: Route<DeploymentForm> { Route(\.deploymentForm, wrap: { .deployment($0) }) }
     /// The expiry dashboard.

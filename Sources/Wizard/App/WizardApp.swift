@@ -45,8 +45,14 @@ public struct WizardApp: Program {
             return deliver(.loaded(generation: generation, rows: rows, at: at, nodes: nodes), to: Routes.dashboard, &s)
         case .dashboardEndpointProbed(let generation, let index, let probe):
             return deliver(.probed(generation: generation, index: index, probe), to: Routes.dashboard, &s)
-        case .applyEvent, .applyCouldNotStart, .applyStateRead:
-            return applyMessage(message, &s)
+        case .applyEvent(let event):
+            return deliver(.event(event), to: Routes.step5, &s)
+        case .applyCouldNotStart(let failure):
+            return deliver(.couldNotStart(failure), to: Routes.step5, &s)
+        case let .applyStateRead(flow, result):
+            return deliver(.stateRead(flow: flow, result), to: Routes.step5, &s)
+        case .step5(let message):
+            return deliver(message, to: Routes.step5, &s)
         case .deploymentOpened(let path, let result):
             deploymentOpened(path, result, &s)
             return []
@@ -157,8 +163,7 @@ public struct WizardApp: Program {
             return []
         }
         switch s.screen {
-        case .apply: return applyKey(key, &s)
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment: return []
+        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment, .apply: return []
         }
     }
 

@@ -50,6 +50,8 @@ enum ShellRequest: Sendable {
     case back(to: Screen)
     /// Closes the screen asking (its state is dropped) and goes back to `screen`.
     case close(to: Screen)
+    /// Starts the spinner's clock (it stops itself when nothing runs).
+    case tick
     /// Reads the deployment file at `path`; the wizard works on it once read.
     case openDeployment(path: String)
     /// Checks a deployment file to be written and opens its review (or says why not, on

@@ -75,6 +75,8 @@ public enum WizardMessage: Sendable {
     case bundleAnalysed(BundleAnalysis)
     /// The bundle screen's messages.
     case bundles(BundleScreenState.Message)
+    /// Step 5's messages.
+    case step5(ApplyState.Message)
     /// The deployment form's messages.
     case deployment(DeploymentForm.Message)
     /// The dashboard's messages.
