@@ -61,7 +61,6 @@ extension WizardApp {
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
         case .troubleshoot: return focused(Routes.troubleshoot)
-        default: return legacyScreen(screen)
         }
     }
 
@@ -182,7 +181,7 @@ extension WizardApp {
     }
 }
 
-/// The routes of the screens that take messages of their own.
+/// Each screen's route: where its state is, and its messages inside `WizardMessage`.
 enum Routes {
     /// The home screen.
     static var home: Route<HomeScreen> { Route(\.home, wrap: { .home($0) }) }

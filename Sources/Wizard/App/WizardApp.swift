@@ -156,17 +156,6 @@ public struct WizardApp: Program {
         return focused(s.screen).press(key, &s)
     }
 
-    /// A key for a screen not yet moved to `WizardScreen`: its hand-written handler.
-    func legacyKey(_ key: Key, _ s: inout WizardState) -> [Command<WizardMessage>] {
-        if key == .f(1) {
-            s.help = HelpState()
-            return []
-        }
-        switch s.screen {
-        case .home, .csr, .bundles, .review, .themes, .troubleshoot, .verify, .step2, .step3, .dashboard, .deployment, .apply: return []
-        }
-    }
-
     /// q: quits at once when nothing would be lost, else asks.
     func requestQuit(_ s: inout WizardState) -> [Command<WizardMessage>] {
         // A write under way is short: it ends first. A run asks, then stops at a step boundary.
@@ -175,9 +164,4 @@ public struct WizardApp: Program {
         s.quitDialog = DialogState()
         return []
     }
-}
-
-/// The last component of a path.
-func lastPathComponent(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
 }

@@ -103,6 +103,21 @@ enum ScreenEffect<Message: Sendable>: Sendable {
     case shell(ShellRequest)
 }
 
+extension ScreenEffect {
+    /// A write prepared on `origin`: its review opens while the user is still there (left
+    /// meanwhile: nothing opens); why it cannot be written goes to `refusal`, for the screen.
+    static func review(_ prepared: Result<PreparedOperation, WizardFailure>, from origin: Screen, titled title: String,
+                       _ app: WizardState, refusal: inout String?) -> [ScreenEffect] {
+        guard app.screen == origin else { return [] }
+        switch prepared {
+        case .success(let operation): return [.shell(.review(ReviewState(origin: origin, title: title, operation: operation)))]
+        case .failure(let failure):
+            refusal = failure.message
+            return []
+        }
+    }
+}
+
 /// A key binding of a screen: the keys, label and help the footer and F1 show (a
 /// TerminalUI `KeyBinding`), and what the keys do. The router matches a key against these
 /// values only, so a key that works is a key that is listed.

@@ -108,11 +108,7 @@ extension BundleScreenState: WizardScreen {
                 return submit(app)
             }
         case .prepared(let result):
-            guard app.screen == .bundles else { return [] }  // the user left meanwhile: open nothing
-            switch result {
-            case .success(let operation): return [.shell(.review(ReviewState(origin: .bundles, title: "Bundle", operation: operation)))]
-            case .failure(let failure): submitError = failure.message
-            }
+            return ScreenEffect.review(result, from: .bundles, titled: "Bundle", app, refusal: &submitError)
         }
         return []
     }

@@ -69,11 +69,7 @@ extension CSRBuilder: WizardScreen {
         case .submit:
             return submit(workspace: app.context.workspaceDirectory)
         case .prepared(let result):
-            guard app.screen == .csr else { return [] }  // the user left meanwhile: open nothing
-            switch result {
-            case .success(let operation): return [.shell(.review(ReviewState(origin: .csr, title: "Step 1: key and CSR", operation: operation)))]
-            case .failure(let failure): submitError = failure.message
-            }
+            return ScreenEffect.review(result, from: .csr, titled: "Step 1: key and CSR", app, refusal: &submitError)
         }
         return []
     }
