@@ -94,7 +94,7 @@ struct ApplyTests {
         #expect(s.apply?.nodes.first { $0.node == "cms2" }?.state == "running")
         s.apply?.spinner = SpinnerState()
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "apply-running", replacing: f.placeholders)
-        #expect(app.bindings(s).map(\.help) == ["scroll", "stop and quit"], "scrolling, or stopping, while it runs")
+        #expect(app.bindings(s).map(\.help) == ["scroll", "help", "stop and quit"], "scrolling, the help, or stopping, while it runs")
         // q asks first, saying the run stops at a step boundary; Stay keeps it running.
         #expect(app.update(&s, .key(.char("q"))).isEmpty)
         #expect(s.quitDialog != nil)
@@ -117,7 +117,7 @@ struct ApplyTests {
         // Esc keeps the run: Step 5 opens on it again.
         _ = app.update(&s, .key(.esc))
         #expect(s.screen == .home && s.apply?.canResume == true)
-        #expect(HomeView.items(s)[4].detail == "stopped on a failure: r resumes")
+        #expect(HomeScreen.items(s)[4].detail == "stopped on a failure: r resumes")
     }
 
     @Test func waitingShowsTheFilesAndWhereToPutThem() async throws {
@@ -315,7 +315,7 @@ struct ApplyTests {
 
         f.open(.troubleshoot)
         f.press(.down, .down)
-        #expect(TroubleshootView.flows[f.state.troubleshoot.selected] == .renewDatabase)
+        #expect(TroubleshootScreen.flows[f.state.troubleshoot.menu.selected] == .renewDatabase)
         f.press(.enter)
         #expect(f.state.apply?.flow == .renewDatabase)
         let read = await f.runtime.waitUntil { state in state.apply.map { !$0.needsNodeState } ?? false }

@@ -184,7 +184,7 @@ struct DashboardTests {
         let empty = app.view(s, size: .standard).trimmedLines
         #expect(empty[3] == " Endpoints e.g. cms1.example.com:445 cms1.example.com:443@join.example.com")
         #expect(empty[4].contains("host:port[@sni][=cert file], several separated by spaces or commas"))
-        #expect(app.bindings(s).map(\.help) == ["probe", "cancel", "clear"])
+        #expect(app.bindings(s).filter(\.shownInHelp).map(\.help) == ["probe", "cancel", "clear"])
         _ = app.update(&s, .key(.char("r")))
         #expect(s.dashboard.endpointInput?.text == "r", "keys are typed into the input, not taken as commands")
         _ = app.update(&s, .key(.esc))
@@ -414,7 +414,7 @@ struct DashboardTests {
         state.dashboard.endpointTimeout = .seconds(1)
         let r = HeadlessRuntime(WizardApp(), state: state)
         r.press(.home)
-        for _ in HomeView.Entry.allCases where HomeView.Entry.allCases[r.state.home.selected] != .expiry { r.press(.down) }
+        for _ in HomeScreen.Entry.allCases where HomeScreen.Entry.allCases[r.state.home.menu.selected] != .expiry { r.press(.down) }
         r.press(.enter)
         #expect(r.state.screen == .dashboard)
         r.press(.char("e"))

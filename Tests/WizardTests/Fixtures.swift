@@ -52,10 +52,10 @@ final class WizardFixture {
 
     /// From the home screen, moves to `entry` with ↓ (disabled entries are skipped) and
     /// opens it with Enter.
-    func open(_ entry: HomeView.Entry, sourceLocation: SourceLocation = #_sourceLocation) {
+    func open(_ entry: HomeScreen.Entry, sourceLocation: SourceLocation = #_sourceLocation) {
         runtime.press(.home)
-        for _ in 0..<HomeView.Entry.allCases.count where HomeView.Entry.allCases[state.home.selected] != entry { runtime.press(.down) }
-        #expect(HomeView.Entry.allCases[state.home.selected] == entry, sourceLocation: sourceLocation)
+        for _ in 0..<HomeScreen.Entry.allCases.count where HomeScreen.Entry.allCases[state.home.menu.selected] != entry { runtime.press(.down) }
+        #expect(HomeScreen.Entry.allCases[state.home.menu.selected] == entry, sourceLocation: sourceLocation)
         runtime.press(.enter)
     }
 

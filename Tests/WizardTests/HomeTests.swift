@@ -45,8 +45,8 @@ struct HomeTests {
         /// for each entry short of twelve.
         func twelveEntries(_ state: WizardState) -> [String] {
             var b = Buffer(size: .standard, style: state.theme[.normal])
-            let height = 21 - (12 - HomeView.items(state).count)
-            HomeView.render(state, area: Rect(x: 1, y: 1, width: 78, height: height), buffer: &b)
+            let height = 21 - (12 - HomeScreen.items(state).count)
+            state.home.render(area: Rect(x: 1, y: 1, width: 78, height: height), buffer: &b, state)
             return b.trimmedLines
         }
         let lab = twelveEntries(f.state)
@@ -67,8 +67,8 @@ struct HomeTests {
         // Rows short even of the nodes: the blank row above the menu goes first, then nodes fold.
         func squeezed(_ short: Int) -> [String] {
             var b = Buffer(size: .standard, style: f.state.theme[.normal])
-            let height = 21 - (12 - HomeView.items(f.state).count) - short
-            HomeView.render(f.state, area: Rect(x: 1, y: 1, width: 78, height: height), buffer: &b)
+            let height = 21 - (12 - HomeScreen.items(f.state).count) - short
+            f.state.home.render(area: Rect(x: 1, y: 1, width: 78, height: height), buffer: &b, f.state)
             return b.trimmedLines
         }
         let oneShort = squeezed(1)
@@ -90,9 +90,9 @@ struct HomeTests {
     @Test func arrowsMoveAndEnterOpensWhatIsSelected() throws {
         let f = try WizardFixture()
         f.press(.down)
-        #expect(HomeView.Entry.allCases[f.state.home.selected] == .step2, "every step opens on a lab")
+        #expect(HomeScreen.Entry.allCases[f.state.home.menu.selected] == .step2, "every step opens on a lab")
         f.press(.up)
-        #expect(f.state.home.selected == 0)
+        #expect(f.state.home.menu.selected == 0)
         f.press(.enter)
         #expect(f.state.screen == .csr)
         f.press(.esc)
@@ -184,7 +184,7 @@ struct HomeTests {
         let f = try WizardFixture()
         f.open(.theme)
         #expect(f.state.screen == .themes)
-        let names = f.state.themes.map(\.name)
+        let names = f.state.themePicker.themes.map(\.name)
         #expect(Set(["default", "high-contrast", "monochrome", "nord"]).isSubset(of: Set(names)))
         f.snapshot("themes")
         let nord = try #require(names.firstIndex(of: "nord"))
@@ -215,16 +215,15 @@ struct HomeTests {
         try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
         TestSupport.write("version: 1\nroles:\n  title: { fg: purpel }\n", to: bad + "/broken.yaml")
         var state = f.state
-        state.themeCatalog = ThemeCatalog(folders: [bad])
-        state.themes = state.themeCatalog.available()
+        state.themePicker = ThemesScreen(catalog: ThemeCatalog(folders: [bad]), themes: ThemeCatalog(folders: [bad]).available())
         let r = HeadlessRuntime(WizardApp(), state: state)
-        for _ in HomeView.Entry.allCases where HomeView.Entry.allCases[r.state.home.selected] != .theme { r.press(.down) }
+        for _ in HomeScreen.Entry.allCases where HomeScreen.Entry.allCases[r.state.home.menu.selected] != .theme { r.press(.down) }
         r.press(.enter, .home)
-        #expect(r.state.themes[0].name == "broken")
+        #expect(r.state.themePicker.themes[0].name == "broken")
         r.press(.enter)
         _ = await r.settle()
         #expect(r.state.theme.name == "default")
-        #expect(r.state.themeError?.contains("unknown colour \"purpel\"") == true)
+        #expect(r.state.themePicker.error?.contains("unknown colour \"purpel\"") == true)
         #expect(r.lines.joined().contains("✗"))
     }
 

@@ -81,7 +81,7 @@ struct VerifyTests {
         let screen = app.view(s, size: .standard).trimmedLines
         #expect(screen.joined(separator: "\n").contains("✗ verify"))
         Snapshot.check(screen, "verify-result", replacing: f.placeholders)
-        #expect(HomeView.items(s)[3].detail == "webadmin.crt failed")
+        #expect(HomeScreen.items(s)[3].detail == "webadmin.crt failed")
     }
 
     @Test func aKeyIsMatchedWithItsCertificateAndBPicksTheBundle() async throws {

@@ -47,15 +47,19 @@ public struct KeyBinding: Hashable, Sendable {
     public var label: String
     /// What the action does, in a word or two ("move", "choose", "back").
     public var help: String
-    /// False to keep the binding working but out of the help bar.
+    /// False to keep the binding working but out of the help bar (a full list of the
+    /// keys, such as the F1 help, still shows it).
     public var shownInHelp: Bool
+    /// True when every printable character triggers it too: typing into a text field.
+    public var takesText: Bool
 
     /// A binding.
-    public init(_ keys: [Key], label: String? = nil, help: String, shownInHelp: Bool = true) {
+    public init(_ keys: [Key], label: String? = nil, help: String, shownInHelp: Bool = true, takesText: Bool = false) {
         self.keys = keys
         self.label = label ?? keys.map(\.description).joined(separator: "/")
         self.help = help
         self.shownInHelp = shownInHelp
+        self.takesText = takesText
     }
 
     /// A binding of one key.
@@ -64,7 +68,24 @@ public struct KeyBinding: Hashable, Sendable {
     }
 
     /// True when `key` triggers this binding.
-    public func matches(_ key: Key) -> Bool { keys.contains(key) }
+    public func matches(_ key: Key) -> Bool {
+        if takesText, case .char = key { return true }
+        return keys.contains(key)
+    }
+
+    /// The same binding, working but kept out of the help bar.
+    public var outOfBar: KeyBinding {
+        var copy = self
+        copy.shownInHelp = false
+        return copy
+    }
+
+    /// Typing into a text field: every printable character and the editing keys (`keys`:
+    /// by default those `TextFieldState.handle` edits with), as one
+    /// binding kept out of the help bar. A field is where these keys go; its help says so.
+    public static func typing(_ keys: [Key] = TextFieldState.editingKeys, help: String = "edit the field") -> KeyBinding {
+        KeyBinding(keys, label: "type", help: help, shownInHelp: false, takesText: true)
+    }
 }
 
 extension KeyBinding {
@@ -86,6 +107,9 @@ extension KeyBinding {
     public static let nextField = KeyBinding([.tab, .backTab], label: "Tab/Shift-Tab", help: "next/previous field")
     /// Space ticks or unticks.
     public static let toggle = KeyBinding(.char(" "), help: "toggle")
+    /// Home, End, PgUp and PgDn jump in a list: to the first, the last, a page on. Kept out
+    /// of the help bar (the arrows say "move" there); the full list of keys shows it.
+    public static let jump = KeyBinding([.home, .end, .pageUp, .pageDown], label: "Home/End/PgUp/PgDn", help: "first, last, a page", shownInHelp: false)
     /// PgUp and PgDn move a page.
     public static let page = KeyBinding([.pageUp, .pageDown], label: "PgUp/PgDn", help: "page")
 }

@@ -26,6 +26,9 @@ public struct TextFieldState: Hashable, Sendable {
         }
     }
 
+    /// The keys `handle` edits with besides the printable characters.
+    public static let editingKeys: [Key] = [.backspace, .delete, .left, .right, .home, .end, .ctrl("a"), .ctrl("e"), .ctrl("u"), .ctrl("k")]
+
     /// Edits for a key: printable characters insert at the cursor; Backspace, Del, ← →,
     /// Home/End (also Ctrl-A/Ctrl-E), Ctrl-U clears, Ctrl-K cuts to the end. Returns false
     /// for keys a text field does not use (so the form can move focus on them).

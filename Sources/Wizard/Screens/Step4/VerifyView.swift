@@ -22,15 +22,6 @@ enum VerifyView {
         }
     }
 
-    static func bindings(_ s: WizardState) -> [KeyBinding] {
-        var keys: [KeyBinding] = [.move]
-        if s.context.apply != nil {
-            keys.append(KeyBinding([.left, .right, .tab, .backTab], label: "←→", help: "files " + (s.verify.source == .here ? "here" : "on " + s.verify.source.name)))
-        }
-        return keys + [KeyBinding(.enter, help: "check"), KeyBinding(.char("b"), help: "CA bundle"), KeyBinding(.esc, help: "home"),
-                       KeyBinding([.pageUp, .pageDown], label: "PgUp/Dn", help: "result"), KeyBinding(.char("r"), help: "reread"), .help, .quit]
-    }
-
     /// The line under the body: what the checks do to the source shown.
     static func footnote(_ v: VerifyState) -> String {
         switch v.source {

@@ -65,22 +65,6 @@ enum DashboardView {
     /// Rows of the table's body at `size` (the screen less its bars and the two head lines).
     static func tableHeight(_ size: Size) -> Int { max(1, size.height - 3 - 2 - 1) }
 
-    static func bindings(_ d: DashboardState) -> [KeyBinding] {
-        if d.inspected != nil {
-            return [KeyBinding([.esc, .enter], label: "Esc", help: "back to the list"), KeyBinding([.up, .down], label: "↑↓", help: "scroll"), .help, .quit]
-        }
-        if d.editingFilter {
-            return [KeyBinding(.enter, help: "keep filter"), KeyBinding(.esc, help: "clear filter")]
-        }
-        if d.endpointInput != nil {
-            return [KeyBinding(.enter, help: "probe"), KeyBinding(.esc, help: "cancel"), KeyBinding(.ctrl("u"), label: "^U", help: "clear")]
-        }
-        // At 80 columns the bar keeps the first that fit: help before Esc and q, which work on every screen.
-        return [.move, KeyBinding(.enter, help: "inspect"), KeyBinding(.char("/"), help: "filter"),
-                KeyBinding(["1", "2", "3", "4", "5", "6", "7"].map { Key.char($0) }, label: "1-7", help: "sort"),
-                KeyBinding(.char("r"), help: "refresh"), KeyBinding(.char("e"), help: "endpoints"), .help, KeyBinding(.esc, help: "home"), .quit]
-    }
-
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         let d = s.dashboard

@@ -73,8 +73,28 @@ public enum WizardMessage: Sendable {
     case filesListed(Result<[BrowsedFile], WizardFailure>)
     /// The chain and checks for the files picked.
     case bundleAnalysed(BundleAnalysis)
-    /// A theme read from its file (or why it could not be).
-    case themeLoaded(Result<Theme, WizardFailure>)
+    /// The bundle screen's messages.
+    case bundles(BundleScreenState.Message)
+    /// Step 5's messages.
+    case step5(ApplyState.Message)
+    /// The deployment form's messages.
+    case deployment(DeploymentForm.Message)
+    /// The dashboard's messages.
+    case dashboard(DashboardState.Message)
+    /// Steps 2 and 3's messages.
+    case plan(PlanViewState.Message)
+    /// Step 4's messages.
+    case step4(VerifyState.Message)
+    /// Step 1's messages.
+    case step1(CSRBuilder.Message)
+    /// The review's messages.
+    case review(ReviewState.Message)
+    /// The home screen's messages.
+    case home(HomeScreen.Message)
+    /// Troubleshooting's messages.
+    case troubleshoot(TroubleshootScreen.Message)
+    /// The theme picker's messages.
+    case themes(ThemesScreen.Message)
     /// Step 5: what the executor reports while it runs.
     case applyEvent(ExecutionEvent)
     /// Step 5: the run could not start (the transports or the journal), and why.
@@ -113,16 +133,12 @@ public struct WizardState: Sendable {
     public var theme: Theme
     /// True when NO_COLOR asked for no colour: every theme picked is shown without it.
     public var noColor: Bool
-    /// Where theme files are found.
-    public var themeCatalog: ThemeCatalog
-    /// The themes on offer.
-    public var themes: [ThemeInfo]
     /// The estate and the workspace folder.
     public var context: WizardContext
     /// The screen shown.
     public var screen: Screen = .home
-    /// The home menu.
-    public var home = MenuState()
+    /// The home screen.
+    var home = HomeScreen()
     /// Step 1.
     public var csr: CSRBuilder
     /// The bundle screen.
@@ -136,15 +152,13 @@ public struct WizardState: Sendable {
     /// Steps 2 and 3, while open.
     public var planView: PlanViewState?
     /// The troubleshooting menu.
-    public var troubleshoot = MenuState()
+    var troubleshoot = TroubleshootScreen()
     /// The expiry dashboard.
     public var dashboard = DashboardState()
     /// The deployment screen's form, once opened (kept when the user goes home).
     public var deploymentForm: DeploymentForm?
     /// The theme picker.
-    public var themeMenu = MenuState()
-    /// Why the last theme picked could not be used.
-    public var themeError: String?
+    var themePicker: ThemesScreen
     /// The help overlay, when open.
     public var help: HelpState?
     /// The quit question, when asked.
@@ -158,8 +172,7 @@ public struct WizardState: Sendable {
     public init(context: WizardContext, theme: Theme, themeCatalog: ThemeCatalog, themes: [ThemeInfo], noColor: Bool) {
         self.context = context
         self.theme = theme
-        self.themeCatalog = themeCatalog
-        self.themes = themes
+        self.themePicker = ThemesScreen(catalog: themeCatalog, themes: themes)
         self.noColor = noColor
         self.csr = CSRBuilder(cnPlaceholder: context.estate?.nodes.first?.fqdn ?? "cms1.example.com")
     }

@@ -39,10 +39,10 @@ enum ApplyView {
                 // Nothing to run: no run is offered.
                 return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "home"), .help, .quit]
             }
-            return [KeyBinding([.char("y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
+            return [KeyBinding([.char("y"), .char("Y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
                     KeyBinding(.char("s"), help: apply?.showSteps == true ? "fold" : "steps"),
                     scroll, KeyBinding(.esc, help: "home"), .help, .quit]
-        case .running?: return [scroll, KeyBinding([.char("q")], help: "stop and quit")]
+        case .running?: return [scroll, .help, KeyBinding([.char("q")], help: "stop and quit")]
         case .waiting?, .failed?:
             return [KeyBinding(.char("r"), help: "resume"), scroll, KeyBinding([.esc, .enter], label: "Esc", help: "home (run kept)"), .help, .quit]
         case .done?, .couldNotStart?: return [KeyBinding([.enter, .esc], label: "Enter", help: "home"), scroll, .help, .quit]

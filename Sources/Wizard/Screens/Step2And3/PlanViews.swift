@@ -83,11 +83,6 @@ enum PlanViews {
 
     static func tableHeight(_ size: Size) -> Int { max(1, size.height - 3 - 1 - 6 - 1) }
 
-    static let step2Bindings: [KeyBinding] = [.move, KeyBinding(.enter, help: "edit names"), KeyBinding(.char("5"), help: "plan and run (Step 5)"), KeyBinding(.esc, help: "home"), .help, .quit]
-    static let editorBindings: [KeyBinding] = [KeyBinding([.tab, .backTab, .up, .down], label: "Tab", help: "next"), KeyBinding(.f(10), help: "save (review)"),
-                                               KeyBinding(.f(5), help: "strategy's names"), KeyBinding(.esc, help: "cancel")]
-    static let step3Bindings: [KeyBinding] = [KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll"), KeyBinding(.char("5"), help: "plan and run (Step 5)"), KeyBinding(.esc, help: "home"), .help, .quit]
-
     static func renderStep2(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         guard let st = s.planView else { return }

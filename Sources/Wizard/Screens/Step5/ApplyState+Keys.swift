@@ -1,0 +1,181 @@
+import Deployment
+import Foundation
+import Lab
+import Orchestration
+import TerminalUI
+
+/// Step 5 as a screen: the review of the plan made from what the nodes hold (←/→ another
+/// procedure, s every step), then the run through the command line's RunSession with
+/// progress per node, waiting for files or failed until r resumes it.
+extension ApplyState: WizardScreen {
+    /// What happens on Step 5.
+    public enum Message: Sendable {
+        /// A key a live binding took.
+        case press(Key)
+        /// What the executor reports while it runs.
+        case event(ExecutionEvent)
+        /// The run could not start (the transports or the journal), and why.
+        case couldNotStart(WizardFailure)
+        /// What the nodes hold now, read for `flow`'s plan (or why not).
+        case stateRead(flow: Flow, Result<CurrentState, WizardFailure>)
+    }
+
+    func title(_ app: WizardState) -> String { "Step 5: applying certificates" }
+
+    func footnote(_ app: WizardState) -> String { ApplyView.footnote(self) }
+
+    func helpText(_ app: WizardState) -> String {
+        """
+        Step 5 reads what the nodes hold (read-only), plans a procedure from it and opens on a summary per node: steps, keys made, certificates applied, restarts, what happens to the database cluster, and what is already so (not run). s shows every command that will run and every file it will write, node by node, in the order the executor runs them. ←/→ picks the procedure: fresh deployment, renewal under the same names, renewal under new names, expired database certificates. A procedure that would overwrite what a live service uses is refused, with the reason; on an estate that already holds what the deployment file wants there is nothing to run.
+        y or F10 runs exactly that plan, nodes in parallel where the order allows; progress shows per node. Every step goes to a journal beside the deployment file (.cmscerts/runs). One run at a time: another run on the same deployment (the command line's too) is refused while this one holds it.
+        When the run waits for files (certificates your CA signs), place them in the workspace and press r: each is checked against its CSR and the CA bundle before anything is sent, and the run resumes from its journal, skipping what is done. After a failure, the node, the command and its output are shown: fix the cause, then r resumes the same way. A run left open opens here again the next time cmscerts starts.
+        q (after asking), Ctrl-C or a signal during a run stop it at a step boundary: the steps running end and are journaled; r, or cmscerts apply <deployment.yaml> --resume <run id>, goes on.
+        """
+    }
+
+    func bindings(_ app: WizardState) -> [ScreenBinding<Message>] {
+        ApplyView.bindings(self).map { ScreenBinding($0) { .send(.press($0)) } }
+    }
+
+    /// Opened: a plan that waits for the nodes' state reads it.
+    mutating func opened(_ app: WizardState) -> [ScreenEffect<Message>] {
+        guard let target = app.context.apply else { return [] }
+        return readNodeStateIfNeeded(target)
+    }
+
+    mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
+        switch message {
+        case .press(let key): return press(key, app)
+        case .event(let event): note(event)
+        case .couldNotStart(let failure): phase = .couldNotStart(failure.message)
+        case let .stateRead(flow, result): stateRead(flow, result, app)
+        }
+        return []
+    }
+
+    func render(area: Rect, buffer b: inout Buffer, _ app: WizardState) {
+        ApplyView.render(app, area: area, buffer: &b)
+    }
+
+    /// A key for Step 5, as the old hand-written handler took it (through the bindings now).
+    mutating func press(_ key: Key, _ app: WizardState) -> [ScreenEffect<Message>] {
+        guard let target = app.context.apply else { return [.shell(.back(to: .home))] }
+        switch key {
+        case .char("q"): return [.shell(.quit)]
+        case .char("?"), .f(1): return [.shell(.help)]
+        case .up, .pageUp:
+            scroll = max(0, scroll - (key == .up ? 1 : 10))
+            return []
+        case .down, .pageDown:
+            scroll += key == .down ? 1 : 10
+            return []
+        default: break
+        }
+        let apply = self
+        switch apply.phase {
+        case .running:
+            return []
+        case .review:
+            switch key {
+            case .left, .right:
+                let flows = WizardApp.applyFlows
+                let i = flows.firstIndex(of: apply.flow) ?? 0
+                let next = flows[(i + (key == .right ? 1 : flows.count - 1)) % flows.count]
+                // The nodes were read once for this review: every flow plans from that reading.
+                var replanned = ApplyState(target: target, flow: next, current: apply.current)
+                replanned.showSteps = apply.showSteps
+                replanned.origin = apply.origin
+                self = replanned
+                return readNodeStateIfNeeded(target)
+            case .char("s"):
+                // The summary, or every step under its node, of a plan there is.
+                guard case .success(let plan) = apply.plan, !plan.isNoOp else { return [] }
+                showSteps.toggle()
+                scroll = 0
+                return []
+            case .char("y"), .char("Y"), .f(10):
+                // Nothing to run when the nodes already hold what the file wants.
+                guard case .success(let plan) = apply.plan, !plan.isNoOp else { return [] }
+                return startRun(plan: plan, target: target, resume: nil)
+            case .esc:
+                return [.shell(.close(to: apply.origin))]
+            default: break
+            }
+        case .waiting, .failed:
+            switch key {
+            case .char("r"):
+                guard apply.canResume, case .success(let plan) = apply.plan else { return [] }
+                return startRun(plan: plan, target: target, resume: apply.runID)
+            case .esc, .enter:
+                return [.shell(.back(to: .home))]  // the run stays open: Step 5 shows it again, r resumes
+            default: break
+            }
+        case .done, .couldNotStart:
+            switch key {
+            case .esc, .enter:
+                return [.shell(.close(to: .home))]
+            default: break
+            }
+        }
+        return []
+    }
+
+    /// Runs `plan` (the value the review showed) with the executor: a new journal, or the
+    /// journal of `resume` with its finished steps skipped. Every event comes back as a message.
+    mutating func startRun(plan: Plan, target: ApplyTarget, resume: String?) -> [ScreenEffect<Message>] {
+        phase = .running
+        scroll = 0
+        log.append(resume.map { "resume run \($0)" } ?? "start")
+        let current = self.current
+        let run: Command<Message> = .task { send in
+            // The command line's RunSession: one run at a time on a deployment (the lock),
+            // the journal (a new run keeps the state its plan was made from), the transports.
+            let session: RunSession
+            do {
+                session = try RunSession.start(
+                    plan: plan, state: current, stateDirectory: Journal.stateDirectory(forDeploymentFile: target.deploymentPath),
+                    workspace: target.workspace, resume: resume, operation: "the wizard's Step 5",
+                    transports: { try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil) })
+            } catch {
+                send(.couldNotStart(WizardFailure(error)))
+                return
+            }
+            _ = await session.run { send(.event($0)) }
+        }
+        return [.command(run), .shell(.tick)]
+    }
+
+    /// An executor event or a run that could not start.
+    /// What the nodes hold arrived, for `flow`: its plan is made from it. A reply for a
+    /// flow the user has since moved away from is dropped.
+    mutating func stateRead(_ flow: Flow, _ result: Result<CurrentState, WizardFailure>, _ app: WizardState) {
+        guard flow == self.flow, needsNodeState, case .review = phase, let target = app.context.apply else { return }
+        switch result {
+        case .success(let state):
+            var planned = ApplyState(target: target, flow: flow, current: state)
+            planned.origin = origin
+            self = planned
+        case .failure(let failure):
+            plan = .failure(WizardFailure("Could not read what the nodes hold now: \(failure.message)"))
+        }
+    }
+
+    /// A renewal's plan needs what the nodes hold now: read it off the input loop, through
+    /// the same transports the run uses (read-only: `pki list` and the status commands).
+    func readNodeStateIfNeeded(_ target: ApplyTarget) -> [ScreenEffect<Message>] {
+        guard needsNodeState else { return [] }
+        let flow = self.flow
+        return [.command(.task { send in
+            do {
+                let transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
+                let state = try await NodeStateReader.read(target.deployment, transports: transports)
+                for transport in transports.values {
+                    await transport.close()
+                }
+                send(.stateRead(flow: flow, .success(state)))
+            } catch {
+                send(.stateRead(flow: flow, .failure(WizardFailure(error))))
+            }
+        })]
+    }
+}

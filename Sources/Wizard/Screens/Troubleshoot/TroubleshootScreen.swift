@@ -1,0 +1,87 @@
+import Deployment
+import TerminalUI
+
+/// Troubleshooting: the article's three situations, each a guided plan that opens in the
+/// same Step 5 review and run as every other procedure.
+public struct TroubleshootScreen: WizardScreen {
+    /// What happens on the screen.
+    public enum Message: Sendable {
+        /// A key of the menu (↑ ↓ Home End PgUp PgDn).
+        case move(Key)
+    }
+
+    /// The situations, in the article's order.
+    static let flows: [Flow] = [.renew, .renewNewNames, .renewDatabase]
+
+    /// The selection.
+    var menu = MenuState()
+
+    /// The situation selected.
+    var flow: Flow { Self.flows[min(menu.selected, Self.flows.count - 1)] }
+
+    static func title(_ flow: Flow) -> String {
+        switch flow {
+        case .renew: return "A certificate expired (any service but the database)"
+        case .renewNewNames: return "Renew before expiry while production is live"
+        case .renewDatabase: return "The database certificates expired"
+        case .fresh: return "A fresh deployment"
+        }
+    }
+
+    /// What the article says to do, and why.
+    static func explain(_ flow: Flow) -> String {
+        switch flow {
+        case .renew:
+            return "Upload the new certificate under the SAME file name as the old one, then restart the service: nothing is reconfigured. The plan makes new CSRs, waits for your CA's certificates, uploads them and restarts each service."
+        case .renewNewNames:
+            return "Make the new key and CSR under a NEW basename: pki csr over the basename of a key in use overwrites it and breaks the service at once. The plan makes new keys beside the live ones, waits for the signed certificates, then swaps each service to them."
+        case .renewDatabase:
+            return "database cluster status finds the primary; database cluster remove on every node, the replicas first, then the primary; then Step 3 again: a new built-in CA, dbserver and dbclient, and the cluster made again."
+        case .fresh:
+            return ""
+        }
+    }
+
+    static func items() -> [MenuItem] {
+        flows.map { MenuItem(title($0), detail: $0.rawValue) }
+    }
+
+    func title(_ app: WizardState) -> String { "Troubleshooting" }
+
+    func footnote(_ app: WizardState) -> String { "The article's troubleshooting flows, as plans: reviewed before anything runs." }
+
+    func helpText(_ app: WizardState) -> String {
+        """
+        Troubleshooting lists the article's three situations: an expired certificate (same file names, restart), a renewal while production is live (new basenames, then swap), expired database certificates (remove on every node, then Step 3 again).
+        Enter plans the one selected for your nodes and opens it in Step 5: the same review of every command and file, the same run with progress per node, the same resume. Esc on that review comes back here.
+        """
+    }
+
+    func bindings(_ app: WizardState) -> [ScreenBinding<Message>] {
+        [ScreenBinding(.move) { .send(.move($0)) }, ScreenBinding(KeyBinding(.enter, help: "plan it"), .shell(.plan(flow, from: .troubleshoot))),
+         ScreenBinding(KeyBinding(.esc, help: "home"), .shell(.back(to: .home))), .help, .quit, ScreenBinding(.jump) { .send(.move($0)) }]
+    }
+
+    mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
+        switch message {
+        case .move(let key):
+            let items = Self.items()
+            menu.handle(key, items: items, height: items.count)
+            return []
+        }
+    }
+
+    func render(area: Rect, buffer b: inout Buffer, _ app: WizardState) {
+        let theme = app.theme
+        let parts = Layout.vertical([.length(2), .length(Self.flows.count), .length(1), .fill(1)]).split(area)
+        var top = TextLines(width: area.width, theme: theme)
+        top.add("What is wrong? Each answer is a plan for your nodes, reviewed step by step before it runs.", .title)
+        top.render(area: parts[0], buffer: &b)
+        Menu(items: Self.items(), state: menu).render(area: parts[1], buffer: &b, theme: theme)
+        var text = TextLines(width: parts[3].width, theme: theme)
+        text.add(Self.explain(flow), .normal, indent: 2)
+        text.blank()
+        text.add("Enter plans it for \(app.context.apply.map { countedNodes($0.deployment.nodes.count) } ?? "the estate") and opens the Step 5 review: every command and file, nothing run before y.", .muted, indent: 2)
+        text.render(area: parts[3], buffer: &b)
+    }
+}
