@@ -25,7 +25,13 @@ extension Planner {
         let existing = Set(planned.compactMap(\.node))
         let staying = Set(planned.filter { !$0.dependsOn.isEmpty }.map(\.id))
         let work = steps.filter { !isBackup($0) || staying.contains($0.id) }
-        func changes(_ node: String) -> Bool { work.contains { $0.node == node && ($0.kind == .mmp || $0.kind == .upload) } }
+        // One pass over the steps, not one a node: planning stays linear in the nodes.
+        var changed: Set<String> = [], keptBackup: Set<String> = []
+        for step in work {
+            guard let node = step.node else { continue }
+            if isBackup(step) { keptBackup.insert(node) } else if step.kind == .mmp || step.kind == .upload { changed.insert(node) }
+        }
+        func changes(_ node: String) -> Bool { changed.contains(node) }
         func live(_ node: String) -> Bool { current.node(node).services.contains { !$0.allFiles.isEmpty } }
         let renewal = flow != .fresh
         let nodes = nodeOrder.filter { existing.contains($0) || (changes($0) && (renewal || live($0))) }
@@ -36,7 +42,7 @@ extension Planner {
         func why(_ node: String) -> String {
             "a snapshot before any certificate on \(node) changes: `backup rollback \(name)` restores certificates, keys and configuration (then reboots; the same release only)"
         }
-        let front = nodes.filter { node in !work.contains { isBackup($0) && $0.node == node } }
+        let front = nodes.filter { !keptBackup.contains($0) }
         // A database member's snapshot stays a Step 3 step (Step 3's screen lists it).
         let articleStep = Dictionary(planned.compactMap { s in s.node.map { ($0, s.articleStep) } }, uniquingKeysWith: { a, _ in a })
         var pending = Dictionary(uniqueKeysWithValues: front.map { node in
