@@ -63,11 +63,8 @@ extension ApplyState: WizardScreen {
         switch key {
         case .char("q"): return [.shell(.quit)]
         case .char("?"), .f(1): return [.shell(.help)]
-        case .up, .pageUp:
-            scroll = max(0, scroll - (key == .up ? 1 : 10))
-            return []
-        case .down, .pageDown:
-            scroll += key == .down ? 1 : 10
+        case .up, .pageUp, .down, .pageDown:
+            scroll = max(0, scroll + ListNavigation.scrollRows(key))
             return []
         default: break
         }
