@@ -76,3 +76,12 @@ import Testing
         #expect(KeyBinding.jump.matches(.end) && !KeyBinding.jump.shownInHelp)
     }
 }
+
+@Suite struct ScrollRowsTests {
+    @Test func arrowsMoveARowAndPagesAPage() {
+        #expect(ListNavigation.scrollRows(.up) == -1 && ListNavigation.scrollRows(.down) == 1)
+        #expect(ListNavigation.scrollRows(.pageUp) == -10 && ListNavigation.scrollRows(.pageDown, pageSize: 5) == 5)
+        #expect(ListNavigation.scrollRows(.pageDown, pageSize: 0) == 1, "a page is at least a row")
+        #expect(ListNavigation.scrollRows(.enter) == 0 && ListNavigation.scrollRows(.home) == 0)
+    }
+}

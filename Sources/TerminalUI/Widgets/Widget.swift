@@ -10,6 +10,18 @@ public protocol Widget {
 /// Moving a selection through a list with the keyboard, shared by menus, checklists and
 /// tables so that they all answer the same keys the same way.
 public enum ListNavigation {
+    /// The rows a scroll key moves a panel of text by: ↑ one up, ↓ one down, PgUp and PgDn a
+    /// page (`pageSize` rows); 0 for any other key. The caller keeps the offset at 0 or more.
+    public static func scrollRows(_ key: Key, pageSize: Int = 10) -> Int {
+        switch key {
+        case .up: return -1
+        case .down: return 1
+        case .pageUp: return -max(1, pageSize)
+        case .pageDown: return max(1, pageSize)
+        default: return 0
+        }
+    }
+
     /// The new selected index after `key` (↑ ↓ Home End PgUp PgDn), or nil when the key
     /// does not move a selection. Never out of `0..<count`.
     public static func move(_ key: Key, selected: Int, count: Int, pageSize: Int = 10) -> Int? {

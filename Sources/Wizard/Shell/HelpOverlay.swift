@@ -28,8 +28,9 @@ struct HelpOverlay {
         switch key {
         case .esc, .f(1), .char("?"): help = nil
         case .char("q"): return true
-        case .up, .pageUp: state.scroll = max(0, state.scroll - (key == .up ? 1 : 10)); help = state
-        case .down, .pageDown: state.scroll += key == .down ? 1 : 10; help = state
+        case .up, .pageUp, .down, .pageDown:
+            state.scroll = max(0, state.scroll + ListNavigation.scrollRows(key))
+            help = state
         default: break
         }
         return false

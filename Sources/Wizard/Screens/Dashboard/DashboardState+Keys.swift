@@ -50,7 +50,7 @@ extension DashboardState: WizardScreen {
         if inspected != nil {
             return [ScreenBinding(KeyBinding([.esc, .enter], label: "Esc", help: "back to the list"), .send(.closeInspect)),
                     ScreenBinding(KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll")) { key in
-                        .send(.scrollInspect(key == .up ? -1 : key == .down ? 1 : key == .pageUp ? -10 : 10))
+                        .send(.scrollInspect(ListNavigation.scrollRows(key)))
                     },
                     .help, .quit]
         }

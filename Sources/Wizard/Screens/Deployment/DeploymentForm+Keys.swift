@@ -9,8 +9,32 @@ import TerminalUI
 extension DeploymentForm: WizardScreen {
     /// What happens on the form.
     public enum Message: Sendable {
-        /// A key a live binding took: a move, an edit, a choice, F2/F3/F5/F8/F10.
-        case press(Key)
+        /// The next field (or the one before, negative).
+        case move(Int)
+        /// Half a page of fields on (or back, negative).
+        case page(Int)
+        /// Enter: a node added on "+ Add a node", else the next field.
+        case enter
+        /// ←/→/Space on a choice or the services: change it, move along or tick.
+        case choose(Key)
+        /// A key typed into the text field focused.
+        case edit(Key)
+        /// F10: check the file and open its review.
+        case save
+        /// F8: remove the node focused (on the lab: say why its nodes stay).
+        case removeNode
+        /// F5: drop the changes.
+        case revert
+        /// F2: a new file in the folder cmscerts was started in.
+        case newFile
+        /// F3: ask for another file to open.
+        case askFile
+        /// A key typed into the path of the file to open.
+        case editPath(Key)
+        /// Enter on the path: read that file.
+        case openFile
+        /// Esc on the path: leave the form as it was.
+        case cancelOpen
     }
 
     func title(_ app: WizardState) -> String { "Deployment file" }
@@ -28,76 +52,74 @@ extension DeploymentForm: WizardScreen {
     }
 
     func bindings(_ app: WizardState) -> [ScreenBinding<Message>] {
-        // F1 is the shell's; every other key goes to the form as the field focused takes it.
-        (DeploymentFormView.bindings(app) + [KeyBinding(.f(1), help: "help")]).map { key in
-            ScreenBinding(key) { $0 == .f(1) ? .shell(.help) : .send(.press($0)) }
+        let f1 = ScreenBinding<Message>(KeyBinding(.f(1), help: "help"), .shell(.help))
+        if openPrompt != nil {
+            return [ScreenBinding(KeyBinding(.enter, help: "open"), .send(.openFile)), ScreenBinding(KeyBinding(.esc, help: "cancel"), .send(.cancelOpen)),
+                    ScreenBinding(.typing(help: "type the path")) { .send(.editPath($0)) }, f1]
         }
+        let field = focusedField
+        var out = [ScreenBinding<Message>(KeyBinding([.up, .down, .tab, .backTab], label: "↑↓", help: "move")) { .send(.move([.down, .tab].contains($0) ? 1 : -1)) }]
+        var unlisted = [ScreenBinding<Message>(KeyBinding([.pageUp, .pageDown], label: "PgUp/PgDn", help: "half a page", shownInHelp: false)) {
+            .send(.page($0 == .pageDown ? 1 : -1))
+        }]
+        let choose: @Sendable (Key) -> ScreenAction<Message> = { .send(.choose($0)) }
+        switch field {
+        case .node(_, .services): out.append(ScreenBinding(KeyBinding([.left, .right, .char(" ")], label: "←→ Space", help: "tick"), action: choose))
+        case .strategy, .keys, .keyType, .node(_, .database): out.append(ScreenBinding(KeyBinding([.left, .right, .char(" ")], label: "←→", help: "change"), action: choose))
+        case .addNode: out.append(ScreenBinding(KeyBinding(.enter, help: "add"), .send(.enter)))
+        default: break
+        }
+        if field != .addNode { unlisted.append(ScreenBinding(KeyBinding(.enter, help: "next field", shownInHelp: false), .send(.enter))) }
+        if isText(field) && !isLocked(field) {
+            unlisted.append(ScreenBinding(.typing()) { .send(.edit($0)) })
+        } else {
+            unlisted += [ScreenBinding(KeyBinding.help.outOfBar, .shell(.help)), ScreenBinding(KeyBinding.quit.outOfBar, .shell(.quit))]
+        }
+        out.append(ScreenBinding(KeyBinding(.f(10), help: "save (review)"), .send(.save)))
+        // On the lab F8 only says why its nodes stay.
+        out.append(ScreenBinding(KeyBinding(.f(8), help: "remove node", shownInHelp: !isLab), .send(.removeNode)))
+        out += [ScreenBinding(KeyBinding(.f(2), help: "new"), .send(.newFile)), ScreenBinding(KeyBinding(.f(3), help: "open"), .send(.askFile)),
+                ScreenBinding(KeyBinding(.f(5), help: "revert"), .send(.revert)), ScreenBinding(KeyBinding(.esc, help: "home"), .shell(.back(to: .home))), f1]
+        return out + unlisted
     }
 
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
         switch message {
-        case .press(let key): return press(key, app)
+        case .cancelOpen:
+            openPrompt = nil
+            submitError = nil
+            return []
+        case .openFile:
+            let typed = openPrompt?.text.trimmingCharacters(in: .whitespaces) ?? ""
+            guard !typed.isEmpty else {
+                submitError = "type the path of a deployment file (cmscerts init writes an example)"
+                return []
+            }
+            return [.shell(.openDeployment(path: typed.hasPrefix("/") ? typed : app.context.currentDirectory + "/" + typed))]
+        case .editPath(let key):
+            if var prompt = openPrompt, prompt.handle(key) {
+                openPrompt = prompt
+                submitError = nil
+            }
+            return []
+        case .save:
+            return save()
+        default:
+            change(message, app)
+            keepFocusVisible(height: DeploymentFormView.formHeight(app.size))
+            return []
         }
     }
 
-    /// A key for the form, as the old hand-written handler took it (through the bindings now).
-    mutating func press(_ key: Key, _ app: WizardState) -> [ScreenEffect<Message>] {
-        if var prompt = openPrompt {
-            switch key {
-            case .esc:
-                openPrompt = nil
-                submitError = nil
-            case .enter:
-                let path = prompt.text.trimmingCharacters(in: .whitespaces)
-                guard !path.isEmpty else {
-                    submitError = "type the path of a deployment file (cmscerts init writes an example)"
-                    return []
-                }
-                let absolute = path.hasPrefix("/") ? path : app.context.currentDirectory + "/" + path
-                return [.shell(.openDeployment(path: absolute))]
-            default:
-                if prompt.handle(key) {
-                    openPrompt = prompt
-                    submitError = nil
-                }
-            }
-            return []
-        }
-        let height = DeploymentFormView.formHeight(app.size)
-        let field = focusedField
-        switch key {
-        case .esc:
-            return [.shell(.back(to: .home))]
-        case .tab, .down:
-            focus = (focus + 1) % focusable.count
+    /// A change of the form itself (not of the file to open), the focused field kept in view after.
+    mutating func change(_ message: Message, _ app: WizardState) {
+        let height = DeploymentFormView.formHeight(app.size), field = focusedField
+        switch message {
+        case .move(let step):
+            focus = (focus + step + focusable.count) % focusable.count
             serviceCursor = 0
-        case .backTab, .up:
-            focus = (focus + focusable.count - 1) % focusable.count
-            serviceCursor = 0
-        case .pageDown:
-            focus = min(focusable.count - 1, focus + height / 2)
-        case .pageUp:
-            focus = max(0, focus - height / 2)
-        case .f(10):
-            return save()
-        case .f(8):
-            submitError = removeFocusedNode()
-        case .f(5):
-            self = WizardApp.form(for: app.context)
-        case .f(2):
-            if isDirty {
-                submitError = "the form has changes not saved: F10 saves them, F5 drops them, then F2 starts a new file"
-            } else {
-                self = DeploymentForm(deployment: nil, path: app.context.currentDirectory + "/deployment.yaml")
-                isDirty = false
-            }
-        case .f(3):
-            if isDirty {
-                submitError = "the form has changes not saved: F10 saves them, F5 drops them, then F3 opens another file"
-            } else {
-                openPrompt = TextFieldState(path)
-                submitError = nil
-            }
+        case .page(let step):
+            focus = step > 0 ? min(focusable.count - 1, focus + height / 2) : max(0, focus - height / 2)
         case .enter:
             if field == .addNode {
                 addNode()
@@ -105,7 +127,7 @@ extension DeploymentForm: WizardScreen {
                 focus = (focus + 1) % focusable.count
                 serviceCursor = 0
             }
-        case .left, .right, .char(" "):
+        case .choose(let key):
             if case .node(_, .services) = field {
                 if key == .char(" ") {
                     toggleService()
@@ -115,18 +137,30 @@ extension DeploymentForm: WizardScreen {
                 }
             } else if choiceText(field) != nil {
                 cycle(by: key == .left ? -1 : 1)
-            } else {
-                _ = edit(key)
             }
-        case .char("q") where !isText(field) || isLocked(field):
-            return [.shell(.quit)]
-        case .char("?") where !isText(field) || isLocked(field):
-            return [.shell(.help)]
-        default:
+        case .edit(let key):
             _ = edit(key)
+        case .removeNode:
+            submitError = removeFocusedNode()
+        case .revert:
+            self = WizardApp.form(for: app.context)
+        case .newFile:
+            if isDirty {
+                submitError = "the form has changes not saved: F10 saves them, F5 drops them, then F2 starts a new file"
+            } else {
+                self = DeploymentForm(deployment: nil, path: app.context.currentDirectory + "/deployment.yaml")
+                isDirty = false
+            }
+        case .askFile:
+            if isDirty {
+                submitError = "the form has changes not saved: F10 saves them, F5 drops them, then F3 opens another file"
+            } else {
+                openPrompt = TextFieldState(path)
+                submitError = nil
+            }
+        case .save, .editPath, .openFile, .cancelOpen:
+            break
         }
-        keepFocusVisible(height: height)
-        return []
     }
 
     /// F10: the file the form describes, checked, then the review of writing it.

@@ -6,33 +6,6 @@ import TerminalUI
 enum DeploymentFormView {
     static let labelWidth = 18
 
-    static func bindings(_ s: WizardState) -> [KeyBinding] {
-        guard let form = s.deploymentForm else { return [KeyBinding(.esc, help: "home")] }
-        if form.openPrompt != nil {
-            return [KeyBinding(.enter, help: "open"), KeyBinding(.esc, help: "cancel"), .typing(help: "type the path")]
-        }
-        let field = form.focusedField
-        var out: [KeyBinding] = [KeyBinding([.up, .down, .tab, .backTab], label: "↑↓", help: "move")]
-        var unlisted = [KeyBinding([.pageUp, .pageDown], label: "PgUp/PgDn", help: "half a page", shownInHelp: false)]
-        switch field {
-        case .node(_, .services): out.append(KeyBinding([.left, .right, .char(" ")], label: "←→ Space", help: "tick"))
-        case .strategy, .keys, .keyType, .node(_, .database): out.append(KeyBinding([.left, .right, .char(" ")], label: "←→", help: "change"))
-        case .addNode: out.append(KeyBinding(.enter, help: "add"))
-        default: break
-        }
-        if field != .addNode { unlisted.append(KeyBinding(.enter, help: "next field", shownInHelp: false)) }
-        if form.isText(field) && !form.isLocked(field) {
-            unlisted.append(.typing())
-        } else {
-            unlisted += [KeyBinding.help.outOfBar, KeyBinding.quit.outOfBar]
-        }
-        out.append(KeyBinding(.f(10), help: "save (review)"))
-        // On the lab F8 only says why its nodes stay.
-        out.append(KeyBinding(.f(8), help: "remove node", shownInHelp: !form.isLab))
-        out += [KeyBinding(.f(2), help: "new"), KeyBinding(.f(3), help: "open"), KeyBinding(.f(5), help: "revert"), KeyBinding(.esc, help: "home")]
-        return out + unlisted
-    }
-
     /// Rows available for the form at `size`.
     static func formHeight(_ size: Size) -> Int { max(3, size.height - 3 - 2 - 4) }
 

@@ -35,7 +35,7 @@ extension ReviewState: WizardScreen {
             return [ScreenBinding(KeyBinding([.char("y"), .char("Y"), .f(10)], label: "y/F10", help: "write"), .send(.confirm)),
                     ScreenBinding(KeyBinding([.esc, .char("n"), .char("N")], label: "Esc", help: "back, write nothing"), .shell(.close(to: origin))),
                     ScreenBinding(KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll")) { key in
-                        .send(.scroll(key == .up ? -1 : key == .down ? 1 : key == .pageUp ? -10 : 10))
+                        .send(.scroll(ListNavigation.scrollRows(key)))
                     },
                     .help, .quit]
         case .running:

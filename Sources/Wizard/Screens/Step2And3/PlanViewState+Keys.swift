@@ -46,7 +46,7 @@ extension PlanViewState: WizardScreen {
         let step5 = ScreenBinding<Message>(KeyBinding(.char("5"), help: "plan and run (Step 5)"), .shell(.open(.apply)))
         let home = ScreenBinding<Message>(KeyBinding(.esc, help: "home"), .shell(.back(to: .home)))
         let scroll = ScreenBinding<Message>(KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll")) { key in
-            .send(.scroll(key == .up ? -1 : key == .down ? 1 : key == .pageUp ? -10 : 10))
+            .send(.scroll(ListNavigation.scrollRows(key)))
         }
         guard app.screen == .step2 else { return [scroll, step5, home, .help, .quit] }
         if let editor { return editorBindings(editor) }

@@ -10,8 +10,16 @@ import TerminalUI
 extension ApplyState: WizardScreen {
     /// What happens on Step 5.
     public enum Message: Sendable {
-        /// A key a live binding took.
-        case press(Key)
+        /// Scroll by `rows`.
+        case scroll(Int)
+        /// ←/→: the next procedure (or the one before, negative).
+        case procedure(Int)
+        /// s: every step under its node, or the summary.
+        case toggleSteps
+        /// y or F10: run the plan reviewed.
+        case run
+        /// r: resume the run left waiting or failed.
+        case resume
         /// What the executor reports while it runs.
         case event(ExecutionEvent)
         /// The run could not start (the transports or the journal), and why.
@@ -34,7 +42,27 @@ extension ApplyState: WizardScreen {
     }
 
     func bindings(_ app: WizardState) -> [ScreenBinding<Message>] {
-        ApplyView.bindings(self).map { ScreenBinding($0) { .send(.press($0)) } }
+        let scroll = ScreenBinding<Message>(KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll")) { .send(.scroll(ListNavigation.scrollRows($0))) }
+        let procedure = ScreenBinding<Message>(KeyBinding([.left, .right], label: "←→", help: "procedure")) { .send(.procedure($0 == .left ? -1 : 1)) }
+        switch phase {
+        case .review:
+            if case .failure = plan { return [procedure, scroll, ScreenBinding(KeyBinding(.esc, help: "back"), .shell(.close(to: origin))), .help, .quit] }
+            // Nothing to run: no run is offered.
+            if case .success(let plan) = plan, plan.isNoOp {
+                return [procedure, scroll, ScreenBinding(KeyBinding(.esc, help: "home"), .shell(.close(to: origin))), .help, .quit]
+            }
+            return [ScreenBinding(KeyBinding([.char("y"), .char("Y"), .f(10)], label: "y/F10", help: "run"), .send(.run)), procedure,
+                    ScreenBinding(KeyBinding(.char("s"), help: showSteps ? "fold" : "steps"), .send(.toggleSteps)),
+                    scroll, ScreenBinding(KeyBinding(.esc, help: "home"), .shell(.close(to: origin))), .help, .quit]
+        case .running:
+            return [scroll, .help, ScreenBinding(KeyBinding([.char("q")], help: "stop and quit"), .shell(.quit))]
+        case .waiting, .failed:
+            // The run stays open: Step 5 shows it again, r resumes.
+            return [ScreenBinding(KeyBinding(.char("r"), help: "resume"), .send(.resume)), scroll,
+                    ScreenBinding(KeyBinding([.esc, .enter], label: "Esc", help: "home (run kept)"), .shell(.back(to: .home))), .help, .quit]
+        case .done, .couldNotStart:
+            return [ScreenBinding(KeyBinding([.enter, .esc], label: "Enter", help: "home"), .shell(.close(to: .home))), scroll, .help, .quit]
+        }
     }
 
     /// Opened: a plan that waits for the nodes' state reads it.
@@ -45,7 +73,23 @@ extension ApplyState: WizardScreen {
 
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
         switch message {
-        case .press(let key): return press(key, app)
+        case .scroll(let rows):
+            scroll = max(0, scroll + rows)
+        case .procedure(let step):
+            guard let target = app.context.apply else { return [] }
+            return switchProcedure(by: step, target)
+        case .toggleSteps:
+            // The summary, or every step under its node, of a plan there is.
+            guard case .success(let plan) = plan, !plan.isNoOp else { return [] }
+            showSteps.toggle()
+            scroll = 0
+        case .run:
+            // Nothing to run when the nodes already hold what the file wants.
+            guard case .success(let plan) = plan, !plan.isNoOp, let target = app.context.apply else { return [] }
+            return startRun(plan: plan, target: target, resume: nil)
+        case .resume:
+            guard canResume, case .success(let plan) = plan, let target = app.context.apply else { return [] }
+            return startRun(plan: plan, target: target, resume: runID)
         case .event(let event): note(event)
         case .couldNotStart(let failure): phase = .couldNotStart(failure.message)
         case let .stateRead(flow, result): stateRead(flow, result, app)
@@ -57,67 +101,17 @@ extension ApplyState: WizardScreen {
         ApplyView.render(app, area: area, buffer: &b)
     }
 
-    /// A key for Step 5, as the old hand-written handler took it (through the bindings now).
-    mutating func press(_ key: Key, _ app: WizardState) -> [ScreenEffect<Message>] {
-        guard let target = app.context.apply else { return [.shell(.back(to: .home))] }
-        switch key {
-        case .char("q"): return [.shell(.quit)]
-        case .char("?"), .f(1): return [.shell(.help)]
-        case .up, .pageUp:
-            scroll = max(0, scroll - (key == .up ? 1 : 10))
-            return []
-        case .down, .pageDown:
-            scroll += key == .down ? 1 : 10
-            return []
-        default: break
-        }
-        let apply = self
-        switch apply.phase {
-        case .running:
-            return []
-        case .review:
-            switch key {
-            case .left, .right:
-                let flows = WizardApp.applyFlows
-                let i = flows.firstIndex(of: apply.flow) ?? 0
-                let next = flows[(i + (key == .right ? 1 : flows.count - 1)) % flows.count]
-                // The nodes were read once for this review: every flow plans from that reading.
-                var replanned = ApplyState(target: target, flow: next, current: apply.current)
-                replanned.showSteps = apply.showSteps
-                replanned.origin = apply.origin
-                self = replanned
-                return readNodeStateIfNeeded(target)
-            case .char("s"):
-                // The summary, or every step under its node, of a plan there is.
-                guard case .success(let plan) = apply.plan, !plan.isNoOp else { return [] }
-                showSteps.toggle()
-                scroll = 0
-                return []
-            case .char("y"), .char("Y"), .f(10):
-                // Nothing to run when the nodes already hold what the file wants.
-                guard case .success(let plan) = apply.plan, !plan.isNoOp else { return [] }
-                return startRun(plan: plan, target: target, resume: nil)
-            case .esc:
-                return [.shell(.close(to: apply.origin))]
-            default: break
-            }
-        case .waiting, .failed:
-            switch key {
-            case .char("r"):
-                guard apply.canResume, case .success(let plan) = apply.plan else { return [] }
-                return startRun(plan: plan, target: target, resume: apply.runID)
-            case .esc, .enter:
-                return [.shell(.back(to: .home))]  // the run stays open: Step 5 shows it again, r resumes
-            default: break
-            }
-        case .done, .couldNotStart:
-            switch key {
-            case .esc, .enter:
-                return [.shell(.close(to: .home))]
-            default: break
-            }
-        }
-        return []
+    /// ←/→ on the review: the procedure `step` places on, planned from the nodes read
+    /// once for this review (a renewal reads them when they were not read yet).
+    mutating func switchProcedure(by step: Int, _ target: ApplyTarget) -> [ScreenEffect<Message>] {
+        let flows = WizardApp.applyFlows
+        let i = flows.firstIndex(of: flow) ?? 0
+        let next = flows[(i + step + flows.count) % flows.count]
+        var replanned = ApplyState(target: target, flow: next, current: current)
+        replanned.showSteps = showSteps
+        replanned.origin = origin
+        self = replanned
+        return readNodeStateIfNeeded(target)
     }
 
     /// Runs `plan` (the value the review showed) with the executor: a new journal, or the

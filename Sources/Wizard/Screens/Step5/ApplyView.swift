@@ -28,28 +28,6 @@ enum ApplyView {
         }
     }
 
-    static func bindings(_ apply: ApplyState?) -> [KeyBinding] {
-        let scroll = KeyBinding([.up, .down, .pageUp, .pageDown], label: "↑↓", help: "scroll")
-        switch apply?.phase {
-        case .review?:
-            if case .failure? = apply?.plan {
-                return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "back"), .help, .quit]
-            }
-            if case .success(let plan)? = apply?.plan, plan.isNoOp {
-                // Nothing to run: no run is offered.
-                return [KeyBinding([.left, .right], label: "←→", help: "procedure"), scroll, KeyBinding(.esc, help: "home"), .help, .quit]
-            }
-            return [KeyBinding([.char("y"), .char("Y"), .f(10)], label: "y/F10", help: "run"), KeyBinding([.left, .right], label: "←→", help: "procedure"),
-                    KeyBinding(.char("s"), help: apply?.showSteps == true ? "fold" : "steps"),
-                    scroll, KeyBinding(.esc, help: "home"), .help, .quit]
-        case .running?: return [scroll, .help, KeyBinding([.char("q")], help: "stop and quit")]
-        case .waiting?, .failed?:
-            return [KeyBinding(.char("r"), help: "resume"), scroll, KeyBinding([.esc, .enter], label: "Esc", help: "home (run kept)"), .help, .quit]
-        case .done?, .couldNotStart?: return [KeyBinding([.enter, .esc], label: "Enter", help: "home"), scroll, .help, .quit]
-        case nil: return [KeyBinding(.esc, help: "home")]
-        }
-    }
-
     static func footnote(_ apply: ApplyState?) -> String {
         switch apply?.phase {
         case .review?:
