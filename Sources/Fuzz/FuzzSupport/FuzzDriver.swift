@@ -27,9 +27,7 @@ public enum FuzzDriver {
         FuzzTarget
     ) -> Int32
 
-    /// Whether this executable was built with libFuzzer.
-    public static var hasLibFuzzer: Bool { runDriver != nil }
-
+    /// libFuzzer's entry when this executable was built with it, else nil.
     static var runDriver: RunDriver? {
         // RTLD_DEFAULT is ((void *)0) on glibc and (void *)-2 on Darwin.
         #if canImport(Darwin)
