@@ -8,9 +8,11 @@ public final class HeadlessRuntime<P: Program> {
     /// Every frame rendered so far, one per `frame()` call (each step renders one).
     public private(set) var frames: [Buffer] = []
     /// How long `settle` waits for commands by default, in seconds.
-    /// Generous: under a loaded test run (2 cores, many suites in parallel) the cooperative
-    /// pool can be busy for tens of seconds; a wait that ends early would be a false failure.
-    public var timeout: Double = 120
+    /// Generous: under a loaded test run (2 cores, many suites in parallel, some of them
+    /// blocking threads on child processes) the cooperative pool can be busy for minutes
+    /// (a full run of 500 tests was seen to hold the wizard's node reads past 120 s); a
+    /// wait that ends early would be a false failure, and one that ends in time costs nothing.
+    public var timeout: Double = 300
 
     /// Starts `program` at `size`: sends the first resize and runs the start commands.
     public init(_ program: P, state: P.State, size: Size = .standard) {
