@@ -112,6 +112,8 @@ struct ApplyTests {
         #expect(screen.contains("Node cms2, step cms2:csr.webadmin: the output says FAILURE: disk full"))
         #expect(screen.contains("FAILURE: disk full"))
         #expect(screen.contains("press r"))
+        #expect(screen.contains("Snapshots taken before any certificate changed:") && screen.contains("`backup rollback"),
+                "the way back from the snapshot a node's first step took")
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "apply-failed", replacing: f.placeholders)
         #expect(s.unsavedWork.contains { $0.contains("20261129-120000-abcd") }, "quitting asks: the run is not finished")
         // Esc keeps the run: Step 5 opens on it again.

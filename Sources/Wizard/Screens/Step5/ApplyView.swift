@@ -154,17 +154,31 @@ enum ApplyView {
             let flow = apply.flow == .fresh ? "" : " --flow \(apply.flow.rawValue)"
             let stoppedOnly = failures.allSatisfy { $0.stepID == "-" }
             text.add((stoppedOnly ? "Press r to go on:" : "Nothing new was started after the failure. Fix the cause, then press r:") + " \(run) resumes from its journal (on the command line: cmscerts apply \(target.deploymentPath)\(flow) --resume \(apply.runID ?? "")).", .normal, indent: 2)
+            snapshots(apply, into: &text)
         case .couldNotStart(let why):
             text.add(why, .error, indent: 2)
             text.add("Nothing was run.", .muted)
         case .done:
             text.add("Every step of the plan is done; the journal of \(run) is in \(Journal.stateDirectory(forDeploymentFile: target.deploymentPath))/runs.", .normal)
+            snapshots(apply, into: &text)
             text.add("Last events:", .muted)
             for line in apply.log.suffix(max(0, parts[3].height - 3)) { text.add(spans: [Span("  " + line, style: theme[.muted])]) }
         case .running, .review:
             for line in apply.log.suffix(parts[3].height) { text.add(spans: [Span(line, style: theme[.muted])]) }
         }
         text.render(area: parts[3], buffer: &b, scroll: apply.phase == .running ? 0 : apply.scroll)
+    }
+}
+
+extension ApplyView {
+    /// The snapshots the run took (a node's first step is its snapshot: any step done
+    /// there means it exists), each with the command that goes back to it.
+    static func snapshots(_ apply: ApplyState, into text: inout TextLines) {
+        guard case .success(let plan) = apply.plan else { return }
+        let taken = plan.backups.filter { backup in (apply.nodes.first { $0.node == backup.node }?.done ?? 0) > 0 }
+        guard !taken.isEmpty else { return }
+        text.add("Snapshots taken before any certificate changed:", .muted)
+        for backup in taken { text.add(backup.rollbackLine, .normal, indent: 4, prefix: "  ") }
     }
 }
 
