@@ -1,9 +1,10 @@
+import Foundation
 import Deployment
 import FuzzSupport
 
-/// Fuzzes the deployment file's loader, `DeploymentFile.load(yaml:)`, fed the bytes as
-/// `cmscerts plan`, `apply` and `expiry` feed a file's (UTF-8, invalid sequences
-/// replaced). A file that loads is then written back as the wizard saves it (which
+/// Fuzzes the deployment file's reader and loader, `DeploymentFile.text(from:)` then
+/// `load(yaml:)`, fed raw bytes as `cmscerts plan`, `apply`, `expiry` and the wizard read
+/// a file (the size limit, the UTF-8 check naming the first bad byte, then YAML). A file that loads is then written back as the wizard saves it (which
 /// checks that it reads back equal) and planned in each flow that needs no node state,
 /// as `cmscerts plan` would: a file that loads must never crash the planner.
 @main
@@ -16,9 +17,13 @@ enum FuzzDeploymentFile {
 /// One input. Traps (a crash to the fuzzer) when a loaded file does not save and read back.
 @_cdecl("cmscerts_fuzz_deployment_file")
 func fuzzDeploymentFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let bytes = Data(UnsafeBufferPointer(start: data, count: size))
     let deployment: Deployment
     do {
+        // The bytes as `plan`, `apply`, `expiry` and the wizard read a file: the size
+        // limit and the UTF-8 check first (whose line and column are fuzzed too), then YAML.
+        let text = try DeploymentFile.text(from: bytes)
+        if Data(text.utf8) != bytes { fatalError("bytes accepted as UTF-8 did not read back the same") }
         deployment = try DeploymentFile.load(yaml: text)
     } catch {
         _ = error.description
