@@ -12,21 +12,7 @@ public final class HTTPFileServer: @unchecked Sendable {
 
     public init(files: [String: Data]) throws {
         self.files = files
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket() failed") }
-        var address = TestSupport.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard listening else {
-            close(fd)
-            throw HarnessError("cannot listen on 127.0.0.1")
-        }
-        self.fd = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (fd, port) = try TestSupport.listenOnLoopback()
         let thread = Thread { [weak self] in self?.serve() }
         thread.start()
     }

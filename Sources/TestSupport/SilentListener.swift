@@ -8,9 +8,18 @@ public final class SilentListener: @unchecked Sendable {
     private let fd: Int32
 
     public init() throws {
+        (fd, port) = try TestSupport.listenOnLoopback()
+    }
+
+    deinit { close(fd) }
+}
+
+extension TestSupport {
+    /// A TCP socket listening on 127.0.0.1 at a port the kernel picks: the socket and the port.
+    static func listenOnLoopback() throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket() failed") }
-        var address = TestSupport.loopback(port: 0)
+        var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let listening = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -21,9 +30,6 @@ public final class SilentListener: @unchecked Sendable {
             close(fd)
             throw HarnessError("cannot listen on 127.0.0.1")
         }
-        self.fd = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
-
-    deinit { close(fd) }
 }
