@@ -110,7 +110,7 @@ extension Deployment {
                 default: break
                 }
             }
-            if strategy == .wildcard && !Self.wildcard(wildcard, covers: node.fqdn) {
+            if strategy == .wildcard && !Lint.covers(wildcard, node.fqdn) {
                 fail(path + ".fqdn", "the wildcard \(wildcard) does not cover '\(node.fqdn)' (one label under \(domain)): use strategy perService or sanCertificate")
             }
         }
@@ -142,17 +142,6 @@ extension Deployment {
         if name.isEmpty || name.count > 64 { return "a basename has 1 to 64 characters" }
         let ok = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
         return ok ? nil : "'\(name)' is not a basename: letters, digits, '-' and '_' only, no extension (e.g. cms)"
-    }
-
-    /// Does a wildcard (`*.example.com`) cover a host name (exactly one label in its place)?
-    static func wildcard(_ pattern: String, covers host: String) -> Bool {
-        let p = pattern.lowercased(), h = host.lowercased()
-        if p == h { return true }
-        guard p.hasPrefix("*.") else { return false }
-        let suffix = String(p.dropFirst(1))
-        guard h.hasSuffix(suffix) else { return false }
-        let head = h.dropLast(suffix.count)
-        return !head.isEmpty && !head.contains(".")
     }
 
     /// Why a name is not a usable FQDN, or nil.

@@ -50,7 +50,7 @@ extension PlanContext {
         } else if wildcard {
             add(cn)
             for name in [deployment.joinURL, usesXMPP ? deployment.xmppDomain : nil] + deployment.nodes.map(\.fqdn) {
-                if let name, !Deployment.wildcard(cn, covers: name) { add(name) }
+                if let name, !Lint.covers(cn, name) { add(name) }
             }
         } else {
             add(cn)

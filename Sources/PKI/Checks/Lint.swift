@@ -114,11 +114,16 @@ public enum Lint {
         return out
     }
 
-    /// Whether a SAN covers a host name: the same name, or a wildcard for one label
-    /// (`*.example.com` covers `a.example.com`, not `example.com` nor `a.b.example.com`).
+    /// Whether a SAN covers a host name, case aside: the same name, or a wildcard for one
+    /// label (`*.example.com` covers `a.example.com`, not `example.com` nor
+    /// `a.b.example.com`). The deployment's wildcard strategy asks the same question.
     public static func covers(_ san: String, _ host: String) -> Bool {
-        if san == host { return true }
-        guard san.hasPrefix("*."), let dot = host.firstIndex(of: ".") else { return false }
-        return host[host.index(after: dot)...] == san.dropFirst(2) && !host[..<dot].isEmpty
+        let p = san.lowercased(), h = host.lowercased()
+        if p == h { return true }
+        guard p.hasPrefix("*.") else { return false }
+        let suffix = String(p.dropFirst(1))
+        guard h.hasSuffix(suffix) else { return false }
+        let head = h.dropLast(suffix.count)
+        return !head.isEmpty && !head.contains(".")
     }
 }
