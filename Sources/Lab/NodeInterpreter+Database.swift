@@ -48,9 +48,10 @@ extension NodeInterpreter {
             guard files.count == 5 || files.count == 3 else { return [MMPText.usage(Self.databaseSyntax)] }
             guard !db.isActive else { return [MMPText.certsWhileActive] }
             if let bad = checkFiles(files) { return [bad] }
-            let slots: [LabSlot] = files.count == 5 ? [.key, .certificate, .c2wKey, .c2wCertificate, .bundle] : [.c2wKey, .c2wCertificate, .bundle]
-            // The server pair and the client pair, each checked as a service's pair is.
-            if let bad = kindProblem(Array(zip(slots, files.map { Optional($0) }))) { return [bad] }
+            // The server pair (5 files) and the client pair, each checked as a service's pair
+            // is, and the CA.
+            let pairs = stride(from: 0, to: files.count - 1, by: 2).map { (key: files[$0], certificate: files[$0 + 1]) }
+            if let bad = kindProblem(pairs: pairs, certificates: [files[files.count - 1]]) { return [bad] }
             if files.count == 5 {
                 (db.serverKey, db.serverCertificate) = (files[0], files[1])
                 (db.clientKey, db.clientCertificate, db.caCertificate) = (files[2], files[3], files[4])

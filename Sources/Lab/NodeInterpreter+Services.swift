@@ -89,27 +89,33 @@ extension NodeInterpreter {
 
     /// What the MMP refuses in a `certs` or `trust` command before it takes the files: a
     /// key file that holds no private key, a certificate or bundle file that holds no
-    /// certificate, a key that is not the certificate's. (Expiry and the chain are judged
+    /// certificate, a key that is not its certificate's. (Expiry and the chain are judged
     /// when the service starts, as before.)
-    func kindProblem(_ assignments: [(LabSlot, String?)]) -> String? {
-        var keys: [LabSlot: PrivateKey] = [:]
-        var certificates: [LabSlot: Certificate] = [:]
-        for (slot, file) in assignments {
-            guard let file else { continue }
-            if slot == .key || slot == .c2wKey {
-                guard let key = try? Loader.privateKey(path: folder + "/" + file) else { return MMPText.notAKey(file) }
-                keys[slot] = key
-            } else {
-                guard let first = try? Loader.certificates(path: folder + "/" + file).first else { return MMPText.notACertificate(file) }
-                certificates[slot] = first
+    func kindProblem(pairs: [(key: String, certificate: String)], certificates others: [String] = []) -> String? {
+        for pair in pairs {
+            guard let key = try? Loader.privateKey(path: folder + "/" + pair.key) else { return MMPText.notAKey(pair.key) }
+            guard let certificate = try? Loader.certificates(path: folder + "/" + pair.certificate).first else {
+                return MMPText.notACertificate(pair.certificate)
             }
+            if !KeyMatch.matches(key, certificate) { return MMPText.keyDoesNotMatch }
         }
-        for (keySlot, certificateSlot) in [(LabSlot.key, LabSlot.certificate), (.c2wKey, .c2wCertificate)] {
-            if let key = keys[keySlot], let certificate = certificates[certificateSlot], !KeyMatch.matches(key, certificate) {
-                return MMPText.keyDoesNotMatch
-            }
+        for file in others where (try? Loader.certificates(path: folder + "/" + file).first) == nil {
+            return MMPText.notACertificate(file)
         }
         return nil
+    }
+
+    /// A service command's files as `kindProblem` takes them: its key and certificate
+    /// pairs, and the bundles and trust lists beside them.
+    func kindProblem(_ assignments: [(LabSlot, String?)]) -> String? {
+        var files: [LabSlot: String] = [:]
+        for (slot, file) in assignments { if let file { files[slot] = file } }
+        let pairs = [(LabSlot.key, LabSlot.certificate), (.c2wKey, .c2wCertificate)].compactMap { k, c -> (key: String, certificate: String)? in
+            guard let key = files[k], let certificate = files[c] else { return nil }
+            return (key, certificate)
+        }
+        let paired: Set<LabSlot> = [.key, .certificate, .c2wKey, .c2wCertificate]
+        return kindProblem(pairs: pairs, certificates: assignments.filter { !paired.contains($0.0) }.compactMap(\.1))
     }
 
     /// `<service>`: its configuration and state, one aligned line each.
