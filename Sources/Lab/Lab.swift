@@ -139,13 +139,14 @@ public final class Lab: Sendable {
         try withState { $0.clockOffset += seconds }
     }
 
-    /// A change of the clock as `cmscerts lab clock` takes it: `+400d`, `-30d`, `+12h`, `reset`.
+    /// A change of the clock as `cmscerts lab clock` takes it: `+400d`, `-30d`, `+3y` (a
+    /// year is 365 days), `+12h`, and `reset` or `now` (back to the real time).
     public enum ClockChange: Equatable, Sendable {
         case by(TimeInterval)
         case reset
 
         public init?(_ text: String) {
-            if text == "reset" { self = .reset; return }
+            if text == "reset" || text == "now" { self = .reset; return }
             guard let sign = text.first, sign == "+" || sign == "-", let unit = text.last else { return nil }
             let digits = text.dropFirst().dropLast()
             guard let amount = Int(digits), amount >= 0 else { return nil }
@@ -153,6 +154,7 @@ public final class Lab: Sendable {
             switch unit {
             case "d": seconds = Double(amount) * 86_400
             case "h": seconds = Double(amount) * 3_600
+            case "y": seconds = Double(amount) * 365 * 86_400
             default: return nil
             }
             self = .by(sign == "-" ? -seconds : seconds)
@@ -169,6 +171,14 @@ public final class Lab: Sendable {
             }
             return state.clockOffset
         }
+    }
+
+    /// The clock in words, as `cmscerts lab clock` and the wizard say it after a move:
+    /// `Lab clock: 2029-12-05 10:04 UTC (+1095.0 days from real time)`.
+    public func clockSummary() throws -> String {
+        let state = try state()
+        let days = state.clockOffset / 86_400
+        return "Lab clock: \(labDate(state.now())) (\(state.clockOffset == 0 ? "real time" : String(format: "%+.1f days from real time", days)))"
     }
 
     // MARK: commands

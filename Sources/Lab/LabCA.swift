@@ -63,13 +63,55 @@ public struct LabCA: Sendable {
                 let certificateName = folder + String(name.dropLast(4)) + ".crt"
                 if out.exists(certificateName) { continue }
                 guard let request = try Loader.load(path: out.path(folder + name)).requests.first else { continue }
-                var notes: [String] = []
-                let certificate = try Issuance.sign(request, caCertificate: ca.issuing, caKey: ca.issuingKey,
-                                                    days: days, now: now, notes: &notes)
-                try out.write(Data(certificate.pem.utf8), to: certificateName, isPrivateKey: false)
+                try sign(request, as: certificateName, in: out, ca: ca, days: days, now: now)
                 written.append(out.path(certificateName))
             }
         }
         return written
+    }
+
+    /// Plays the CA for exactly `files`, the workspace paths a run waits for: `bundleName`
+    /// gets the CA bundle (issuing CA, then root), and each `<path>.crt` the certificate
+    /// signed from `<path>.csr` beside it, by the lab's clock `now`. Every file is checked
+    /// before any is written: a name that is neither, or a certificate without its CSR, is
+    /// refused with what to do. Returns the files written.
+    public func sign(files: [String], workspace: String, bundleName: String = "ca-bundle.crt", days: Int = 365,
+                     now: Date = Date()) throws -> [String] {
+        let out = FileStore(directory: workspace)
+        var requests: [(name: String, request: CertificateRequest?)] = []
+        for file in files {
+            if file == bundleName {
+                requests.append((file, nil))
+                continue
+            }
+            guard file.hasSuffix(".crt"), !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
+                throw LabError("the lab's CA signs certificates (<name>.crt from <name>.csr) and places \(bundleName); \(file) is neither: place it yourself")
+            }
+            let csr = String(file.dropLast(4)) + ".csr"
+            guard out.exists(csr), let request = try Loader.load(path: out.path(csr)).requests.first else {
+                throw LabError("\(file) cannot be signed: \(out.path(csr)) is not there (or holds no CSR); the run makes it before it waits for the certificate")
+            }
+            requests.append((file, request))
+        }
+        let ca = try ensure(now: now)
+        var written: [String] = []
+        for (name, request) in requests {
+            if let request {
+                try sign(request, as: name, in: out, ca: ca, days: days, now: now)
+            } else {
+                try out.write(Data((ca.issuing.pem + ca.root.pem).utf8), to: name, isPrivateKey: false)
+            }
+            written.append(out.path(name))
+        }
+        return written
+    }
+
+    /// One certificate signed by the issuing CA, written as `name` (a certificate is not a
+    /// key: a renewal's new one replaces the file).
+    private func sign(_ request: CertificateRequest, as name: String, in out: FileStore,
+                      ca: (root: Certificate, issuing: Certificate, issuingKey: PrivateKey), days: Int, now: Date) throws {
+        var notes: [String] = []
+        let certificate = try Issuance.sign(request, caCertificate: ca.issuing, caKey: ca.issuingKey, days: days, now: now, notes: &notes)
+        try out.write(Data(certificate.pem.utf8), to: name, isPrivateKey: false)
     }
 }

@@ -74,21 +74,20 @@ struct LabCommand: ParsableCommand {
 
     struct Clock: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "clock", abstract: "Move the lab's clock to rehearse expiry: +400d, -30d, +12h, reset.")
+            commandName: "clock", abstract: "Move the lab's clock to rehearse expiry: +400d, +3y, -30d, +12h, reset (or now).")
 
-        @Argument(parsing: .allUnrecognized, help: "[DIR] then +Nd, -Nd, +Nh, -Nh or reset (DIR: the user's lab by default).")
+        @Argument(parsing: .allUnrecognized, help: "[DIR] then +Nd, -Nd, +Ny, -Ny (a year is 365 days), +Nh, -Nh, or reset/now (DIR: the user's lab by default).")
         var words: [String] = []
 
         func run() throws {
             guard (1...2).contains(words.count), let change = words.last, let parsed = Lab.ClockChange(change) else {
-                throw CLIFailure(code: 2, message: "ERROR: write cmscerts lab clock [DIR] +Nd|-Nd|+Nh|-Nh|reset, e.g. cmscerts lab clock +400d")
+                throw CLIFailure(code: 2, message: "ERROR: write cmscerts lab clock [DIR] +Nd|-Nd|+Ny|-Ny|+Nh|-Nh|reset|now, e.g. cmscerts lab clock +400d or +3y")
             }
             let directory: String? = words.count == 2 ? words[0] : nil
             do {
                 let lab = try Lab(directory: directory ?? Lab.defaultDirectory())
-                let offset = try lab.changeClock(parsed)
-                let days = offset / 86_400
-                Console.out("Lab clock: \(PKIFormat.date(try lab.now())) (\(offset == 0 ? "real time" : String(format: "%+.1f days from real time", days)))")
+                try lab.changeClock(parsed)
+                Console.out(try lab.clockSummary())
             } catch let error as LabError {
                 throw CLIFailure(code: 2, message: "ERROR: \(error.message)")
             }

@@ -140,6 +140,12 @@ struct ProgramTests {
         #expect(try runProcess(cmscerts, ["lab", "clock", dir, "reset"]).status == 0)
         #expect(try lab.clockOffset() == 0)
         #expect(try runProcess(cmscerts, ["lab", "clock", dir, "+3w"]).status == 2)
+        // Years too (365 days each), and `now` is back to the real time.
+        let years = try runProcess(cmscerts, ["lab", "clock", dir, "+3y"])
+        #expect(years.status == 0 && years.stdout.contains("+1095.0 days"), "\(years.stdout)\(years.stderr)")
+        #expect(try lab.clockOffset() == 3 * 365 * 86_400)
+        #expect(try runProcess(cmscerts, ["lab", "clock", dir, "now"]).status == 0)
+        #expect(try lab.clockOffset() == 0)
         // The default folder follows XDG_DATA_HOME.
         var env = ProcessInfo.processInfo.environment
         env["XDG_DATA_HOME"] = folder.path + "/xdg"
@@ -180,7 +186,10 @@ struct LabAPITests {
         #expect(Lab.ClockChange("-30d") == .by(-30 * 86_400))
         #expect(Lab.ClockChange("+12h") == .by(12 * 3_600))
         #expect(Lab.ClockChange("reset") == .reset)
-        #expect(Lab.ClockChange("400d") == nil && Lab.ClockChange("+d") == nil && Lab.ClockChange("+4y") == nil)
+        #expect(Lab.ClockChange("+3y") == .by(3 * 365 * 86_400))
+        #expect(Lab.ClockChange("-1y") == .by(-365 * 86_400))
+        #expect(Lab.ClockChange("now") == .reset)
+        #expect(Lab.ClockChange("400d") == nil && Lab.ClockChange("+d") == nil && Lab.ClockChange("+4w") == nil && Lab.ClockChange("3y") == nil)
     }
 
     @Test func transport() async throws {
