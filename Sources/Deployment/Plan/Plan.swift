@@ -46,6 +46,10 @@ public struct Plan: Codable, Hashable, Sendable {
     public func computeDigest() -> String {
         var copy = self
         copy.digest = ""
+        // A step's payload is the data its command is made from (the CSR of a `pki csr`, the
+        // files of a `certs`): what runs is in the command already, and plans made before
+        // payloads existed keep their digest, so their journals still resume.
+        for i in copy.steps.indices { copy.steps[i].payload = nil }
         return SHA256.hex(of: Array(copy.canonicalJSON().utf8))
     }
 
@@ -127,10 +131,15 @@ public struct Step: Codable, Hashable, Sendable {
     public var why: String
     /// For steps done on this machine: the operation, in a form a program can run.
     public var local: LocalOperation?
+    /// What the step works on, as data, made where the command is made, so that no reader
+    /// parses the command text back; nil for a step that names nothing worth it (and in
+    /// plans journaled before payloads existed).
+    public var payload: StepPayload?
 
     public init(id: String, node: String?, articleStep: Int, kind: StepKind, command: String,
                 reads: [FileRef] = [], writes: [FileRef] = [], success: SuccessCriterion? = nil,
-                confirmation: String? = nil, dependsOn: [String] = [], why: String, local: LocalOperation? = nil) {
+                confirmation: String? = nil, dependsOn: [String] = [], why: String, local: LocalOperation? = nil,
+                payload: StepPayload? = nil) {
         self.id = id
         self.node = node
         self.articleStep = articleStep
@@ -143,8 +152,32 @@ public struct Step: Codable, Hashable, Sendable {
         self.dependsOn = dependsOn
         self.why = why
         self.local = local
+        self.payload = payload
     }
 }
+
+/// What a step works on, as data.
+public enum StepPayload: Codable, Hashable, Sendable {
+    /// A key and its CSR made (`pki csr`, `pki selfsigned`, or here): the CSR's fields.
+    case csr(CSRSpec)
+    /// A service given files on its node (`<service> certs ...`, a trust bundle, the
+    /// database cluster's certificates): the service and each file by its role, as
+    /// `CurrentState` reads a service's files (the database's client pair in `other`).
+    case serviceFiles(ServiceFiles)
+
+    /// The CSR's fields, for a step that makes one.
+    public var spec: CSRSpec? {
+        if case .csr(let spec) = self { return spec }
+        return nil
+    }
+
+    /// The service's files, for a step that gives a service files.
+    public var files: ServiceFiles? {
+        if case .serviceFiles(let files) = self { return files }
+        return nil
+    }
+}
+
 
 /// The sorts of step.
 public enum StepKind: String, Codable, Hashable, Sendable, CaseIterable {

@@ -101,7 +101,8 @@ extension PlanContext {
                 command: "cmscerts " + unit.spec.mmpCommand() + suffix,
                 writes: [.workspace(unit.keyPath), .workspace(unit.csrPath)],
                 why: "keys are made here (keys: local): a \(deployment.keyType.rawValue) key and its CSR, sent to the nodes with the certificate",
-                local: .makeKeyAndCSR(spec: unit.spec, keyType: deployment.keyType, key: unit.keyPath, csr: unit.csrPath)))
+                local: .makeKeyAndCSR(spec: unit.spec, keyType: deployment.keyType, key: unit.keyPath, csr: unit.csrPath),
+                payload: .csr(unit.spec)))
         } else {
             if !unit.reuseCSR {
                 builder.add(Step(
@@ -111,7 +112,8 @@ extension PlanContext {
                     success: MMP.csrCreated,
                     why: flow == .renewNewNames
                         ? "a new key under a NEW basename: the live key is left alone until the swap"
-                        : "the key is made on the node and never leaves it; the CSR goes to your CA"))
+                        : "the key is made on the node and never leaves it; the CSR goes to your CA",
+                    payload: .csr(unit.spec)))
             }
             builder.add(Step(
                 id: Self.id(maker, "get.\(unit.basename).csr"), node: maker, articleStep: 2, kind: .download,
@@ -192,10 +194,16 @@ extension PlanContext {
         let s = use.service
         let tag = use.node.loadBalancerTag
         let files = [FileRef(node: n, use.key), FileRef(node: n, use.certificate), FileRef(node: n, use.bundle)]
+        // Every step of the service names its files by role, as data: those of the use it reads.
+        let named: Set = [use.key, use.certificate, use.bundle]
         @discardableResult
         func step(_ slug: String, _ command: String, reads: [FileRef] = [], after: [String], why: String) -> String {
-            builder.add(Step(id: Self.id(n, "\(s.rawValue).\(slug)"), node: n, articleStep: 5, kind: .mmp,
-                             command: command, reads: reads, dependsOn: after, why: why))
+            let read = Set(reads.filter { $0.node == n }.map(\.name)).intersection(named)
+            let payload = read.isEmpty ? nil : StepPayload.serviceFiles(ServiceFiles(
+                service: s.rawValue, key: read.contains(use.key) ? use.key : nil,
+                certificate: read.contains(use.certificate) ? use.certificate : nil, bundle: read.contains(use.bundle) ? use.bundle : nil))
+            return builder.add(Step(id: Self.id(n, "\(s.rawValue).\(slug)"), node: n, articleStep: 5, kind: .mmp,
+                                    command: command, reads: reads, dependsOn: after, why: why, payload: payload))
         }
 
         if flow == .renew {

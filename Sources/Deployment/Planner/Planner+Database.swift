@@ -9,6 +9,13 @@ extension PlanContext {
                            : ["dbserver.key", "dbserver.crt", "dbclient.key", "dbclient.crt", "dbca.crt"]
     }
 
+    /// The files of a `database cluster certs` (`databaseFiles`' order) by role.
+    static func databaseCertsFiles(_ files: [String]) -> ServiceFiles {
+        files.count == 5
+            ? ServiceFiles(service: "database", key: files[0], certificate: files[1], bundle: files[4], other: [files[2], files[3]])
+            : ServiceFiles(service: "database", bundle: files.last, other: Array(files.dropLast()))
+    }
+
     /// Step 3: a snapshot, `database cluster remove` on every member (replicas first, the
     /// primary last), the built-in CA and the database certificates made on the primary
     /// (or here), copied where each role needs them, then certs, localnode, initialize and
@@ -91,7 +98,8 @@ extension PlanContext {
                 command: "cmscerts " + MMP.selfSigned(caSpec) + " --days \(days) --dir db" + Self.keyOption(d.keyType),
                 writes: [.workspace(ws("dbca.key")), .workspace(ws("dbca.crt"))], dependsOn: removes,
                 why: "the built-in CA that signs the database certificates (keys: local)",
-                local: .makeSelfSignedCA(spec: caSpec, keyType: d.keyType, days: days, key: ws("dbca.key"), certificate: ws("dbca.crt"))))
+                local: .makeSelfSignedCA(spec: caSpec, keyType: d.keyType, days: days, key: ws("dbca.key"), certificate: ws("dbca.crt")),
+                payload: .csr(caSpec)))
             for (spec, why) in [(serverSpec, "the database server certificate: CN the primary, the other database nodes as SANs"),
                                 (clientSpec, "the database client certificate: its CN must be postgres")] {
                 let b = spec.basename
@@ -99,7 +107,8 @@ extension PlanContext {
                     id: Self.id(nil, "db.csr-\(b)"), node: nil, articleStep: 3, kind: .localPKI,
                     command: "cmscerts " + spec.mmpCommand() + " --dir db" + Self.keyOption(d.keyType), writes: [.workspace(ws(b + ".key")), .workspace(ws(b + ".csr"))],
                     dependsOn: removes, why: why,
-                    local: .makeKeyAndCSR(spec: spec, keyType: d.keyType, key: ws(b + ".key"), csr: ws(b + ".csr"))))
+                    local: .makeKeyAndCSR(spec: spec, keyType: d.keyType, key: ws(b + ".key"), csr: ws(b + ".csr")),
+                    payload: .csr(spec)))
                 builder.add(Step(
                     id: Self.id(nil, "db.sign-\(b)"), node: nil, articleStep: 3, kind: .localPKI,
                     command: "cmscerts pki sign \(b) dbca --days \(days) --dir db",
@@ -111,15 +120,15 @@ extension PlanContext {
             builder.add(Step(
                 id: Self.id(p, "db.selfsigned-dbca"), node: p, articleStep: 3, kind: .mmp,
                 command: MMP.selfSigned(caSpec), writes: [FileRef(node: p, "dbca.key"), FileRef(node: p, "dbca.crt")],
-                dependsOn: removes, why: "the built-in CA (CMS 2.7+), on the primary, with the domain as CN"))
+                dependsOn: removes, why: "the built-in CA (CMS 2.7+), on the primary, with the domain as CN", payload: .csr(caSpec)))
             builder.add(Step(
                 id: Self.id(p, "db.csr-dbserver"), node: p, articleStep: 3, kind: .mmp, command: serverSpec.mmpCommand(),
                 writes: [FileRef(node: p, "dbserver.key"), FileRef(node: p, "dbserver.csr")], success: MMP.csrCreated,
-                dependsOn: removes, why: "the database server certificate: CN the primary, the other database nodes as SANs"))
+                dependsOn: removes, why: "the database server certificate: CN the primary, the other database nodes as SANs", payload: .csr(serverSpec)))
             builder.add(Step(
                 id: Self.id(p, "db.csr-dbclient"), node: p, articleStep: 3, kind: .mmp, command: clientSpec.mmpCommand(),
                 writes: [FileRef(node: p, "dbclient.key"), FileRef(node: p, "dbclient.csr")], success: MMP.csrCreated,
-                dependsOn: removes, why: "the database client certificate: its CN must be postgres"))
+                dependsOn: removes, why: "the database client certificate: its CN must be postgres", payload: .csr(clientSpec)))
             for b in ["dbserver", "dbclient"] {
                 builder.add(Step(
                     id: Self.id(p, "db.sign-\(b)"), node: p, articleStep: 3, kind: .mmp, command: MMP.sign(b, ca: "dbca"),
@@ -153,7 +162,8 @@ extension PlanContext {
             return builder.add(Step(
                 id: Self.id(m.name, "db.certs"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.databaseCerts(files),
                 reads: files.map { FileRef(node: m.name, $0) }, dependsOn: removes,
-                why: m.database == .connected ? "a connected node: the client pair and the CA (3 files)" : "a database node: server pair, client pair and CA (5 files)"))
+                why: m.database == .connected ? "a connected node: the client pair and the CA (3 files)" : "a database node: server pair, client pair and CA (5 files)",
+                payload: .serviceFiles(Self.databaseCertsFiles(files))))
         }
         func localnode(_ m: DeploymentNode, after: String) -> String {
             builder.add(Step(id: Self.id(m.name, "db.localnode"), node: m.name, articleStep: 3, kind: .mmp, command: MMP.localnode,

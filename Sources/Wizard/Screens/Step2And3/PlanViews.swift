@@ -42,26 +42,17 @@ public struct PlanViewState: Sendable {
         var made: String
     }
 
-    /// Every CSR step of the plan with the services whose `certs` commands use its key.
+    /// Every CSR step of the plan (its payload: the CSR's fields) with the services given
+    /// its key (their steps' payloads: the files by role).
     static func csrRows(_ plan: Plan) -> [CSRRow] {
         plan.steps.filter { $0.articleStep == 2 }.compactMap { step -> CSRRow? in
-            let spec: CSRSpec
-            let made: String
-            if case .makeKeyAndCSR(let s, _, _, _)? = step.local {
-                spec = s
-                made = "here"
-            } else if step.kind == .mmp, step.command.hasPrefix("pki csr "), let s = try? CSRSpec.parse(line: String(step.command.dropFirst("pki csr ".count))) {
-                spec = s
-                made = step.node ?? "here"
-            } else {
-                return nil
-            }
+            guard let spec = step.payload?.spec else { return nil }
+            let made = step.node ?? "here"
             let key = spec.basename + ".key"
-            // The services whose certs command names the key: on the node that made it, or
-            // (a key made here) on every node it is sent to.
-            let services = plan.steps.filter { $0.articleStep == 5 && $0.kind == .mmp && (made == "here" || $0.node == made)
-                && $0.command.split(separator: " ").contains { $0 == key } }
-                .map { "\($0.node ?? "here") \($0.command.split(separator: " ").first.map(String.init) ?? "")" }
+            // The services given the key: on the node that made it, or (a key made here) on
+            // every node it is sent to.
+            let services = plan.steps.filter { $0.articleStep == 5 && (made == "here" || $0.node == made) && $0.payload?.files?.key == key }
+                .compactMap { step in step.payload?.files.map { "\(step.node ?? "here") \($0.service)" } }
             return CSRRow(node: made, basename: spec.basename, commonName: spec.subject.commonName,
                           sans: spec.subjectAltNames.map(\.value).joined(separator: ","),
                           usedBy: Array(Set(services)).sorted().joined(separator: ", "), command: step.command, made: made)
