@@ -49,7 +49,7 @@ let package = Package(
         // A gallery of every widget, which the backend's tmux tests drive.
         .executableTarget(name: "tui-demo", dependencies: ["TerminalUI", "NcursesBackend"]),
         // The application: state, messages, update, view; one screen per step.
-        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Lab", "Deployment", "Orchestration", "Inventory"]),
+        .target(name: "Wizard", dependencies: ["TerminalUI", "PKI", "Deployment", "Orchestration", "Inventory"]),
         // The executable: argument parsing only; the work is in the libraries.
         .executableTarget(
             name: "cmscerts",

@@ -39,7 +39,7 @@ enum WizardLauncher {
         let deploymentPath = current + "/deployment.yaml"
         let context: WizardContext
         if FileManager.default.fileExists(atPath: deploymentPath) {
-            context = WizardContext.deployment(path: deploymentPath, currentDirectory: current)
+            context = WizardContext.deployment(path: deploymentPath, currentDirectory: current, connections: .wired)
         } else {
             do {
                 context = try WizardContext.lab(directory: Lab.defaultDirectory(environment: environment), currentDirectory: current)

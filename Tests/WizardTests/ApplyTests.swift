@@ -6,6 +6,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("Step 5: the plan per node, the run with progress, waiting, failure, resume")
 struct ApplyTests {
@@ -263,7 +264,7 @@ struct ApplyTests {
                 text += "    services: [webadmin, callbridge, webbridge3, turn]\n    database: \(i == 0 ? "primary" : "joined")\n"
             }
             TestSupport.write(text, to: folder + "/deployment.yaml")
-            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
         f.runtime.timeout = 300
         let target = try #require(f.context.apply)
@@ -280,6 +281,7 @@ struct ApplyTests {
         #expect(FileManager.default.fileExists(atPath: f.folder + "/cms1/webadmin.csr"), "the CSRs came down into the deployment's folder")
         let runID = try #require(f.state.apply?.runID)
         #expect(FileManager.default.fileExists(atPath: f.folder + "/.cmscerts/runs/\(runID).jsonl"), "the journal is beside the deployment file")
+        f.press(.esc)  // the waiting screen watches the folder until it is left
         await f.settle()
     }
 

@@ -4,6 +4,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("Bundles: pick files, see the chain, review, write")
 struct BundleScreenTests {
@@ -166,7 +167,7 @@ struct BundleScreenTests {
     @Test func aFolderThatCannotBeListedSaysWhy() async throws {
         let f = try WizardFixture(context: { folder in
             WizardContext(source: .brokenDeployment(path: folder + "/deployment.yaml", problem: "test"),
-                          workspaceDirectory: folder + "/missing", workspaceLabel: "the current folder")
+                          currentDirectory: folder + "/missing")
         })
         f.open(.bundles)
         await f.settle()

@@ -6,6 +6,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("The expiry dashboard: rows, colours, sort, filter, inspect, refresh")
 struct DashboardTests {
@@ -268,7 +269,7 @@ struct DashboardTests {
         let text = WizardFixture.twoNodes() + "\nendpoints:\n  - {node: cms1, service: webadmin, port: 445}\n"
             + "  - {node: cms2, service: callbridge, port: 5061, sni: join.example.com}\n"
         let f = try WizardFixture(context: { folder in
-            WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
         #expect(f.context.apply?.deployment.endpoints.count == 2, "the deployment file loads: \(f.context.source)")
         var s = try loaded(f)

@@ -6,6 +6,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("The deployment screen: open, create and edit the deployment file through the review")
 struct DeploymentFormTests {
@@ -17,7 +18,7 @@ struct DeploymentFormTests {
             try? FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
             guard let text else { return try WizardContext.lab(directory: folder + "/lab", currentDirectory: cwd) }
             TestSupport.write(text, to: cwd + "/deployment.yaml")
-            return WizardContext.deployment(path: cwd + "/deployment.yaml", text: text, currentDirectory: cwd)
+            return WizardContext.deployment(path: cwd + "/deployment.yaml", text: text, currentDirectory: cwd, connections: .wired)
         })
     }
 

@@ -5,6 +5,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 /// The repository's theme files.
 let repositoryThemes = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -5,6 +5,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("Home, help, quit, themes, sizes")
 struct HomeTests {
@@ -57,7 +58,7 @@ struct HomeTests {
         #expect(lab[7].isEmpty && lab[8].contains("> Step 1"))
 
         let d = try WizardFixture(context: { folder in
-            WizardContext.deployment(path: folder + "/deployment.yaml", text: DeploymentFile.example, currentDirectory: folder)
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: DeploymentFile.example, currentDirectory: folder, connections: .wired)
         })
         let deployment = twelveEntries(d.state)
         #expect(deployment[1].hasPrefix(" Deployment deployment.yaml: CMS 3.8, 3 nodes"))
@@ -230,7 +231,7 @@ struct HomeTests {
     @Test func aDeploymentFileIsSummarisedReadOnly() throws {
         let yaml = DeploymentFile.example
         let f = try WizardFixture(context: { folder in
-            WizardContext.deployment(path: folder + "/deployment.yaml", text: yaml, currentDirectory: folder)
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: yaml, currentDirectory: folder, connections: .wired)
         })
         if case .brokenDeployment(_, let problem) = f.context.source {
             Issue.record("the example deployment should load: \(problem)")
@@ -240,7 +241,7 @@ struct HomeTests {
         #expect(f.context.workspaceDirectory == f.folder)
 
         let broken = try WizardFixture(context: { folder in
-            WizardContext.deployment(path: folder + "/deployment.yaml", text: "version: 1\nnodes: 3\n", currentDirectory: folder)
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: "version: 1\nnodes: 3\n", currentDirectory: folder, connections: .wired)
         })
         guard case .brokenDeployment = broken.context.source else {
             Issue.record("a bad deployment file is reported")
@@ -256,7 +257,7 @@ struct HomeTests {
     @Test func aDeploymentFileTooLargeOrNotUTF8IsSaidAtStartUp() throws {
         let big = try WizardFixture(context: { folder in
             TestSupport.write(String(repeating: "#", count: DeploymentFile.maximumSize + 1), to: folder + "/deployment.yaml")
-            return WizardContext.deployment(path: folder + "/deployment.yaml", currentDirectory: folder)
+            return WizardContext.deployment(path: folder + "/deployment.yaml", currentDirectory: folder, connections: .wired)
         })
         guard case .brokenDeployment(_, let tooLarge) = big.context.source else {
             Issue.record("an oversized file is reported: \(big.context.source)")
@@ -267,7 +268,7 @@ struct HomeTests {
 
         let latin = try WizardFixture(context: { folder in
             TestSupport.write(Data(Array("version: 1\n# caf".utf8) + [0xE9] + Array("\n".utf8)), to: folder + "/deployment.yaml")
-            return WizardContext.deployment(path: folder + "/deployment.yaml", currentDirectory: folder)
+            return WizardContext.deployment(path: folder + "/deployment.yaml", currentDirectory: folder, connections: .wired)
         })
         guard case .brokenDeployment(_, let notUTF8) = latin.context.source else {
             Issue.record("a file that is not UTF-8 is reported: \(latin.context.source)")
@@ -284,7 +285,7 @@ struct ShellSnapshotTests {
         f.runtime.resize(to: Size(width: 70, height: 20))
         f.snapshot("too-small-70x20")
         let d = try WizardFixture(context: { folder in
-            WizardContext.deployment(path: folder + "/deployment.yaml", text: DeploymentFile.example, currentDirectory: folder)
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: DeploymentFile.example, currentDirectory: folder, connections: .wired)
         })
         d.snapshot("home-deployment")
     }

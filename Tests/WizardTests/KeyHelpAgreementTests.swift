@@ -135,6 +135,10 @@ struct KeyHelpAgreementTests {
         var running = f.state
         running.apply?.phase = .running
         Self.check(running, "step 5, running")
+        var waiting = f.state
+        waiting.apply?.runID = "20261206-120000-abcd"
+        waiting.apply?.phase = .waiting(files: ["ca-bundle.crt"], steps: ["x"])
+        Self.check(waiting, "step 5, waiting for the CA (the lab's: s signs)")
     }
 
     @Test func dashboard() async throws {
@@ -146,6 +150,9 @@ struct KeyHelpAgreementTests {
         Self.check(f.state, "dashboard, the filter")
         f.press(.esc, .char("e"))
         Self.check(f.state, "dashboard, the endpoints")
+        f.press(.esc, .char("c"))
+        #expect(f.state.screen == .labClock)
+        Self.check(f.state, "the lab clock")
     }
 
     @Test func deployment() async throws {

@@ -5,6 +5,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("Step 2: a certificate's basename, CN and SANs edited, checked, previewed and saved in the deployment file")
 struct Step2EditTests {
@@ -123,7 +124,7 @@ struct Step2EditTests {
         let text = WizardFixture.twoNodes(strategy: "sanCertificate")
         let f = try WizardFixture(context: { folder in
             TestSupport.write(text, to: folder + "/deployment.yaml")
-            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
         try edit(f, "cms", on: "cms1")
         #expect(f.state.planView?.editor?.isShared == true)
@@ -159,7 +160,7 @@ struct Step2EditTests {
     @Test func theWildcardsCNIsTheDomainsAndCannotBeTypedOver() throws {
         let text = WizardFixture.twoNodes(strategy: "wildcard")
         let f = try WizardFixture(context: { folder in
-            WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
         try edit(f, "cms", on: "cms1")
         f.press(.tab)

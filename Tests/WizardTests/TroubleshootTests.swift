@@ -4,6 +4,7 @@ import Orchestration
 import TerminalUI
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("Troubleshooting: the article's flows as plans through the Step 5 review")
 struct TroubleshootTests {
@@ -68,7 +69,7 @@ struct TroubleshootTests {
     @Test func withoutADeploymentThereIsNothingToPlan() throws {
         let f = try WizardFixture(context: { folder in
             WizardContext(source: .brokenDeployment(path: folder + "/deployment.yaml", problem: "test"),
-                          workspaceDirectory: folder, workspaceLabel: "the current folder")
+                          currentDirectory: folder)
         })
         let items = HomeScreen.items(f.state)
         let fix = try #require(HomeScreen.Entry.allCases.firstIndex(of: .troubleshoot))

@@ -6,6 +6,7 @@ import TerminalUI
 import TestSupport
 import Testing
 @testable import Wizard
+@testable import cmscerts
 
 @Suite("Step 4: inspect, match and verify the files here or on the nodes")
 struct VerifyTests {
@@ -280,7 +281,7 @@ struct VerifyTests {
             let text = "version: 1\ncms_version: \"3.8\"\ndomain: lab.example.com\nlab: lab\nnodes:\n"
                 + "  - name: cms7\n    fqdn: cms7.lab.example.com\n    address: 10.0.0.7\n    services: [webadmin]\n    database: none\n"
             TestSupport.write(text, to: folder + "/deployment.yaml")
-            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
         f.open(.step4)
         f.press(.right)
@@ -294,7 +295,7 @@ struct VerifyTests {
             let text = "version: 1\ncms_version: \"3.8\"\ndomain: example.com\nnodes:\n"
                 + "  - name: cms8\n    fqdn: cms8.example.com\n    address: 127.0.0.1\n    services: [webadmin]\n    database: none\n"
                 + "    ssh: {host: 127.0.0.1, user: admin, port: \(port)}\n"
-            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder)
+            return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
         ssh.open(.step4)
         ssh.press(.right)

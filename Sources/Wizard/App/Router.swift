@@ -62,6 +62,7 @@ extension WizardApp {
         case .review: return focused(Routes.review)
         case .themes: return focused(Routes.themes)
         case .troubleshoot: return focused(Routes.troubleshoot)
+        case .labClock: return focused(Routes.labClock)
         }
     }
 
@@ -206,4 +207,6 @@ enum Routes {
     static var themes: Route<ThemesScreen> { Route(\.themePicker, wrap: { .themes($0) }) }
     /// Troubleshooting.
     static var troubleshoot: Route<TroubleshootScreen> { Route(\.troubleshoot, wrap: { .troubleshoot($0) }) }
+    /// The lab's clock.
+    static var labClock: Route<LabClockScreen> { Route(\.labClock, wrap: { .labClock($0) }) }
 }

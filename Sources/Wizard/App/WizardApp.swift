@@ -18,6 +18,8 @@ public struct WizardApp: Program {
         if reopenOpenRun(&s) {
             s.apply?.origin = .home
             s.screen = .apply
+            // A run waiting for files watches for them from the start.
+            return focused(.apply).opened(&s)
         }
         return []
     }
@@ -130,6 +132,8 @@ public struct WizardApp: Program {
             return deliver(message, to: Routes.troubleshoot, &s)
         case .themes(let message):
             return deliver(message, to: Routes.themes, &s)
+        case .labClock(let message):
+            return deliver(message, to: Routes.labClock, &s)
         case .key(let key):
             return handle(key, &s)
         }

@@ -1,6 +1,6 @@
 import Deployment
 import Foundation
-import Lab
+import Orchestration
 import PKI
 
 /// One CMS node as the home screen lists it.
@@ -46,9 +46,11 @@ public struct EstateSummary: Hashable, Sendable {
     }
 }
 
-/// Where the wizard works: a deployment file's estate or the built-in lab, and the folder
-/// its files are written to (the workspace).
-public struct WizardContext: Hashable, Sendable {
+/// Where the wizard works: a deployment file's estate or the built-in lab, the one folder
+/// every screen and the command line read and write (the workspace: the deployment file's
+/// folder, the lab's folder for the lab), the clock every validity judgement reads, and
+/// the connections the executable wired in.
+public struct WizardContext: Sendable {
     /// What the home screen shows.
     public enum Source: Hashable, Sendable {
         /// `./deployment.yaml`, read and valid.
@@ -61,25 +63,56 @@ public struct WizardContext: Hashable, Sendable {
 
     /// The estate.
     public var source: Source
-    /// The folder Step 1 and the bundles write to and the file picker browses.
-    public var workspaceDirectory: String
-    /// What that folder is, in words ("cms1's MMP folder in the lab").
-    public var workspaceLabel: String
     /// What Step 5 plans and runs on: nil when there is no usable estate.
     public var apply: ApplyTarget?
-    /// The folder cmscerts was started in: a new deployment file goes there.
+    /// The folder cmscerts was started in: a new deployment file goes there, and it is the
+    /// workspace while there is no usable estate.
     public var currentDirectory: String
     /// Something the home screen should say about the estate (a lab file not used, say).
     public var notice: String?
+    /// The transports and the lab's controls, from the executable.
+    public var connections: WizardConnections
 
     /// A context.
-    public init(source: Source, workspaceDirectory: String, workspaceLabel: String, apply: ApplyTarget? = nil, currentDirectory: String? = nil) {
+    public init(source: Source, apply: ApplyTarget? = nil, currentDirectory: String, connections: WizardConnections = .none) {
         self.source = source
-        self.workspaceDirectory = workspaceDirectory
-        self.workspaceLabel = workspaceLabel
         self.apply = apply
-        self.currentDirectory = currentDirectory ?? workspaceDirectory
+        self.currentDirectory = currentDirectory
+        self.connections = connections
     }
+
+    /// The one folder Step 1, Step 4, the bundles, Step 5 and the dashboard work in, as
+    /// `cmscerts apply` does: the deployment's workspace (the lab's folder for the lab);
+    /// the current folder when there is no usable deployment.
+    public var workspaceDirectory: String { apply?.workspace ?? currentDirectory }
+
+    /// What that folder is, in words.
+    public var workspaceLabel: String {
+        switch source {
+        case .lab: return "the lab's folder, where Step 5 works"
+        case .deployment: return "the deployment file's folder"
+        case .brokenDeployment: return "the current folder"
+        }
+    }
+
+    /// The lab's controls when the nodes are the lab's; nil for real servers.
+    public var labControls: LabControls? { apply.flatMap { connections.lab($0) } }
+
+    /// The time every validity judgement is made at: the lab's clock for the lab's nodes,
+    /// the system's otherwise. Read once per judgement (a load, a check), never per frame.
+    public func now() -> Date { labControls?.now() ?? Date() }
+
+    /// That clock as a value a command can carry off the input loop.
+    public var clock: @Sendable () -> Date {
+        let lab = labControls
+        return { lab?.now() ?? Date() }
+    }
+
+    /// The workspace as the engine works on it, judging validity by the deployment's clock.
+    public var workspace: Workspace { Workspace(directory: workspaceDirectory, now: clock) }
+
+    /// The transports to the nodes of `target`, as the executable makes them.
+    public func transports(_ target: ApplyTarget) throws -> [String: any Transport] { try connections.connect(target) }
 
     /// The estate, when there is one to show.
     public var estate: EstateSummary? {
@@ -100,18 +133,17 @@ public struct WizardContext: Hashable, Sendable {
     /// The context for the deployment file at `path`, read as every deployment file is
     /// (`DeploymentFile.read`: size limit, UTF-8), working in `currentDirectory`. A file that
     /// cannot be read is shown as broken, with the reader's words, as an invalid one is.
-    public static func deployment(path: String, currentDirectory: String) -> WizardContext {
+    public static func deployment(path: String, currentDirectory: String, connections: WizardConnections = .none) -> WizardContext {
         do {
-            return deployment(path: path, text: try DeploymentFile.read(path), currentDirectory: currentDirectory)
+            return deployment(path: path, text: try DeploymentFile.read(path), currentDirectory: currentDirectory, connections: connections)
         } catch {
-            return WizardContext(source: .brokenDeployment(path: path, problem: "\(error)"), workspaceDirectory: currentDirectory,
-                                 workspaceLabel: "the current folder", apply: nil, currentDirectory: currentDirectory)
+            return WizardContext(source: .brokenDeployment(path: path, problem: "\(error)"), currentDirectory: currentDirectory, connections: connections)
         }
     }
 
     /// The context for a deployment file's text (`text`, read by the caller from `path`
-    /// with `DeploymentFile.read`), working in `currentDirectory`.
-    public static func deployment(path: String, text: String, currentDirectory: String) -> WizardContext {
+    /// with `DeploymentFile.read`); its workspace is the file's folder, as `cmscerts apply`'s.
+    public static func deployment(path: String, text: String, currentDirectory: String, connections: WizardConnections = .none) -> WizardContext {
         let source: Source
         var apply: ApplyTarget?
         do {
@@ -125,47 +157,7 @@ public struct WizardContext: Hashable, Sendable {
         } catch {
             source = .brokenDeployment(path: path, problem: "\(error)")
         }
-        return WizardContext(source: source, workspaceDirectory: currentDirectory, workspaceLabel: "the current folder", apply: apply,
-                             currentDirectory: currentDirectory)
-    }
-
-    /// The built-in lab in `directory` (the user's data folder by default), made on first
-    /// use. Files are written to the first node's MMP folder, as `pki csr` on that node would.
-    /// Step 5 plans from the lab's deployment file (`<lab>/deployment.yaml`, which the
-    /// deployment screen edits); when that file cannot be used, from the lab's own nodes,
-    /// and `notice` says why.
-    public static func lab(directory: String = Lab.defaultDirectory(), currentDirectory: String? = nil) throws -> WizardContext {
-        let existed = (try? Lab(directory: directory)) != nil
-        let lab = try Lab.openOrCreate(at: directory)
-        let topology = try lab.topology()
-        let nodes = topology.nodes.map {
-            NodeSummary(name: $0.name, fqdn: $0.fqdn, address: $0.address, services: $0.services.map(\.rawValue), database: $0.databaseRole.rawValue)
-        }
-        let estate = EstateSummary(cmsVersion: topology.version.rawValue, domain: topology.domain, joinURL: topology.joinURL, nodes: nodes)
-        let first = topology.nodes.first?.name ?? "cms1"
-        // Step 5 runs as `cmscerts apply <lab>/deployment.yaml` would: that file, the lab
-        // folder as the workspace.
-        var deployment = try LabDeployment.make(topology, labFolder: lab.directory)
-        var notice: String?
-        let store = FileStore(directory: lab.directory)
-        if store.exists("deployment.yaml") {
-            do {
-                let saved = try DeploymentFile.load(contentsOf: store.path("deployment.yaml"))
-                if saved.nodes.map(\.name) == deployment.nodes.map(\.name) {
-                    deployment = saved
-                } else {
-                    notice = "\(store.path("deployment.yaml")) lists other nodes than the lab's: Step 5 plans from the lab's own nodes"
-                }
-            } catch {
-                notice = "\(store.path("deployment.yaml")) cannot be used (\(error)): Step 5 plans from the lab's own nodes"
-            }
-        }
-        let apply = ApplyTarget(deployment: deployment, deploymentPath: store.path("deployment.yaml"), workspace: lab.directory)
-        var context = WizardContext(source: .lab(directory: lab.directory, estate: estate, madeNow: !existed),
-                                    workspaceDirectory: lab.nodeDirectory(first), workspaceLabel: "\(first)'s MMP folder in the lab", apply: apply,
-                                    currentDirectory: currentDirectory)
-        context.notice = notice
-        return context
+        return WizardContext(source: source, apply: apply, currentDirectory: currentDirectory, connections: connections)
     }
 }
 

@@ -31,6 +31,8 @@ public enum Screen: Hashable, Sendable {
     case step3
     /// The deployment file: open, create, edit.
     case deployment
+    /// The built-in lab's clock, moved from the dashboard.
+    case labClock
 }
 
 /// An engine error as the wizard shows it: the sentence, and the field it is about.
@@ -95,6 +97,8 @@ public enum WizardMessage: Sendable {
     case troubleshoot(TroubleshootScreen.Message)
     /// The theme picker's messages.
     case themes(ThemesScreen.Message)
+    /// The lab clock's messages.
+    case labClock(LabClockScreen.Message)
     /// Step 5: what the executor reports while it runs.
     case applyEvent(ExecutionEvent)
     /// Step 5: the run could not start (the transports or the journal), and why.
@@ -159,6 +163,8 @@ public struct WizardState: Sendable {
     public var deploymentForm: DeploymentForm?
     /// The theme picker.
     var themePicker: ThemesScreen
+    /// The lab clock's mover.
+    var labClock = LabClockScreen()
     /// The help overlay, when open.
     public var help: HelpState?
     /// The quit question, when asked.

@@ -115,9 +115,9 @@ extension BundleScreenState: WizardScreen {
 
     /// The workspace's files, listed off the input loop.
     func listFiles(_ app: WizardState) -> Command<Message> {
-        let directory = app.context.workspaceDirectory
+        let workspace = app.context.workspace
         return .perform {
-            do { return .filesListed(.success(try Workspace(directory: directory).browse())) } catch { return .filesListed(.failure(WizardFailure(error))) }
+            do { return .filesListed(.success(try workspace.browse())) } catch { return .filesListed(.failure(WizardFailure(error))) }
         }
     }
 
@@ -128,9 +128,9 @@ extension BundleScreenState: WizardScreen {
         reviewPending = false
         scroll = 0
         let generation = self.generation, sources = picked, mode = self.mode
-        let output = self.output.text, directory = app.context.workspaceDirectory
+        let output = self.output.text, workspace = app.context.workspace
         return [.command(.perform {
-            .analysed(BundleAnalysis.analyse(workspace: Workspace(directory: directory), sources: sources, mode: mode, output: output, generation: generation))
+            .analysed(BundleAnalysis.analyse(workspace: workspace, sources: sources, mode: mode, output: output, generation: generation))
         })]
     }
 
@@ -148,10 +148,10 @@ extension BundleScreenState: WizardScreen {
             submitError = analysis.error ?? "no chain could be built from these files"
             return []
         }
-        let directory = app.context.workspaceDirectory, output = self.output.text, sources = analysis.sources
+        let workspace = app.context.workspace, output = self.output.text, sources = analysis.sources
         return [.command(.perform {
             do {
-                return .prepared(.success(try Workspace(directory: directory).prepareBundle(plan, sources: sources, to: output)))
+                return .prepared(.success(try workspace.prepareBundle(plan, sources: sources, to: output)))
             } catch {
                 return .prepared(.failure(WizardFailure(error)))
             }

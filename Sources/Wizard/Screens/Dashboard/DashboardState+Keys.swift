@@ -77,6 +77,8 @@ extension DashboardState: WizardScreen {
                        ScreenBinding(KeyBinding(.char("r"), help: "refresh"), .send(.refresh)), ScreenBinding(KeyBinding(.char("e"), help: "endpoints"), .send(.openEndpoints)),
                        .help, ScreenBinding(KeyBinding(.esc, help: "home"), .shell(.back(to: .home))), .quit]
             + (rows.isEmpty ? [] : [ScreenBinding(.jump, action: table)])
+            // The built-in lab only: its clock, moved on a screen of its own (LabClock).
+            + (app.context.labControls == nil ? [] : [ScreenBinding(KeyBinding(.char("c"), help: "lab clock"), .shell(.open(.labClock)))])
     }
 
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {

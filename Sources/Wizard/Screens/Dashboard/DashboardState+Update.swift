@@ -16,13 +16,16 @@ extension DashboardState {
         loading = true
         let generation = self.generation
         let target = app.context.apply
-        let workspace = target?.workspace ?? app.context.workspaceDirectory
+        let workspace = app.context.workspaceDirectory
         let skipLabNodes: Bool
         if case .lab = app.context.source { skipLabNodes = true } else { skipLabNodes = false }
+        let context = app.context
         let scan = Command<Message>.task { send in
-            let now = Date()
+            // The deployment's clock: the lab's, moved to rehearse expiry, or the system's.
+            let now = context.now()
             guard let policy = try? ExpiryPolicy() else { return }  // the defaults (30, 7) are valid
-            let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now)
+            let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now,
+                                                 connections: context.connections)
             send(.loaded(generation: generation, rows: scan.rows, at: now, nodes: scan.nodes))
         }
         return [.command(scan)] + probe(endpoints, app)
@@ -41,13 +44,13 @@ extension DashboardState {
         }
         awaiting = Set(targets.indices)
         let generation = endpointGeneration
-        let directory = app.context.apply?.workspace ?? app.context.workspaceDirectory, timeout = endpointTimeout
+        let directory = app.context.workspaceDirectory, timeout = endpointTimeout, context = app.context
         guard let policy = try? ExpiryPolicy() else { return [] }  // the defaults (30, 7) are valid
         let resolved = targets.map { self.resolved($0) }
         probedWith = resolved.map(\.configuredFingerprint)
         return resolved.enumerated().map { index, target in
             .command(.perform {
-                let now = Date()
+                let now = context.now()
                 let probe = EndpointProbe.probe(target, directory: directory, policy: policy, now: now, timeout: timeout)
                 return .probed(generation: generation, index: index, probe)
             })

@@ -1,6 +1,5 @@
 import Foundation
 import Inventory
-import Lab
 import Orchestration
 import PKI
 import TerminalUI
@@ -90,7 +89,8 @@ public struct DashboardState: Sendable {
 
     /// Reads the workspace's certificate files and every node's (through the same transports
     /// Step 5 uses): the work of the refresh command, off the input loop.
-    static func scan(target: ApplyTarget?, workspace: String, skipLabNodes: Bool, policy: ExpiryPolicy, now: Date) async -> (rows: [CertificateRow], nodes: [NodeScan]) {
+    static func scan(target: ApplyTarget?, workspace: String, skipLabNodes: Bool, policy: ExpiryPolicy, now: Date,
+                     connections: WizardConnections) async -> (rows: [CertificateRow], nodes: [NodeScan]) {
         var rows: [CertificateRow] = []
         var nodes: [NodeScan] = []
         if let files = try? Workspace(directory: workspace).browse() {
@@ -103,7 +103,7 @@ public struct DashboardState: Sendable {
         }
         if let target {
             do {
-                let transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
+                let transports = try connections.connect(target)
                 let targets = target.deployment.nodes.compactMap { node in transports[node.name].map { NodeTarget(name: node.name, transport: $0) } }
                 nodes = await NodeSource.scan(targets, policy: policy, now: now)
                 for scan in nodes { rows += scan.rows }

@@ -90,7 +90,7 @@ extension WizardApp {
             form.submitError = failure.message
             s.deploymentForm = form
         case .success(let text):
-            s.context = WizardContext.deployment(path: path, text: text, currentDirectory: s.context.currentDirectory)
+            s.context = WizardContext.deployment(path: path, text: text, currentDirectory: s.context.currentDirectory, connections: s.context.connections)
             s.workspaceChanged()
             s.deploymentForm = Self.form(for: s.context)
         }
@@ -102,7 +102,7 @@ extension WizardApp {
             target.deployment = saved.deployment
             s.context.apply = target
         } else {
-            s.context = WizardContext.deployment(path: saved.path, text: saved.text, currentDirectory: s.context.currentDirectory)
+            s.context = WizardContext.deployment(path: saved.path, text: saved.text, currentDirectory: s.context.currentDirectory, connections: s.context.connections)
         }
         s.workspaceChanged()
         s.deploymentForm = Self.form(for: s.context)

@@ -67,7 +67,7 @@ extension CSRBuilder: WizardScreen {
         case .cycleKeyType(let step):
             cycleKeyType(by: step)
         case .submit:
-            return submit(workspace: app.context.workspaceDirectory)
+            return submit(workspace: app.context.workspace)
         case .prepared(let result):
             return ScreenEffect.review(result, from: .csr, titled: "Step 1: key and CSR", app, refusal: &submitError)
         }
@@ -75,7 +75,7 @@ extension CSRBuilder: WizardScreen {
     }
 
     /// Every rule checked; when all hold, the key and CSR prepared off the input loop.
-    mutating func submit(workspace directory: String) -> [ScreenEffect<Message>] {
+    mutating func submit(workspace: Workspace) -> [ScreenEffect<Message>] {
         switch spec {
         case .failure(let failure):
             showErrors()
@@ -85,7 +85,7 @@ extension CSRBuilder: WizardScreen {
             let keyType = keyType
             return [.command(.perform {
                 do {
-                    return .prepared(.success(try Workspace(directory: directory).prepareCSR(spec, keyType: keyType)))
+                    return .prepared(.success(try workspace.prepareCSR(spec, keyType: keyType)))
                 } catch {
                     return .prepared(.failure(WizardFailure(error)))
                 }

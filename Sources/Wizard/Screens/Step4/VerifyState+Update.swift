@@ -1,5 +1,4 @@
 import Inventory
-import Lab
 import Orchestration
 import PKI
 import TerminalUI
@@ -20,19 +19,19 @@ extension VerifyState {
     }
 
     func listFiles(_ app: WizardState) -> Command<Message> {
-        let directory = app.context.workspaceDirectory
+        let workspace = app.context.workspace
         return .perform {
-            do { return .filesListed(.success(try Workspace(directory: directory).browse())) } catch { return .filesListed(.failure(WizardFailure(error))) }
+            do { return .filesListed(.success(try workspace.browse())) } catch { return .filesListed(.failure(WizardFailure(error))) }
         }
     }
 
     /// `pki list` and the services' status on `node`, through its transport, off the input loop.
     func listNodeFiles(_ node: String, _ app: WizardState) -> Command<Message> {
-        let target = app.context.apply, generation = self.generation
+        let target = app.context.apply, generation = self.generation, connections = app.context.connections
         return .task { send in
             do {
                 guard let target else { throw WizardFailure("there is no estate to reach \(node) in") }
-                let listing = try await WizardApp.onNode(node, of: target) { try await NodeFileChecker.list($0) }
+                let listing = try await WizardApp.onNode(node, of: target, connections: connections) { try await NodeFileChecker.list($0) }
                 send(.nodeListed(generation: generation, .success(listing)))
             } catch {
                 send(.nodeListed(generation: generation, .failure((error as? WizardFailure) ?? WizardFailure(error))))
@@ -100,19 +99,19 @@ extension VerifyState {
         let generation = self.generation
         switch source {
         case .here:
-            let directory = app.context.workspaceDirectory, bundle = self.bundle
+            let workspace = app.context.workspace, bundle = self.bundle
             let names = Set(self.names)
             return .perform {
-                .verified(generation: generation, FileChecker.check(file, bundle: bundle, among: names, workspace: Workspace(directory: directory)))
+                .verified(generation: generation, FileChecker.check(file, bundle: bundle, among: names, workspace: workspace))
             }
         case .node(let node):
-            let target = app.context.apply, picked = nodeBundles[node]
+            let target = app.context.apply, picked = nodeBundles[node], connections = app.context.connections
             let listing = nodeListing ?? NodeFileListing(node: node, files: self.names)
             return .task { send in
                 let result: VerifyResult
                 do {
                     guard let target else { throw WizardFailure("there is no estate to reach \(node) in") }
-                    result = try await WizardApp.onNode(node, of: target) {
+                    result = try await WizardApp.onNode(node, of: target, connections: connections) {
                         await NodeFileChecker.check(file, on: $0, listing: listing, bundle: picked)
                     }
                 } catch {

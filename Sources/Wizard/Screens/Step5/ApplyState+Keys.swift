@@ -1,6 +1,5 @@
 import Deployment
 import Foundation
-import Lab
 import Orchestration
 import TerminalUI
 
@@ -26,6 +25,14 @@ extension ApplyState: WizardScreen {
         case couldNotStart(WizardFailure)
         /// What the nodes hold now, read for `flow`'s plan (or why not).
         case stateRead(flow: Flow, Result<CurrentState, WizardFailure>)
+        /// s while the run waits, in the lab: the lab's CA signs exactly the files waited for.
+        case signWithLab
+        /// What the lab's CA wrote (or why it could not).
+        case labSigned(Result<[String], WizardFailure>)
+        /// The waiting run's timer: look whether the files are there (poll number `generation`).
+        case poll(generation: Int)
+        /// Whether every file waited for is in the workspace, for poll number `generation`.
+        case polled(generation: Int, allThere: Bool)
     }
 
     func title(_ app: WizardState) -> String { "Step 5: applying certificates" }
@@ -36,7 +43,7 @@ extension ApplyState: WizardScreen {
         """
         Step 5 reads what the nodes hold (read-only), plans a procedure from it and opens on a summary per node: steps, keys made, certificates applied, restarts, what happens to the database cluster, and what is already so (not run). s shows every command that will run and every file it will write, node by node, in the order the executor runs them. ←/→ picks the procedure: fresh deployment, renewal under the same names, renewal under new names, expired database certificates. A procedure that would overwrite what a live service uses is refused, with the reason; on an estate that already holds what the deployment file wants there is nothing to run.
         y or F10 runs exactly that plan, nodes in parallel where the order allows; progress shows per node. Every step goes to a journal beside the deployment file (.cmscerts/runs). One run at a time: another run on the same deployment (the command line's too) is refused while this one holds it.
-        When the run waits for files (certificates your CA signs), place them in the workspace and press r: each is checked against its CSR and the CA bundle before anything is sent, and the run resumes from its journal, skipping what is done. After a failure, the node, the command and its output are shown: fix the cause, then r resumes the same way. A run left open opens here again the next time cmscerts starts.
+        When the run waits for files (certificates your CA signs), the screen lists each with what your CA must do (sign its CSR for TLS Web Server and Client authentication, or give its chain); place them in the workspace and press r or Enter, or let the run see them (it looks every 2 s). In the built-in lab, s has the lab's CA sign exactly those files, as cmscerts lab sign would. Then each is checked against its CSR and the CA bundle before anything is sent, and the run resumes from its journal, skipping what is done. After a failure, the node, the command and its output are shown: fix the cause, then r resumes the same way. A run left open opens here again the next time cmscerts starts.
         q (after asking), Ctrl-C or a signal during a run stop it at a step boundary: the steps running end and are journaled; r, or cmscerts apply <deployment.yaml> --resume <run id>, goes on.
         """
     }
@@ -56,7 +63,13 @@ extension ApplyState: WizardScreen {
                     scroll, ScreenBinding(KeyBinding(.esc, help: "home"), .shell(.close(to: origin))), .help, .quit]
         case .running:
             return [scroll, .help, ScreenBinding(KeyBinding([.char("q")], help: "stop and quit"), .shell(.quit))]
-        case .waiting, .failed:
+        case .waiting:
+            // The run stays open: r or Enter resumes (the files' arrival too); in the lab, s
+            // has the lab's CA sign what it waits for.
+            let sign = app.context.labControls == nil ? [] : [ScreenBinding<Message>(KeyBinding(.char("s"), help: "sign with lab CA"), .send(.signWithLab))]
+            return [ScreenBinding(KeyBinding([.char("r"), .enter], label: "r", help: "resume"), .send(.resume))] + sign
+                + [scroll, ScreenBinding(KeyBinding(.esc, help: "home (run kept)"), .shell(.back(to: .home))), .help, .quit]
+        case .failed:
             // The run stays open: Step 5 shows it again, r resumes.
             return [ScreenBinding(KeyBinding(.char("r"), help: "resume"), .send(.resume)), scroll,
                     ScreenBinding(KeyBinding([.esc, .enter], label: "Esc", help: "home (run kept)"), .shell(.back(to: .home))), .help, .quit]
@@ -65,10 +78,12 @@ extension ApplyState: WizardScreen {
         }
     }
 
-    /// Opened: a plan that waits for the nodes' state reads it.
+    /// Opened: a plan that waits for the nodes' state reads it; a run that waits for files
+    /// watches for them.
     mutating func opened(_ app: WizardState) -> [ScreenEffect<Message>] {
         guard let target = app.context.apply else { return [] }
-        return readNodeStateIfNeeded(target)
+        if case .waiting = phase { return watchForFiles() }
+        return readNodeStateIfNeeded(target, app.context.connections)
     }
 
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
@@ -77,7 +92,7 @@ extension ApplyState: WizardScreen {
             scroll = max(0, scroll + rows)
         case .procedure(let step):
             guard let target = app.context.apply else { return [] }
-            return switchProcedure(by: step, target)
+            return switchProcedure(by: step, target, app.context.connections)
         case .toggleSteps:
             // The summary, or every step under its node, of a plan there is.
             guard case .success(let plan) = plan, !plan.isNoOp else { return [] }
@@ -86,13 +101,23 @@ extension ApplyState: WizardScreen {
         case .run:
             // Nothing to run when the nodes already hold what the file wants.
             guard case .success(let plan) = plan, !plan.isNoOp, let target = app.context.apply else { return [] }
-            return startRun(plan: plan, target: target, resume: nil)
+            return startRun(plan: plan, target: target, resume: nil, app.context.connections)
         case .resume:
             guard canResume, case .success(let plan) = plan, let target = app.context.apply else { return [] }
-            return startRun(plan: plan, target: target, resume: runID)
-        case .event(let event): note(event)
+            return startRun(plan: plan, target: target, resume: runID, app.context.connections)
+        case .event(let event):
+            note(event)
+            if case .runFinished = event, case .waiting = phase { return watchForFiles() }
         case .couldNotStart(let failure): phase = .couldNotStart(failure.message)
         case let .stateRead(flow, result): stateRead(flow, result, app)
+        case .signWithLab: return signWithLab(app)
+        case .labSigned(let result): labSigned(result)
+        case .poll(let generation): return poll(generation, app)
+        case let .polled(generation, allThere):
+            guard generation == pollGeneration, case .waiting = phase else { return [] }
+            guard allThere else { return later() }
+            log.append("every file waited for is in the workspace: resuming")
+            return update(.resume, app)
         }
         return []
     }
@@ -103,7 +128,7 @@ extension ApplyState: WizardScreen {
 
     /// ←/→ on the review: the procedure `step` places on, planned from the nodes read
     /// once for this review (a renewal reads them when they were not read yet).
-    mutating func switchProcedure(by step: Int, _ target: ApplyTarget) -> [ScreenEffect<Message>] {
+    mutating func switchProcedure(by step: Int, _ target: ApplyTarget, _ connections: WizardConnections) -> [ScreenEffect<Message>] {
         let flows = WizardApp.applyFlows
         let i = flows.firstIndex(of: flow) ?? 0
         let next = flows[(i + step + flows.count) % flows.count]
@@ -111,12 +136,12 @@ extension ApplyState: WizardScreen {
         replanned.showSteps = showSteps
         replanned.origin = origin
         self = replanned
-        return readNodeStateIfNeeded(target)
+        return readNodeStateIfNeeded(target, connections)
     }
 
     /// Runs `plan` (the value the review showed) with the executor: a new journal, or the
     /// journal of `resume` with its finished steps skipped. Every event comes back as a message.
-    mutating func startRun(plan: Plan, target: ApplyTarget, resume: String?) -> [ScreenEffect<Message>] {
+    mutating func startRun(plan: Plan, target: ApplyTarget, resume: String?, _ connections: WizardConnections) -> [ScreenEffect<Message>] {
         phase = .running
         scroll = 0
         log.append(resume.map { "resume run \($0)" } ?? "start")
@@ -129,7 +154,7 @@ extension ApplyState: WizardScreen {
                 session = try RunSession.start(
                     plan: plan, state: current, stateDirectory: Journal.stateDirectory(forDeploymentFile: target.deploymentPath),
                     workspace: target.workspace, resume: resume, operation: "the wizard's Step 5",
-                    transports: { try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil) })
+                    transports: { try connections.connect(target) })
             } catch {
                 send(.couldNotStart(WizardFailure(error)))
                 return
@@ -156,12 +181,12 @@ extension ApplyState: WizardScreen {
 
     /// A renewal's plan needs what the nodes hold now: read it off the input loop, through
     /// the same transports the run uses (read-only: `pki list` and the status commands).
-    func readNodeStateIfNeeded(_ target: ApplyTarget) -> [ScreenEffect<Message>] {
+    func readNodeStateIfNeeded(_ target: ApplyTarget, _ connections: WizardConnections) -> [ScreenEffect<Message>] {
         guard needsNodeState else { return [] }
         let flow = self.flow
         return [.command(.task { send in
             do {
-                let transports = try NodeTransports.make(for: target.deployment, deploymentFolder: target.deploymentFolder, sshConfig: nil)
+                let transports = try connections.connect(target)
                 let state = try await NodeStateReader.read(target.deployment, transports: transports)
                 for transport in transports.values {
                     await transport.close()

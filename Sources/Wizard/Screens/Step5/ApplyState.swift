@@ -55,6 +55,10 @@ public struct ApplyState: Sendable {
     public var spinner = SpinnerState()
     /// The review shows every step under its node (s), not only the summary.
     public var showSteps = false
+    /// The waiting run's file watch: each new watch numbers its polls, older ones stop.
+    public var pollGeneration = 0
+    /// What the lab's CA last did for the waiting run (or why it could not), in words.
+    public var labNote: String?
 
     /// What the nodes held when a renewal was planned (the plan is made from it).
     public var current: CurrentState?

@@ -45,7 +45,7 @@ enum ApplyView {
         if apply.phase == .review {
             renderReview(apply, target: target, theme: s.theme, area: area, buffer: &b)
         } else {
-            renderRun(apply, target: target, theme: s.theme, area: area, buffer: &b)
+            renderRun(apply, target: target, lab: s.context.labControls != nil, theme: s.theme, area: area, buffer: &b)
         }
     }
 
@@ -102,7 +102,7 @@ enum ApplyView {
         bottom.render(area: parts[2], buffer: &b)
     }
 
-    static func renderRun(_ apply: ApplyState, target: ApplyTarget, theme: Theme, area: Rect, buffer b: inout Buffer) {
+    static func renderRun(_ apply: ApplyState, target: ApplyTarget, lab: Bool = false, theme: Theme, area: Rect, buffer b: inout Buffer) {
         let nodeRows = min(apply.nodes.count, max(1, area.height / 3))
         let parts = Layout.vertical([.length(1), .length(nodeRows), .length(1), .fill(1)]).split(area)
         // The head line: what the run is doing.
@@ -135,8 +135,16 @@ enum ApplyView {
         switch apply.phase {
         case .waiting(let files, let steps):
             text.add("Waiting for \(files.count) file\(files.count == 1 ? "" : "s") that your CA signs (or you provide):", .warning)
-            for file in files { text.add(file, .normal, indent: 6, prefix: "    ") }
-            text.add("Place \(files.count == 1 ? "it" : "them") in \(target.workspace), then press r: \(run) resumes from its journal and skips what is done (\(steps.count) step\(steps.count == 1 ? " waits" : "s wait")).", .normal, indent: 2)
+            for file in files {
+                text.add(file, .normal, indent: 6, prefix: "    ")
+                let request = apply.caRequest(for: file)
+                if !request.isEmpty { text.add(request, .muted, indent: 8, prefix: "      ") }
+            }
+            text.add("Place \(files.count == 1 ? "it" : "them") in \(target.workspace), then press r: \(run) resumes from its journal and skips what is done (\(steps.count) step\(steps.count == 1 ? " waits" : "s wait")). It also resumes by itself once every file is there.", .normal, indent: 2)
+            if lab {
+                text.add("In this rehearsal the lab plays your CA: s signs exactly these files, as cmscerts lab sign would.", .ok, indent: 2)
+            }
+            if let note = apply.labNote { text.add(note, .normal, indent: 2) }
         case .failed(let failures):
             for failure in failures {
                 if failure.stepID == "-" {

@@ -1,6 +1,5 @@
 import Deployment
 import Foundation
-import Lab
 import Orchestration
 import TerminalUI
 
@@ -49,7 +48,7 @@ extension WizardApp {
         guard let target = s.context.apply else { return [] }
         if s.apply == nil && reopenOpenRun(&s) {
             s.screen = .apply
-            return []
+            return focused(.apply).opened(&s)
         }
         if s.apply == nil { s.apply = ApplyState(target: target, flow: .fresh) }
         s.screen = .apply
@@ -71,7 +70,7 @@ extension WizardApp {
         guard let target = s.context.apply else { return [] }
         if let apply = s.apply, apply.canResume || apply.isRunning {
             s.screen = .apply
-            return []
+            return apply.canResume ? focused(.apply).opened(&s) : []
         }
         var apply = ApplyState(target: target, flow: flow)
         apply.origin = origin
