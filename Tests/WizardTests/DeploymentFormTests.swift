@@ -94,7 +94,8 @@ struct DeploymentFormTests {
         #expect(f.state.screen == .deployment, "Enter goes back to the form, over the file written")
         f.press(.esc)
         f.open(.step2)
-        let rows = try PlanViewState.csrRows(#require(try f.state.planView?.plan.get()))
+        await f.settle()
+        let rows = try PlanViewState.csrRows(#require(try f.state.planView?.plan(f.state).get()))
         #expect(rows.map(\.basename) == ["cms"], "one SAN certificate for the cluster")
         #expect(rows.first?.command.contains("O:\"Example Inc.\"") == true || rows.first?.command.contains("O:Example") == true, "\(rows)")
     }

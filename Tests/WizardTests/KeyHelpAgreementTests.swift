@@ -106,11 +106,14 @@ struct KeyHelpAgreementTests {
     @Test func steps2And3() async throws {
         let f = try WizardFixture()
         f.open(.step2)
+        Self.check(f.state, "step 2, reading the nodes")
+        await f.settle()
         Self.check(f.state, "step 2")
         f.press(.enter)
         Self.check(f.state, "step 2, the editor")
         f.press(.esc, .esc)
         f.open(.step3)
+        await f.settle()
         Self.check(f.state, "step 3")
     }
 

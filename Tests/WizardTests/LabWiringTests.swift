@@ -124,8 +124,9 @@ struct LabWiringTests {
         #expect(commands.count == 1, "a look at the workspace is scheduled")
         let text = app.view(s, size: Size(width: 120, height: 40)).trimmedLines.joined(separator: "\n")
         #expect(text.contains(certificate))
-        #expect(text.contains("sign " + String(certificate.dropLast(4)) + ".csr: TLS Web Server and Client authentication (serverAuth, clientAuth)"))
-        #expect(text.contains("your CA's chain: the intermediates, then the root"))
+        #expect(text.contains(certificate + " ← " + String(certificate.dropLast(4)) + ".csr signed, server+client auth"))
+        #expect(text.contains("ca-bundle.crt ← your CA's chain: intermediates, then root"))
+        #expect(text.contains("extendedKeyUsage serverAuth and clientAuth"))
         // Not all there: the next look is scheduled; all there: the run resumes.
         let generation = try #require(s.apply?.pollGeneration)
         #expect(app.update(&s, .step5(.polled(generation: generation, allThere: false))).count == 1)

@@ -10,6 +10,10 @@ struct PlanViewTests {
         let f = try WizardFixture()
         f.open(.step2)
         #expect(f.state.screen == .step2)
+        #expect(f.state.apply?.needsNodeState == true, "Step 2 shows Step 5's plan, made from what the nodes hold")
+        #expect(f.lines.contains { $0.contains("Planned without the nodes' state") }, "until they are read, it says so")
+        await f.settle()
+        #expect(f.lines.contains { $0.contains("Read from the plan Step 5 runs") })
         let target = try #require(f.context.apply)
         let plan = try Planner.plan(target.deployment, flow: .fresh)
         let rows = PlanViewState.csrRows(plan)
@@ -36,9 +40,10 @@ struct PlanViewTests {
         #expect(try f.state.apply?.plan.get() == Planner.plan(target.deployment, flow: .fresh, current: current))
     }
 
-    @Test func step3DrawsTheDatabaseSequenceInThePlansOrder() throws {
+    @Test func step3DrawsTheDatabaseSequenceInThePlansOrder() async throws {
         let f = try WizardFixture()
         f.open(.step3)
+        await f.settle()
         #expect(f.state.screen == .step3)
         let target = try #require(f.context.apply)
         let plan = try Planner.plan(target.deployment, flow: .fresh)

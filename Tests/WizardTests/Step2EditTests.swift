@@ -10,9 +10,10 @@ import Testing
 @Suite("Step 2: a certificate's basename, CN and SANs edited, checked, previewed and saved in the deployment file")
 struct Step2EditTests {
     /// Step 2 on `f`, the row of `basename` made on `node` selected, the editor open.
-    func edit(_ f: WizardFixture, _ basename: String, on node: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func edit(_ f: WizardFixture, _ basename: String, on node: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         f.open(.step2)
-        let plan = try #require(try f.state.planView?.plan.get(), sourceLocation: sourceLocation)
+        await f.settle()  // Step 5's plan, made from what the nodes hold
+        let plan = try #require(try f.state.planView?.plan(f.state).get(), sourceLocation: sourceLocation)
         let rows = PlanViewState.csrRows(plan)
         let index = try #require(rows.firstIndex { $0.basename == basename && $0.made == node }, sourceLocation: sourceLocation)
         for _ in 0..<index { f.press(.down) }
@@ -29,7 +30,7 @@ struct Step2EditTests {
     @Test(.timeLimit(.minutes(10))) func aRenamedCertificateWithAnotherSANIsSavedPlannedAndRunOnTheLab() async throws {
         let f = try WizardFixture()
         f.runtime.timeout = 300
-        try edit(f, "callbridge", on: "cms1")
+        try await edit(f, "callbridge", on: "cms1")
         replace(f, row: 0, with: "cms1-cb")
         f.press(.tab, .tab)
         f.press(.end)
@@ -76,7 +77,7 @@ struct Step2EditTests {
 
     @Test func badNamesAreShownAtTheirRowAndNothingIsSaved() async throws {
         let f = try WizardFixture()
-        try edit(f, "callbridge", on: "cms1")
+        try await edit(f, "callbridge", on: "cms1")
         replace(f, row: 0, with: "dbca")
         #expect(f.state.planView?.editor?.problems.rows[0]?.contains("database") == true)
         replace(f, row: 0, with: "webadmin")
@@ -107,7 +108,7 @@ struct Step2EditTests {
 
     @Test func whereKeysAreMadeIsChosenHereForEveryCertificate() async throws {
         let f = try WizardFixture()
-        try edit(f, "webadmin", on: "cms1")
+        try await edit(f, "webadmin", on: "cms1")
         while f.state.planView?.editor?.focus != CertificateEditor.keysRow { f.press(.tab) }
         f.press(.right)
         #expect(f.state.planView?.editor?.keys == .local)
@@ -126,7 +127,7 @@ struct Step2EditTests {
             TestSupport.write(text, to: folder + "/deployment.yaml")
             return WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
-        try edit(f, "cms", on: "cms1")
+        try await edit(f, "cms", on: "cms1")
         #expect(f.state.planView?.editor?.isShared == true)
         replace(f, row: 1, with: "meet.example.com")
         replace(f, row: 2, with: "meet.example.com,cms1.example.com,cms2.example.com,video.example.com")
@@ -157,12 +158,12 @@ struct Step2EditTests {
         #expect(editor.edited.clusterFQDN == "cms1.example.com" && !editor.isDirty)
     }
 
-    @Test func theWildcardsCNIsTheDomainsAndCannotBeTypedOver() throws {
+    @Test func theWildcardsCNIsTheDomainsAndCannotBeTypedOver() async throws {
         let text = WizardFixture.twoNodes(strategy: "wildcard")
         let f = try WizardFixture(context: { folder in
             WizardContext.deployment(path: folder + "/deployment.yaml", text: text, currentDirectory: folder, connections: .wired)
         })
-        try edit(f, "cms", on: "cms1")
+        try await edit(f, "cms", on: "cms1")
         f.press(.tab)
         f.type("x")
         #expect(f.state.planView?.editor?.fields[1].text == "*.example.com")

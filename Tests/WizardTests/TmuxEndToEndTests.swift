@@ -16,7 +16,8 @@ final class WizardPane {
     var home: String { folder + "/home" }
     var work: String { folder + "/work" }
     var dataHome: String { home + "/data" }
-    var labNode: String { dataHome + "/cmscerts/lab/nodes/cms1" }
+    /// The lab's workspace: the lab folder, where every screen works (not a node's MMP folder).
+    var labWorkspace: String { dataHome + "/cmscerts/lab" }
 
     init(prepare: ((WizardPane) throws -> Void)? = nil) throws {
         folder = TestSupport.temporaryDirectory("wizpane")
@@ -128,12 +129,12 @@ struct TmuxEndToEndTests {
         #expect(pane.waitFor("Note: the CN cms1.lab.example.com was added to subjectAltName"))
         pane.keys("F10")
         #expect(pane.waitFor("Press y or F10 to write these files"))
-        #expect(!FileManager.default.fileExists(atPath: pane.labNode + "/webadmin.key"), "nothing written before confirming")
+        #expect(!FileManager.default.fileExists(atPath: pane.labWorkspace + "/webadmin.key"), "nothing written before confirming")
         pane.keys("y")
         #expect(pane.waitFor("✓ Done."), "\(pane.screen().joined(separator: "\n"))")
-        let verify = TestSupport.openssl(["req", "-verify", "-noout", "-in", pane.labNode + "/webadmin.csr"])
+        let verify = TestSupport.openssl(["req", "-verify", "-noout", "-in", pane.labWorkspace + "/webadmin.csr"])
         #expect(verify.status == 0 && verify.output.contains("verify OK"), "\(verify.output)")
-        let match = TestSupport.openssl(["req", "-noout", "-subject", "-in", pane.labNode + "/webadmin.csr"]).stdout
+        let match = TestSupport.openssl(["req", "-noout", "-subject", "-in", pane.labWorkspace + "/webadmin.csr"]).stdout
         #expect(match.contains("C = GB, O = Example Inc., CN = cms1.lab.example.com"), "\(match)")
         pane.keys("Enter")
         #expect(pane.waitFor("wrote webadmin.key, webadmin.csr"))
@@ -152,7 +153,7 @@ struct TmuxEndToEndTests {
     @Test func theBundleViewOrdersAShuffledChainAndWritesIt() throws {
         let pane = try WizardPane { pane in
             let lab = try Lab.create(at: pane.dataHome + "/cmscerts/lab")
-            let node = lab.nodeDirectory("cms1")
+            let node = lab.directory
             let f = try WizardFixture()
             f.opensslChain(in: pane.folder + "/chain")
             let pile = ["root.crt", "leaf.crt", "inter.crt"].map { TestSupport.read(pane.folder + "/chain/" + $0) }.joined()
@@ -168,7 +169,7 @@ struct TmuxEndToEndTests {
         #expect(pane.waitFor("Press y or F10 to write these files"))
         pane.keys("F10")
         #expect(pane.waitFor("✓ Done."))
-        let written = TestSupport.read(pane.labNode + "/fullchain.pem")
+        let written = TestSupport.read(pane.labWorkspace + "/fullchain.pem")
         let report = BundleChecker.check(data: Data(written.utf8), name: "fullchain.pem")
         #expect(report.passed, "\(report.text)")
         #expect(report.members.map(\.subject) == ["CN=cms1.lab.example.com", "O=Test, CN=Test Issuing CA", "O=Test, CN=Test Root CA"])
@@ -188,7 +189,7 @@ struct TmuxEndToEndTests {
         pane.keys("C-c")
         #expect(pane.waitFor("exit=", history: true))
         pane.expectSaneTerminal()
-        #expect(!FileManager.default.fileExists(atPath: pane.labNode + "/half.key"))
+        #expect(!FileManager.default.fileExists(atPath: pane.labWorkspace + "/half.key"))
     }
 
     @Test func qAsksBeforeLosingAHalfFilledForm() throws {

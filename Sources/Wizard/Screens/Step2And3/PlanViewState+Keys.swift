@@ -1,7 +1,7 @@
 import Deployment
 import TerminalUI
 
-/// Steps 2 and 3 as screens over one state, the fresh plan: Step 2 lists its CSRs (Enter
+/// Steps 2 and 3 as screens over one state, reading Step 5's plan: Step 2 lists its CSRs (Enter
 /// edits a certificate's names, saved in the deployment file through a review), Step 3
 /// its database sequence. 5 opens Step 5 on the same plan.
 extension PlanViewState: WizardScreen {
@@ -31,7 +31,10 @@ extension PlanViewState: WizardScreen {
 
     func title(_ app: WizardState) -> String { app.screen == .step3 ? "Step 3: database cluster" : "Step 2: CSRs per service" }
 
-    func footnote(_ app: WizardState) -> String { "Read from the plan Step 5 runs; nothing is made here. 5 opens its review." }
+    func footnote(_ app: WizardState) -> String {
+        isOffline(app) ? "Planned without the nodes' state (not read yet, or unreachable); Step 5 plans from it. 5 opens it."
+                       : "Read from the plan Step 5 runs; nothing is made here. 5 opens its review."
+    }
 
     func helpText(_ app: WizardState) -> String {
         """
@@ -50,7 +53,7 @@ extension PlanViewState: WizardScreen {
         }
         guard app.screen == .step2 else { return [scroll, step5, home, .help, .quit] }
         if let editor { return editorBindings(editor) }
-        guard case .success = plan else { return [scroll, step5, home, .help, .quit] }
+        guard case .success = plan(app) else { return [scroll, step5, home, .help, .quit] }
         let table: @Sendable (Key) -> ScreenAction<Message> = { .send(.table($0)) }
         return [ScreenBinding(.move, action: table), ScreenBinding(KeyBinding(.enter, help: "edit names"), .send(.edit)), step5, home, .help, .quit,
                 ScreenBinding(.jump, action: table)]
@@ -77,12 +80,12 @@ extension PlanViewState: WizardScreen {
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
         switch message {
         case .table(let key):
-            guard case .success(let plan) = plan else { return [] }
+            guard case .success(let plan) = plan(app) else { return [] }
             table.handle(key, count: PlanViewState.csrRows(plan).count, height: PlanViews.tableHeight(app.size))
         case .scroll(let rows):
             scroll = max(0, scroll + rows)
         case .edit:
-            openCertificateEditor()
+            openCertificateEditor(app)
         case .editorCancel:
             editor = nil  // nothing is kept
         case .editorMove(let step):
@@ -109,8 +112,8 @@ extension PlanViewState: WizardScreen {
 
     /// Step 2, Enter: edit the selected certificate's names (a deployment file must be
     /// there to hold the edit).
-    mutating func openCertificateEditor() {
-        guard case .success(let plan) = plan else { return }
+    mutating func openCertificateEditor(_ app: WizardState) {
+        guard case .success(let plan) = plan(app) else { return }
         let rows = PlanViewState.csrRows(plan)
         guard let index = table.selectedRow(in: PlanViews.step2Cells(rows, self)), let request = request(for: rows[index]) else { return }
         editor = CertificateEditor(base: deployment, request: request)

@@ -2,12 +2,13 @@ import Deployment
 import PKI
 import TerminalUI
 
-/// Steps 2 and 3 read from the fresh deployment's Plan (the value Step 5 runs): per
-/// certificate the basename, CN and SANs the strategy gives, where it is made and which
-/// services use it; and the database cluster's sequence across the nodes.
+/// Steps 2 and 3 read Step 5's Plan (the one value Step 5 reviews and runs, made from what
+/// the nodes hold): per certificate the basename, CN and SANs the strategy gives, where it
+/// is made and which services use it; and the database cluster's sequence across the nodes.
+/// Until the nodes are read (or when they cannot be), the set-up planned without them.
 public struct PlanViewState: Sendable {
-    /// The plan of the fresh flow, or why there is none.
-    public var plan: Result<Plan, WizardFailure>
+    /// The set-up planned without reading the nodes, shown until Step 5 has its plan.
+    public var offline: Result<Plan, WizardFailure>
     /// Step 2's table.
     public var table = TableState()
     /// Rows scrolled past (Step 3; Step 2's command panel).
@@ -19,11 +20,24 @@ public struct PlanViewState: Sendable {
     /// The certificates as the planner asks for them (for the edited mark and the editor).
     public var requests: [PlannedCertificate]
 
-    /// The fresh plan for `target`.
+    /// Steps 2 and 3 over `target`'s deployment.
     public init(target: ApplyTarget) {
         deployment = target.deployment
-        do { plan = .success(try Planner.plan(target.deployment, flow: .fresh)) } catch { plan = .failure(WizardFailure("\(error)")) }
         requests = (try? Planner.certificateRequests(target.deployment)) ?? []
+        do { offline = .success(try Planner.plan(target.deployment, flow: .fresh)) } catch { offline = .failure(WizardFailure("\(error)")) }
+    }
+
+    /// The plan shown: Step 5's (the set-up's unless a procedure was picked there); while
+    /// Step 5 has none (the nodes are being read, or cannot be), the set-up planned without them.
+    func plan(_ app: WizardState) -> Result<Plan, WizardFailure> {
+        if case .success(let plan)? = app.apply?.plan { return .success(plan) }
+        return offline
+    }
+
+    /// True while the plan shown is not Step 5's but the one made without the nodes.
+    func isOffline(_ app: WizardState) -> Bool {
+        if case .success? = app.apply?.plan { return false }
+        return true
     }
 
     /// The planner's request behind a row of Step 2.
@@ -77,8 +91,8 @@ enum PlanViews {
     static func renderStep2(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         guard let st = s.planView else { return }
-        guard case .success(let plan) = st.plan else {
-            renderFailure(st, theme: theme, area: area, buffer: &b)
+        guard case .success(let plan) = st.plan(s) else {
+            renderFailure(s, area: area, buffer: &b)
             return
         }
         let rows = PlanViewState.csrRows(plan)
@@ -149,8 +163,8 @@ enum PlanViews {
     static func renderStep3(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         guard let st = s.planView else { return }
-        guard case .success(let plan) = st.plan else {
-            renderFailure(st, theme: theme, area: area, buffer: &b)
+        guard case .success(let plan) = st.plan(s) else {
+            renderFailure(s, area: area, buffer: &b)
             return
         }
         // One lane per node of the cluster (and this machine when the plan works here):
@@ -182,9 +196,9 @@ enum PlanViews {
         t.render(area: area, buffer: &b, scroll: st.scroll)
     }
 
-    static func renderFailure(_ st: PlanViewState, theme: Theme, area: Rect, buffer b: inout Buffer) {
-        guard case .failure(let failure) = st.plan else { return }
-        var t = TextLines(width: area.width, theme: theme)
+    static func renderFailure(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
+        guard let st = s.planView, case .failure(let failure) = st.plan(s) else { return }
+        var t = TextLines(width: area.width, theme: s.theme)
         t.add("No plan for this estate:", .error)
         t.add(failure.message, .error, indent: 2)
         t.render(area: area, buffer: &b)

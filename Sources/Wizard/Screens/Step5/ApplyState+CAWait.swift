@@ -54,7 +54,8 @@ extension ApplyState {
     }
 
     /// What the CA must do for `file`, from the plan's step that waits for it: a certificate
-    /// signed from its CSR with the profile CMS needs, or the CA's own chain.
+    /// signed from its CSR with the profile CMS needs (TLS Web Server and Client
+    /// authentication, as the list's heading says), or the CA's own chain.
     func caRequest(for file: String) -> String {
         guard case .success(let plan) = plan,
               let step = plan.steps.first(where: { step in
@@ -62,8 +63,8 @@ extension ApplyState {
                   return false
               }) else { return "" }
         if let csr = step.reads.first(where: { $0.node == nil && $0.name.hasSuffix(".csr") }) {
-            return "sign \(csr.name): TLS Web Server and Client authentication (serverAuth, clientAuth), SHA-256, PEM"
+            return "\(csr.name) signed, server+client auth"
         }
-        return "your CA's chain: the intermediates, then the root, PEM, no entity certificate"
+        return "your CA's chain: intermediates, then root"
     }
 }

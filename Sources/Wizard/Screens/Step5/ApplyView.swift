@@ -134,17 +134,16 @@ enum ApplyView {
         var text = TextLines(width: parts[3].width, theme: theme)
         switch apply.phase {
         case .waiting(let files, let steps):
-            text.add("Waiting for \(files.count) file\(files.count == 1 ? "" : "s") that your CA signs (or you provide):", .warning)
-            for file in files {
-                text.add(file, .normal, indent: 6, prefix: "    ")
-                let request = apply.caRequest(for: file)
-                if !request.isEmpty { text.add(request, .muted, indent: 8, prefix: "      ") }
-            }
+            // The way on first, then the list (it scrolls): what to place, what the CA does.
             text.add("Place \(files.count == 1 ? "it" : "them") in \(target.workspace), then press r: \(run) resumes from its journal and skips what is done (\(steps.count) step\(steps.count == 1 ? " waits" : "s wait")). It also resumes by itself once every file is there.", .normal, indent: 2)
             if lab {
                 text.add("In this rehearsal the lab plays your CA: s signs exactly these files, as cmscerts lab sign would.", .ok, indent: 2)
             }
             if let note = apply.labNote { text.add(note, .normal, indent: 2) }
+            text.add("Waiting for \(files.count) file\(files.count == 1 ? "" : "s") that your CA makes (certificates: SHA-256, PEM, extendedKeyUsage serverAuth and clientAuth):", .warning)
+            for file in files {
+                text.add(file + "  ← " + apply.caRequest(for: file), .normal, indent: 8, prefix: "    ")
+            }
         case .failed(let failures):
             for failure in failures {
                 if failure.stepID == "-" {

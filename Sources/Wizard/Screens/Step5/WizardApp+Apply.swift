@@ -55,13 +55,16 @@ extension WizardApp {
         return focused(.apply).opened(&s)
     }
 
-    /// Home → Step 2 or 3: the fresh plan, read-only.
+    /// Home → Step 2 or 3: Step 5's plan, read-only (the set-up's, planned from the nodes'
+    /// state as Step 5 plans it, when Step 5 has none yet).
     func openPlanView(_ screen: Screen, _ s: inout WizardState) -> [Command<WizardMessage>] {
         guard let target = s.context.apply else { return [] }
         if s.planView == nil { s.planView = PlanViewState(target: target) }
         s.planView?.scroll = 0
         s.screen = screen
-        return []
+        guard s.apply == nil else { return [] }
+        s.apply = ApplyState(target: target, flow: .fresh)
+        return focused(.apply).opened(&s)
     }
 
     /// Step 5 with `flow` planned (troubleshooting's situations); Esc on its review goes
