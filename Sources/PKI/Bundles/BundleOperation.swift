@@ -63,15 +63,12 @@ extension Workspace {
         }
         let kind = plan.mode == .fullChain ? "full-chain bundle" : "CA bundle"
         let what = "\(kind), \(plan.members.count) certificate\(plan.members.count == 1 ? "" : "s"), top: \(plan.members[0].certificate.displayName)"
-        let write = store.plan(trimmed, what: what, isPrivateKey: false)
         func quoted(_ s: String) -> String { s.contains(" ") ? "'\(s)'" : s }
         let command = (["cmscerts", "bundle", "build"] + sources.map(quoted) + (plan.mode == .caBundle ? ["--ca-only"] : []) + ["--out", quoted(trimmed)]).joined(separator: " ")
-        let text = plan.pemText
+        let write = store.write(Data(plan.pemText.utf8), to: trimmed, what: what, isPrivateKey: false)
         let count = plan.members.count
-        return PreparedOperation(command: command, writes: [write], notes: plan.warnings) {
-            try store.write(Data(text.utf8), to: trimmed, isPrivateKey: false)
-            return OperationResult(messages: ["Wrote \(write.path): \(count) certificate\(count == 1 ? "" : "s") in CMS order, LF line ends"],
-                                   written: [write.path], backups: [], notes: plan.warnings)
-        }
+        return PreparedOperation(command: command, files: [write], notes: plan.warnings,
+                                 messages: ["Wrote \(write.planned.path): \(count) certificate\(count == 1 ? "" : "s") in CMS order, LF line ends"],
+                                 store: store)
     }
 }

@@ -15,8 +15,39 @@ public struct PlannedWrite: Codable, Sendable, Equatable {
     /// True when a file of that name is there now and will be replaced (keys: only with
     /// an explicit replace, which keeps a backup).
     public var replaces: Bool
+    /// SHA-256 (hex) of the bytes to be written: what is reviewed is what is written (empty
+    /// in a plan of a write whose bytes are not made yet).
+    public var digest: String = ""
 
     public var modeText: String { String(mode, radix: 8) }
+}
+
+/// One write of a reviewed operation as data: the file as the review lists it, its bytes,
+/// and how the store may treat a file already there. `FileStore.perform` does these and
+/// nothing else.
+public struct FileWrite: Sendable, Equatable {
+    /// How a file of that name already there is treated.
+    public enum Existing: Sendable, Equatable {
+        /// Replaced (a certificate, a bundle, a CSR); a key is never replaced this way.
+        case replace
+        /// Refused: written only where no file of that name is.
+        case refuse
+        /// Replaced, the old one kept as `<name>.previous` (a deployment file).
+        case keepPrevious
+        /// A key replaced on explicit request, the old key kept as `<name>.bak-<time>`.
+        case replaceKeyKeepingBackup
+    }
+
+    /// What the review lists: path, what, mode, replaces, digest.
+    public var planned: PlannedWrite
+    /// The name in the store.
+    public var name: String
+    /// The bytes.
+    public var content: Data
+    /// True for a private key (0600, never overwritten without an explicit replace).
+    public var isPrivateKey: Bool
+    /// A file already there.
+    public var existing: Existing
 }
 
 /// Every write of cmscerts goes through here: atomic (temp file, fsync, rename, fsync of
@@ -58,6 +89,31 @@ public struct FileStore: Sendable {
     /// What writing `name` would do, for the review screen.
     public func plan(_ name: String, what: String, isPrivateKey: Bool) -> PlannedWrite {
         PlannedWrite(path: path(name), what: what, mode: isPrivateKey ? Self.keyMode : Self.publicMode, replaces: exists(name))
+    }
+
+    /// Writing `content` to `name`, as data for a review: what it lists (with the bytes'
+    /// digest) and what `perform` will write.
+    public func write(_ content: Data, to name: String, what: String, isPrivateKey: Bool, existing: FileWrite.Existing = .replace) -> FileWrite {
+        var planned = plan(name, what: what, isPrivateKey: isPrivateKey)
+        planned.digest = OpenSSL.hex(OpenSSL.sha256(content), separator: "").lowercased()
+        return FileWrite(planned: planned, name: name, content: content, isPrivateKey: isPrivateKey, existing: existing)
+    }
+
+    /// Performs reviewed writes, in order, and nothing else: each file atomically, its
+    /// bytes checked against the digest the review showed. Returns the paths written and
+    /// the backups kept.
+    public func perform(_ writes: [FileWrite]) throws -> (written: [String], backups: [String]) {
+        var written: [String] = [], backups: [String] = []
+        for w in writes {
+            guard OpenSSL.hex(OpenSSL.sha256(w.content), separator: "").lowercased() == w.planned.digest else {
+                throw PKIError.input("\(w.planned.path): the bytes are not those reviewed; nothing more was written", field: w.planned.path)
+            }
+            let kept = try write(w.content, to: w.name, isPrivateKey: w.isPrivateKey, replace: w.existing == .replaceKeyKeepingBackup,
+                                 createOnly: w.existing == .refuse, keepPrevious: w.existing == .keepPrevious)
+            written.append(w.planned.path)
+            if let kept { backups.append(kept) }
+        }
+        return (written, backups)
     }
 
     /// Refuses early (before any key is generated) when `name` is an existing key.

@@ -2,15 +2,35 @@ import Foundation
 
 /// An operation checked and ready: what it will write, what the user should know, and
 /// the function that does it. Nothing is generated or written before `perform()`.
-public struct PreparedOperation: @unchecked Sendable {
+public struct PreparedOperation: Sendable {
     /// The MMP command this operation is (`pki csr tac CN:...`).
     public var command: String
-    public var writes: [PlannedWrite]
+    /// The files it writes, as data (path, what, mode, replaces, the bytes' digest): the
+    /// review lists them and `perform` writes them, nothing else.
+    public var files: [FileWrite]
     public var notes: [String]
-    let run: () throws -> OperationResult
+    /// The lines the MMP prints once it is done.
+    public var messages: [String]
+    /// The store that performs it.
+    let store: FileStore
 
-    /// Does the work and returns what happened.
-    public func perform() throws -> OperationResult { try run() }
+    /// What the review lists.
+    public var writes: [PlannedWrite] { files.map(\.planned) }
+
+    /// An operation of `files` in `store`.
+    init(command: String, files: [FileWrite], notes: [String], messages: [String], store: FileStore) {
+        self.command = command
+        self.files = files
+        self.notes = notes
+        self.messages = messages
+        self.store = store
+    }
+
+    /// Writes the files reviewed (the store's `perform`) and says what happened.
+    public func perform() throws -> OperationResult {
+        let done = try store.perform(files)
+        return OperationResult(messages: messages, written: done.written, backups: done.backups, notes: notes)
+    }
 }
 
 /// What an operation did.
@@ -49,11 +69,8 @@ public struct Workspace: Sendable {
         if store.exists(name) && !replace {
             throw PKIError.input("\(store.path(name)) exists already: it is never overwritten here; open it to edit it, or choose another name", field: name)
         }
-        let write = store.plan(name, what: what, isPrivateKey: false)
-        return PreparedOperation(command: command, writes: [write], notes: notes) {
-            let previous = try store.write(Data(text.utf8), to: name, isPrivateKey: false, createOnly: !replace, keepPrevious: replace)
-            return OperationResult(messages: ["Wrote \(write.path)"], written: [write.path], backups: previous.map { [$0] } ?? [], notes: notes)
-        }
+        let write = store.write(Data(text.utf8), to: name, what: what, isPrivateKey: false, existing: replace ? .keepPrevious : .refuse)
+        return PreparedOperation(command: command, files: [write], notes: notes, messages: ["Wrote \(write.planned.path)"], store: store)
     }
 
     // MARK: pki csr
@@ -62,20 +79,17 @@ public struct Workspace: Sendable {
     /// generated, when `<basename>.key` exists (unless `replace`, which keeps a backup).
     public func prepareCSR(_ spec: CSRSpec, keyType: KeyType = .default, replace: Bool = false) throws -> PreparedOperation {
         try store.checkKeyIsFree(spec.keyFileName, replace: replace)
-        let writes = [
-            store.plan(spec.keyFileName, what: "private key (\(keyType.displayName))", isPrivateKey: true),
-            store.plan(spec.csrFileName, what: "CSR for \(spec.subject.commonName)", isPrivateKey: false),
+        // The key and CSR are made now, so that the review shows the very bytes written.
+        let key = try PrivateKey.generate(keyType)
+        let request = try Issuance.makeCSR(spec, key: key)
+        let files = [
+            store.write(try key.pemData(), to: spec.keyFileName, what: "private key (\(keyType.displayName))", isPrivateKey: true,
+                        existing: replace ? .replaceKeyKeepingBackup : .refuse),
+            store.write(Data(request.pem.utf8), to: spec.csrFileName, what: "CSR for \(spec.subject.commonName)", isPrivateKey: false),
         ]
-        return PreparedOperation(command: spec.mmpCommand(), writes: writes, notes: spec.notes) {
-            let key = try PrivateKey.generate(keyType)
-            let request = try Issuance.makeCSR(spec, key: key)
-            let backup = try store.write(try key.pemData(), to: spec.keyFileName, isPrivateKey: true, replace: replace)
-            try store.write(Data(request.pem.utf8), to: spec.csrFileName, isPrivateKey: false)
-            return OperationResult(
-                messages: ["Created key file \(spec.keyFileName) and CSR \(spec.csrFileName)",
-                           "CSR file \(spec.csrFileName) ready for download via SFTP"],
-                written: writes.map(\.path), backups: backup.map { [$0] } ?? [], notes: spec.notes)
-        }
+        return PreparedOperation(command: spec.mmpCommand(), files: files, notes: spec.notes,
+                                 messages: ["Created key file \(spec.keyFileName) and CSR \(spec.csrFileName)",
+                                            "CSR file \(spec.csrFileName) ready for download via SFTP"], store: store)
     }
 
     // MARK: pki selfsigned
@@ -87,21 +101,18 @@ public struct Workspace: Sendable {
         try Issuance.checkDays(days)
         try store.checkKeyIsFree(spec.keyFileName, replace: replace)
         let certificateName = spec.basename + ".crt"
-        let writes = [
-            store.plan(spec.keyFileName, what: "private key (\(keyType.displayName))", isPrivateKey: true),
-            store.plan(certificateName, what: "self-signed CA certificate for \(spec.subject.commonName), \(days) days", isPrivateKey: false),
+        let key = try PrivateKey.generate(keyType)
+        let certificate = try Issuance.selfSigned(spec, key: key, days: days, now: now())
+        let files = [
+            store.write(try key.pemData(), to: spec.keyFileName, what: "private key (\(keyType.displayName))", isPrivateKey: true,
+                        existing: replace ? .replaceKeyKeepingBackup : .refuse),
+            store.write(Data(certificate.pem.utf8), to: certificateName, what: "self-signed CA certificate for \(spec.subject.commonName), \(days) days",
+                        isPrivateKey: false),
         ]
-        let clock = now
-        return PreparedOperation(command: spec.mmpCommand(verb: "selfsigned"), writes: writes, notes: spec.notes) {
-            let key = try PrivateKey.generate(keyType)
-            let certificate = try Issuance.selfSigned(spec, key: key, days: days, now: clock())
-            let backup = try store.write(try key.pemData(), to: spec.keyFileName, isPrivateKey: true, replace: replace)
-            try store.write(Data(certificate.pem.utf8), to: certificateName, isPrivateKey: false)
-            return OperationResult(
-                messages: ["Created key file \(spec.keyFileName) and certificate \(certificateName)",
-                           "Certificate \(certificateName) is self-signed, valid until \(PKIFormat.date(certificate.notAfter))"],
-                written: writes.map(\.path), backups: backup.map { [$0] } ?? [], notes: spec.notes)
-        }
+        return PreparedOperation(command: spec.mmpCommand(verb: "selfsigned"), files: files, notes: spec.notes,
+                                 messages: ["Created key file \(spec.keyFileName) and certificate \(certificateName)",
+                                            "Certificate \(certificateName) is self-signed, valid until \(PKIFormat.date(certificate.notAfter))"],
+                                 store: store)
     }
 
     // MARK: pki sign
@@ -124,16 +135,13 @@ public struct Workspace: Sendable {
         }
         let certificateName = basename + ".crt"
         let subject = request.subject.commonName ?? request.subject.description
-        let writes = [store.plan(certificateName, what: "certificate for \(subject) signed by \(caBasename), \(days) days", isPrivateKey: false)]
-        let clock = now
-        return PreparedOperation(command: "pki sign \(basename) \(caBasename)", writes: writes, notes: []) {
-            var notes: [String] = []
-            let certificate = try Issuance.sign(request, caCertificate: caCertificate, caKey: caKey, days: days, now: clock(), notes: &notes)
-            try store.write(Data(certificate.pem.utf8), to: certificateName, isPrivateKey: false)
-            return OperationResult(
-                messages: ["Created certificate \(certificateName) signed by \(caBasename), valid until \(PKIFormat.date(certificate.notAfter))"],
-                written: writes.map(\.path), backups: [], notes: notes)
-        }
+        var notes: [String] = []
+        let certificate = try Issuance.sign(request, caCertificate: caCertificate, caKey: caKey, days: days, now: now(), notes: &notes)
+        let files = [store.write(Data(certificate.pem.utf8), to: certificateName, what: "certificate for \(subject) signed by \(caBasename), \(days) days",
+                                 isPrivateKey: false)]
+        return PreparedOperation(command: "pki sign \(basename) \(caBasename)", files: files, notes: notes,
+                                 messages: ["Created certificate \(certificateName) signed by \(caBasename), valid until \(PKIFormat.date(certificate.notAfter))"],
+                                 store: store)
     }
 
     // MARK: pki list
