@@ -46,7 +46,7 @@ extension ApplyState {
         switch result {
         case .success(let written):
             let names = written.map { ($0 as NSString).lastPathComponent }
-            labNote = "The lab's CA signed \(written.count) file\(written.count == 1 ? "" : "s") (by the lab's clock): \(names.joined(separator: ", ")). The run resumes by itself once every file is there."
+            labNote = "The lab's CA signed \(written.count) file\(written.count == 1 ? "" : "s") (by the lab's clock): \(names.joined(separator: ", "))."
             log.append("lab CA wrote " + written.joined(separator: ", "))
         case .failure(let failure):
             labNote = "The lab's CA could not sign: " + failure.message

@@ -167,6 +167,7 @@ enum ApplyView {
             text.add("Nothing was run.", .muted)
         case .done:
             text.add("Every step of the plan is done; the journal of \(run) is in \(Journal.stateDirectory(forDeploymentFile: target.deploymentPath))/runs.", .normal)
+            if let note = apply.labNote { text.add(note, .normal) }
             snapshots(apply, into: &text)
             text.add("Last events:", .muted)
             for line in apply.log.suffix(max(0, parts[3].height - 3)) { text.add(spans: [Span("  " + line, style: theme[.muted])]) }
