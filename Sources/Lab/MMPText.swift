@@ -126,7 +126,8 @@ public enum MMPText {
     public static func connected(_ primary: String) -> String { "SUCCESS: connected to the database cluster of \(primary)" }
     /// (unverified) `database cluster clear error`.
     public static let errorCleared = "SUCCESS: database cluster error cleared"
-    /// (unverified) Failures of the cluster commands.
+    /// (unverified) Failures of the cluster commands. (public, TAC 210530: three nodes join
+    /// the cluster, further nodes connect.)
     public static func clusterFailure(_ reason: String) -> String { "FAILURE: \(reason)" }
     public static let notConfiguredCertificates = "the database cluster certificates are not configured: run database cluster certs first"
     public static let notConfiguredInterface = "the local node interface is not set: run database cluster localnode a first"
@@ -139,7 +140,7 @@ public enum MMPText {
     }
     public static func unknownHost(_ target: String) -> String { "cannot reach \(target): no database node answers at that address" }
     public static let joinSelf = "a node cannot join itself: give the primary's FQDN or address"
-    public static let clusterFull = "the database cluster already has 5 nodes, the most it can have"
+    public static let clusterFull = "the database cluster already has 3 database nodes, the most it can have: connect this node instead (database cluster connect)"
     public static let clientCommonName = "the client certificate's CN must be postgres"
     public static func databaseCertificate(_ what: String, _ reason: String) -> String { "\(what): \(reason)" }
 

@@ -60,12 +60,13 @@ public struct LabTopology: Codable, Sendable, Equatable {
     public var nodes: [LabNodeInfo]
 
     /// The topology `cmscerts lab init` makes: nodes cms1..cmsN at 10.0.0.1..N; with 3
-    /// or more nodes, 3 (or 5) database nodes, cms1 meant as primary, the rest connected.
+    /// or more nodes, 3 database nodes (TAC 210530: three join, further nodes connect),
+    /// cms1 meant as primary, the rest connected.
     public static func make(nodes count: Int, version: LabVersion, domain: String = "lab.example.com") throws -> LabTopology {
         guard (1...24).contains(count) else {
             throw LabError("a lab has 1 to 24 nodes (a CMS cluster has at most 24 call bridges), not \(count)")
         }
-        let databaseNodes = count >= 5 ? 5 : (count >= 3 ? 3 : 1)
+        let databaseNodes = count >= 3 ? 3 : 1
         let nodes = (1...count).map { i in
             LabNodeInfo(name: "cms\(i)", fqdn: "cms\(i).\(domain)", address: "10.0.0.\(i)",
                         services: version.services,

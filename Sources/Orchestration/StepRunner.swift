@@ -163,6 +163,19 @@ struct StepRunner: Sendable {
             try store.write(Data(signed.pem.utf8), to: certificate, isPrivateKey: false)
             return .done(output: (["Created certificate \(certificate)"] + notes).joined(separator: "\n"), inputDigest: nil)
 
+        case let .trustList(files, output):
+            var seen: Set<String> = []
+            var text = ""
+            for file in files {
+                let certificates = try Loader.load(path: store.path(file)).certificates
+                guard !certificates.isEmpty else {
+                    return .failed(output: "", reason: "\(file) holds no certificate, so the trust list \(output) cannot be built from it")
+                }
+                for certificate in certificates where seen.insert(certificate.pem).inserted { text += certificate.pem }
+            }
+            try store.write(Data(text.utf8), to: output, isPrivateKey: false)
+            return .done(output: "Wrote \(output): \(seen.count) certificate(s) from " + files.joined(separator: ", "), inputDigest: nil)
+
         case let .fullChain(certificate, bundle, output):
             var pile: [SourcedCertificate] = []
             for file in [certificate, bundle] {

@@ -69,7 +69,10 @@ struct PlannerTests {
         #expect(mmp.contains("database cluster certs dbserver.key dbserver.crt dbclient.key dbclient.crt dbca.crt"))
         #expect(!mmp.contains { $0.hasPrefix("webbridge3") || $0.contains("c2w") })
         #expect(!plan.steps.contains { $0.kind == .download && $0.command.contains("db") }, "nothing to copy: no other node")
-        #expect(!plan.steps.contains { $0.kind == .localPKI }, "keys on the node and no full chains on 2.x")
+        // Keys on the node and no full chains: the only step here builds the web bridge's
+        // trust list from the call bridge's certificate (webbridge trust, CMS 2.x).
+        #expect(plan.steps.filter { $0.kind == .localPKI }.map(\.local) == [.trustList(files: ["cms/callbridge.crt"], output: "trust/callbridge-trust.crt")])
+        #expect(mmp.contains("webbridge trust callbridge-trust.crt"))
     }
 
     @Test("fresh on three 3.x nodes: webbridge3 full chains, c2w trust, the database cluster")

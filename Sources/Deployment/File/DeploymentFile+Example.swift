@@ -53,7 +53,7 @@ extension DeploymentFile {
     ca_bundle: ca-bundle.crt
 
     # The servers. database: primary (exactly one), joined (holds a copy), connected (uses
-    # the cluster, no local database) or none. Primary + joined: 1, 3 or 5 nodes.
+    # the cluster, no local database) or none. Primary + joined: 1 or 3 nodes (TAC 210530: three join, further nodes connect).
     # services: webadmin, callbridge, webbridge (2.x), webbridge3 (3.x), xmpp (2.x), turn, loadbalancer
     nodes:
       - name: cms1

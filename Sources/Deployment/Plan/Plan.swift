@@ -230,4 +230,8 @@ public enum LocalOperation: Codable, Hashable, Sendable {
     /// is set aside (renamed `<file>.previous`, numbered if taken), so that the plan waits
     /// for the new one instead of taking the old one for it. Nothing when the file is absent.
     case setAside(file: String)
+    /// A trust list: every certificate of each file, in order, each once, as PEM with one
+    /// line break at the end (the call bridges' certificates for `webbridge trust`, the CA
+    /// bundle and the schedulers' certificates for `webbridge3 c2w trust`).
+    case trustList(files: [String], output: String)
 }
