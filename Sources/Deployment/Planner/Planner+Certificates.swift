@@ -42,7 +42,7 @@ extension PlanContext {
                            why: deployment.keys == .local ? "the key cmscerts made for \(unit.basename)" : "the key of the shared certificate \(unit.basename), made on \(unit.maker.name)",
                            uploaded: &uploaded)
                 }
-                let source = use.service == .webbridge3 ? unit.fullChainPath : unit.certificatePath
+                let source = use.service.takesFullChain ? unit.fullChainPath : unit.certificatePath
                 upload(.workspace(source), to: node, as: use.certificate,
                        why: flow == .renew ? "the new certificate under the SAME name as the old one, so nothing is reconfigured" : "the signed certificate for \(use.service.rawValue)",
                        uploaded: &uploaded)
