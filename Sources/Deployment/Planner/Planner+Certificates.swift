@@ -240,7 +240,7 @@ extension PlanContext {
             let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
             let https = step("https-certs", MMP.webbridge3HTTPS(key: use.key, fullChain: use.certificate),
                              reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [off],
-                             why: "the web bridge's HTTPS key and full chain (CMS 3.x wants the whole chain)\(swap)")
+                             why: "the web bridge's HTTPS key and full chain (Web Bridge 3 takes the whole chain)\(swap)")
             let c2w = step("c2w-certs", MMP.webbridge3C2W(key: use.key, fullChain: use.certificate),
                            reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [https],
                            why: "the C2W (call bridge to web bridge) key and full chain\(swap)")
