@@ -224,8 +224,10 @@ public enum LocalOperation: Codable, Hashable, Sendable {
     /// A full chain (entity, intermediates, root) from a certificate and the CA bundle.
     case fullChain(certificate: String, bundle: String, output: String)
     /// Files a person must place in the workspace (a certificate signed by their CA). With
-    /// `chain`, the certificate must also chain to the CA bundle of that workspace path.
-    case awaitFiles(files: [String], chain: String? = nil)
+    /// `chain`, the certificate must also chain to the CA bundle of that workspace path;
+    /// with `names`, it is linted (Lint.certificate) and must carry those names, which the
+    /// deployment needs in its SANs (node FQDNs, join URL, XMPP domain, cluster FQDN).
+    case awaitFiles(files: [String], chain: String? = nil, names: [String]? = nil)
     /// A renewal's first move: the certificate of the last round, still in the workspace,
     /// is set aside (renamed `<file>.previous`, numbered if taken), so that the plan waits
     /// for the new one instead of taking the old one for it. Nothing when the file is absent.

@@ -138,7 +138,10 @@ extension PlanContext {
             why: "cmscerts does not sign service certificates: your CA does; the plan waits here until the file is in the workspace",
             // The answer is checked against its CSR and, when the services get the CA's
             // bundle, against that chain, before anything is sent.
-            local: .awaitFiles(files: [unit.certificatePath], chain: bundleReady == nil ? nil : deployment.caBundle)))
+            // It is linted too, and must name what the deployment needs in its SANs: a
+            // renewal that reuses the node's CSR may ask for less than the file wants now.
+            local: .awaitFiles(files: [unit.certificatePath], chain: bundleReady == nil ? nil : deployment.caBundle,
+                               names: unit.spec.subjectAltNames.map(\.value))))
 
         if unit.needsFullChain {
             builder.add(Step(
