@@ -74,9 +74,9 @@ struct DeploymentFileTests: IssueChecking {
         #expect(!plan.steps.isEmpty)
     }
 
-    @Test("the example's commented certificates and endpoints load and plan once uncommented")
+    @Test("the example's commented certificates, listeners and endpoints load and plan once uncommented")
     func exampleCommentedBlocks() throws {
-        let starts = ["certificates:", "  callbridge:", "    basename:", "    cn:", "    sans:",
+        let starts = ["listen:", "certificates:", "  callbridge:", "    basename:", "    cn:", "    sans:",
                       "endpoints:", "  - node:", "    service:", "    port:", "    host:", "    sni:", "  - {node:"]
         let lines = DeploymentFile.example.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard let hash = line.firstIndex(of: "#"), line[..<hash].allSatisfy({ $0 == " " }) else { return String(line) }
@@ -86,6 +86,7 @@ struct DeploymentFileTests: IssueChecking {
         let d = try DeploymentFile.load(yaml: lines.joined(separator: "\n"))
         #expect(d.nodes[0].certificates[.callbridge]?.basename == "cms1-cb")
         #expect(d.endpoints.count == 2)
+        #expect(d.nodes[0].listen.webadmin == "a:445" && d.nodes[0].listen.c2w == "a:4443")
         #expect(try Planner.plan(d, flow: .fresh).steps.contains { $0.command.hasPrefix("pki csr cms1-cb ") })
     }
 
