@@ -43,7 +43,7 @@ extension NodeInterpreter {
         case .turn:
             return "turn [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|listen <if> [<if>...]|tls <port>]"
         case .loadbalancer:
-            return "loadbalancer [enable <tag>|disable <tag>|certs <tag> <key-file> <crt-file> <crt-bundle>]"
+            return "loadbalancer [list|enable <tag>|disable <tag>|certs <tag> <key-file> <crt-file> <crt-bundle>]"
         case .recorder, .streamer:
             return v3 ? "\(service.rawValue) [enable|disable|restart|sip certs <key-file> <crt-file> [<crt-bundle>]]"
                       : "\(service.rawValue) [enable|disable|restart|certs <key-file> <crt-file>|trust <crt-bundle>]"
@@ -70,6 +70,9 @@ extension NodeInterpreter {
                 if let bad = checkName(args[1]) { return [bad] }
                 nodeState.services[service]!.tag = args[1]
                 args.remove(at: 1)
+            } else if args == ["list"] {
+                // (unverified) `loadbalancer list`: its configuration, as the others' status.
+                args = []
             } else if !args.isEmpty {
                 return usage
             }

@@ -6,11 +6,13 @@ import Foundation
 /// which key, certificate and bundle it uses. Read-only: only listing and status
 /// commands are sent. The planner stays pure; this is the executor's side.
 public enum NodeStateReader {
-    /// The status commands asked on each node, by the service name the planner uses.
+    /// The status commands asked on each node, by the service name the planner uses
+    /// (unverified: `loadbalancer list` as the load balancer's status).
     static let statusCommands: [(service: String, command: String)] = [
         ("webadmin", "webadmin"), ("callbridge", "callbridge"), ("webbridge", "webbridge"),
         ("webbridge3", "webbridge3"), ("xmpp", "xmpp"), ("turn", "turn"), ("recorder", "recorder"), ("streamer", "streamer"),
-        ("uploader", "uploader"), ("scheduler", "scheduler"), ("database", "database cluster status"),
+        ("uploader", "uploader"), ("scheduler", "scheduler"), ("loadbalancer", "loadbalancer list"),
+        ("database", "database cluster status"),
     ]
 
     /// Reads every node of `deployment` that has a transport. A node that cannot be

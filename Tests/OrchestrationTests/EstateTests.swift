@@ -69,13 +69,22 @@ struct EstateTests {
 
     /// Plans the file, makes its lab, runs the plan until it waits, places what a person
     /// places (the CA's answers, the far ends' chains), then resumes it to the end.
-    func apply(_ yaml: String, label: String) async throws -> (lab: Lab, workspace: String, deployment: Deployment) {
+    func apply(_ yaml: String, label: String) async throws -> (lab: Lab, workspace: String, deployment: Deployment, ca: OutsideCA) {
         let folder = TestSupport.temporaryDirectory(label)
         let deployment = try DeploymentFile.load(yaml: yaml)
         let lab = try Lab.create(at: folder + "/lab", topology: try LabTopology.make(for: deployment))
-        let plan = try Planner.plan(deployment, flow: .fresh)
+        let ca = try OutsideCA()
+        try await run(.fresh, deployment, lab: lab, workspace: folder, ca: ca)
+        return (lab, folder, deployment, ca)
+    }
+
+    /// Plans `flow` from what the lab's nodes hold now (read as apply reads them), runs it
+    /// until it waits, places the CA's answers, and resumes it to the end.
+    func run(_ flow: Flow, _ deployment: Deployment, lab: Lab, workspace folder: String, ca: OutsideCA) async throws {
         var transports: [String: any Transport] = [:]
         for node in deployment.nodes { transports[node.name] = try LabTransport(lab: lab, node: node.name) }
+        let current = flow == .fresh ? CurrentState.empty : try await NodeStateReader.read(deployment, transports: transports)
+        let plan = try Planner.plan(deployment, flow: flow, current: current)
         func executor(_ journal: Journal) -> Executor {
             Executor(plan: plan, transports: transports, workspace: folder, journal: journal,
                      options: ExecutorOptions(parallel: 4, stepTimeout: .seconds(60)))
@@ -85,7 +94,7 @@ struct EstateTests {
         let first = await try executor(journal).run()
         guard case let .waiting(files, _) = first else {
             Issue.record("expected the run to wait for the CA, got \(first)")
-            return (lab, folder, deployment)
+            return
         }
         // The far ends' chains are theirs: another CA stands in for CUCM's and Rev's.
         let farEnds = ["cucm-ca.crt", "rev-ca.crt"]
@@ -93,11 +102,10 @@ struct EstateTests {
         for file in files where farEnds.contains(file) {
             TestSupport.write(TestSupport.read(other.folder + "/root.crt"), to: folder + "/" + file)
         }
-        try OutsideCA().place(files.filter { !farEnds.contains($0) }, in: folder)
+        try ca.place(files.filter { !farEnds.contains($0) }, in: folder)
         let resumption = try Journal.resume(stateDirectory: state, runID: journal.runID, plan: plan, workspace: folder)
         let final = await try executor(resumption.journal).run(skipping: resumption.done)
         #expect(final == .done(ran: plan.steps.count - resumption.done.count, skipped: resumption.done.count), "\(final)")
-        return (lab, folder, deployment)
     }
 
     /// Every service the file gives a node runs there, on its planned key.
@@ -141,7 +149,7 @@ struct EstateTests {
 
     @Test("a 2.9 estate with both web bridges, clustered XMPP, a load balancer, recorder and streamer applies")
     func estate29Applies() async throws {
-        let (lab, workspace, deployment) = try await apply(Self.estate29, label: "estate29")
+        let (lab, workspace, deployment, ca) = try await apply(Self.estate29, label: "estate29")
         try expectRunning(lab, deployment)
         let bridges = ["core1/callbridge.crt", "core2/callbridge.crt", "core3/callbridge.crt"]
         for node in ["edge1", "core3"] {
@@ -175,11 +183,20 @@ struct EstateTests {
         for node in ["core2", "core3"] {
             #expect(try status(lab, "database cluster status", on: node).contains("(me)"))
         }
+
+        // Expired certificates renewed under the same names: the trust lists that hold the
+        // call bridges' and XMPP servers' own certificates are rebuilt and sent again.
+        let before = TestSupport.read(lab.nodeDirectory("edge1") + "/callbridge-trust.crt")
+        try await run(.renew, deployment, lab: lab, workspace: workspace, ca: ca)
+        try expectRunning(lab, deployment)
+        expectTrustList(lab, workspace, node: "edge1", "callbridge-trust.crt", holds: bridges)
+        expectTrustList(lab, workspace, node: "core2", "xmpp-cluster-trust.crt", holds: ["core1/xmpp.crt", "core2/xmpp.crt"])
+        #expect(TestSupport.read(lab.nodeDirectory("edge1") + "/callbridge-trust.crt") != before, "the renewed call bridges' certificates")
     }
 
     @Test("a 3.x estate with a scheduler, TURN, the SIP recorder and streamer, the uploader applies")
     func estate3xApplies() async throws {
-        let (lab, workspace, deployment) = try await apply(Self.estate3x, label: "estate3x")
+        let (lab, workspace, deployment, ca) = try await apply(Self.estate3x, label: "estate3x")
         try expectRunning(lab, deployment)
         // The web bridges' C2W trust holds the CA bundle and the scheduler's certificate (TAC 217367).
         for node in ["cms1", "cms2"] {
@@ -192,5 +209,18 @@ struct EstateTests {
         let turn = try status(lab, "turn", on: "cms2")
         #expect(field(turn, "TLS cert") == "turn.crt" && field(turn, "TLS port") == "447")
         #expect(!FileManager.default.fileExists(atPath: lab.nodeDirectory("cms1") + "/callbridge-trust.crt"), "3.x has no webbridge trust")
+
+        // A proactive renewal, planned from what the nodes hold: new names everywhere, the
+        // C2W trust rebuilt with the scheduler's new certificate, every service running.
+        try await run(.renewNewNames, deployment, lab: lab, workspace: workspace, ca: ca)
+        let renewed = try status(lab, "scheduler", on: "cms1")
+        #expect(field(renewed, "C2W Full chain certificate file") == "scheduler-r2-fullchain.crt" && field(renewed, "State") == "running", "\(renewed)")
+        expectTrustList(lab, workspace, node: "cms2", "c2w-trust-r2.crt", holds: ["ca-bundle.crt", "cms1/scheduler-r2.crt"])
+        #expect(field(try status(lab, "webbridge3", on: "cms2"), "C2W Trust bundle") == "c2w-trust-r2.crt")
+        for node in deployment.nodes {
+            for service in node.services {
+                #expect(field(try status(lab, service.rawValue, on: node.name), "State") == "running", "\(node.name) \(service) after the renewal")
+            }
+        }
     }
 }
