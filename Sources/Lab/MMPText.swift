@@ -114,8 +114,8 @@ public enum MMPText {
     public static func badPort(_ text: String) -> String { "FAILURE: invalid port \(text): use 1 to 65535" }
     /// (unverified) An `<if>:<port>` that is not one.
     public static func badListener(_ text: String) -> String { "FAILURE: invalid listener \(text): use <interface>:<port>, e.g. a:443" }
-    /// (unverified) `loadbalancer enable <tag>` for a tag no `loadbalancer certs` set.
-    public static func noSuchTag(_ tag: String) -> String { "FAILURE: no load balancer with tag \(tag): use loadbalancer certs \(tag) ... first" }
+    /// (unverified) `loadbalancer enable <tag>` (or trunk) for a tag no `certs` set.
+    public static func noSuchTag(_ service: String, _ tag: String) -> String { "FAILURE: no \(service) with tag \(tag): use \(service) certs \(tag) ... first" }
     /// (unverified) The uploader enabled without both of its trust lists.
     public static let noUploaderTrust = "FAILURE: uploader needs its trust lists: use uploader cms trust <crt-bundle> and uploader rev trust <crt-bundle>"
     /// (unverified) `tls sip` status.
@@ -231,7 +231,7 @@ public enum MMPText {
                 lines += ["  webbridge3 [enable|disable|restart]", "  webbridge3 https certs <key-file> <fullchain-file>",
                           "  webbridge3 c2w certs <key-file> <fullchain-file>", "  webbridge3 c2w trust <crt-bundle>",
                           "  webbridge3 https listen <if>:<port>", "  webbridge3 c2w listen <if>:<port>"]
-            case .recorder, .streamer, .uploader, .scheduler, .loadbalancer:
+            case .recorder, .streamer, .uploader, .scheduler, .loadbalancer, .trunk:
                 continue  // their syntax depends on the release: the node adds it
             default:
                 lines.append("  \(service.rawValue) [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]]")

@@ -42,8 +42,8 @@ extension NodeInterpreter {
             return "xmpp [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|listen <if> [<if>...]|cluster trust <crt-bundle>]"
         case .turn:
             return "turn [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|listen <if> [<if>...]|tls <port>]"
-        case .loadbalancer:
-            return "loadbalancer [list|enable <tag>|disable <tag>|certs <tag> <key-file> <crt-file> <crt-bundle>]"
+        case .loadbalancer, .trunk:
+            return "\(service.rawValue) [list|enable <tag>|disable <tag>|certs <tag> <key-file> <crt-file> <trust-bundle>]"
         case .recorder, .streamer:
             return v3 ? "\(service.rawValue) [enable|disable|restart|sip certs <key-file> <crt-file> [<crt-bundle>]]"
                       : "\(service.rawValue) [enable|disable|restart|certs <key-file> <crt-file>|trust <crt-bundle>]"
@@ -58,20 +58,21 @@ extension NodeInterpreter {
         let version = state.topology.version
         let usage = [MMPText.usage(Self.syntax(service, version))]
         var args = args
-        // The load balancer names its instance by tag first: `loadbalancer enable edge`.
-        if service == .loadbalancer {
+        // The load balancer and the trunk name their instance by tag first: `loadbalancer
+        // enable edge`.
+        if service == .loadbalancer || service == .trunk {
             if args.count == 2, args[0] == "enable" || args[0] == "disable" {
                 // Disabling a load balancer that has no certificates yet names its tag.
                 let tag = nodeState.services[service]!.tag
                 if args[0] == "disable" && tag == nil, checkName(args[1]) == nil { nodeState.services[service]!.tag = args[1] }
-                guard nodeState.services[service]!.tag == args[1] else { return [MMPText.noSuchTag(args[1])] }
+                guard nodeState.services[service]!.tag == args[1] else { return [MMPText.noSuchTag(service.rawValue, args[1])] }
                 args = [args[0]]
             } else if args.first == "certs", args.count == 5 {
                 if let bad = checkName(args[1]) { return [bad] }
                 nodeState.services[service]!.tag = args[1]
                 args.remove(at: 1)
             } else if args == ["list"] {
-                // (unverified) `loadbalancer list`: its configuration, as the others' status.
+                // (unverified) `loadbalancer list`, `trunk list`: the configuration, as the others' status.
                 args = []
             } else if !args.isEmpty {
                 return usage
@@ -135,9 +136,10 @@ extension NodeInterpreter {
             return usage
         case (.xmpp, "cluster") where args.count == 3 && args[1] == "trust":
             assignments = [(.clusterTrust, args[2])]
-        case (.loadbalancer, "certs") where args.count == 4:
-            assignments = [(.key, args[1]), (.certificate, args[2]), (.bundle, args[3])]
-        case (.loadbalancer, _):
+        case (.loadbalancer, "certs") where args.count == 4, (.trunk, "certs") where args.count == 4:
+            // The last file is the other side's certificates it trusts, not a CA bundle.
+            assignments = [(.key, args[1]), (.certificate, args[2]), (.trust, args[3])]
+        case (.loadbalancer, _), (.trunk, _):
             return usage
         case (_, "certs") where args.count == 3 || args.count == 4:
             assignments = [(.key, args[1]), (.certificate, args[2]), (.bundle, args.count == 4 ? args[3] : nil)]
@@ -246,10 +248,10 @@ extension NodeInterpreter {
         default:
             rows += [(MMPText.keyFileLabel, file(.key)), (MMPText.certificateFileLabel, file(.certificate)),
                      (MMPText.bundleFileLabel, file(.bundle))]
-            if [.webbridge, .recorder, .streamer].contains(service) { rows.append((MMPText.trustLabel, file(.trust))) }
+            if [.webbridge, .recorder, .streamer, .loadbalancer, .trunk].contains(service) { rows.append((MMPText.trustLabel, file(.trust))) }
             if service == .xmpp { rows.append((MMPText.clusterTrustLabel, file(.clusterTrust))) }
             if service == .callbridge { rows.append((MMPText.c2wTrustLabel, file(.c2wTrust))) }
-            if service == .loadbalancer { rows.append((MMPText.tagLabel, s.tag ?? MMPText.none)) }
+            if service == .loadbalancer || service == .trunk { rows.append((MMPText.tagLabel, s.tag ?? MMPText.none)) }
         }
         for (key, value) in (s.listen ?? [:]).sorted(by: { $0.key < $1.key }) {
             rows.append((MMPText.listenLabel(key), value))

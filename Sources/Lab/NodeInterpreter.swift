@@ -46,7 +46,7 @@ struct NodeInterpreter {
         guard let first = tokens.first else { return [] }
         switch first {
         case "help":
-            let others: [LabService] = [.loadbalancer, .recorder, .streamer, .uploader, .scheduler]
+            let others: [LabService] = [.loadbalancer, .trunk, .recorder, .streamer, .uploader, .scheduler]
             return MMPText.help(services: info.services)
                 + info.services.filter(others.contains).map { "  " + Self.syntax($0, state.topology.version) }
         case "tls" where info.services.contains(.callbridge):

@@ -29,14 +29,14 @@ public enum LabVersion: String, Codable, Sendable, CaseIterable {
     public var available: [LabService] {
         switch self {
         case .v3: return [.webadmin, .callbridge, .webbridge3, .turn, .recorder, .streamer, .uploader, .scheduler]
-        case .v2_9: return [.webadmin, .callbridge, .webbridge, .webbridge3, .xmpp, .turn, .loadbalancer, .recorder, .streamer, .uploader]
+        case .v2_9: return [.webadmin, .callbridge, .webbridge, .webbridge3, .xmpp, .turn, .loadbalancer, .trunk, .recorder, .streamer, .uploader]
         }
     }
 }
 
 /// A CMS service whose certificates the MMP configures.
 public enum LabService: String, Codable, Sendable, CaseIterable {
-    case webadmin, callbridge, webbridge, webbridge3, xmpp, turn, loadbalancer, recorder, streamer, uploader, scheduler
+    case webadmin, callbridge, webbridge, webbridge3, xmpp, turn, loadbalancer, trunk, recorder, streamer, uploader, scheduler
 }
 
 /// What a node is to the database cluster in the lab's topology (the deployment file's

@@ -7,11 +7,11 @@ import Foundation
 /// commands are sent. The planner stays pure; this is the executor's side.
 public enum NodeStateReader {
     /// The status commands asked on each node, by the service name the planner uses
-    /// (unverified: `loadbalancer list` as the load balancer's status).
+    /// (unverified: `loadbalancer list` and `trunk list` as their status).
     static let statusCommands: [(service: String, command: String)] = [
         ("webadmin", "webadmin"), ("callbridge", "callbridge"), ("webbridge", "webbridge"),
         ("webbridge3", "webbridge3"), ("xmpp", "xmpp"), ("turn", "turn"), ("recorder", "recorder"), ("streamer", "streamer"),
-        ("uploader", "uploader"), ("scheduler", "scheduler"), ("loadbalancer", "loadbalancer list"),
+        ("uploader", "uploader"), ("scheduler", "scheduler"), ("loadbalancer", "loadbalancer list"), ("trunk", "trunk list"),
         ("database", "database cluster status"),
     ]
 

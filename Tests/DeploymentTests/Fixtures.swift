@@ -59,7 +59,7 @@ enum Fixtures {
     """
 
     /// The 2.9 estate of issue 15: five nodes, both web bridges, a clustered XMPP server,
-    /// a load balancer, recorder, streamer and uploader on one node, CUCM, listeners.
+    /// a trunk to a load balancer, recorder, streamer and uploader on one node, CUCM, listeners.
     static let estate29 = """
     version: 1
     cms_version: "2.9"
@@ -70,7 +70,7 @@ enum Fixtures {
     sip_trust_bundle: cucm-ca.crt
     rev_bundle: rev-ca.crt
     nodes:
-      - {name: core1, fqdn: core1.example.com, address: 10.1.0.1, services: [webadmin, callbridge, xmpp], database: primary, listen: {webadmin: "a:445", callbridge: a, xmpp: a}}
+      - {name: core1, fqdn: core1.example.com, address: 10.1.0.1, services: [webadmin, callbridge, xmpp, trunk], database: primary, listen: {webadmin: "a:445", callbridge: a, xmpp: a}}
       - {name: core2, fqdn: core2.example.com, address: 10.1.0.2, services: [callbridge, xmpp], database: joined}
       - {name: core3, fqdn: core3.example.com, address: 10.1.0.3, services: [callbridge, recorder, streamer, uploader], database: joined}
       - {name: edge1, fqdn: edge1.example.com, address: 10.1.0.4, services: [webbridge, turn, loadbalancer], database: connected, listen: {webbridge: "a:443", turn: a b, turn_tls: 447}}

@@ -18,7 +18,7 @@ struct ReleaseRefusalTests {
         #expect(try v29.run("cms1", "scheduler c2w certs a.key a.crt") == "Unknown command: scheduler c2w certs a.key a.crt\n")
         #expect(try v29.run("cms1", "recorder sip certs a.key a.crt").hasPrefix("Usage: recorder [enable|disable|restart|certs <key-file> <crt-file>|trust"))
         let v3 = try TestLab(fullNodes: .v3, label: "r3")
-        for command in ["webbridge certs a.key a.crt", "xmpp cluster trust a.crt", "loadbalancer certs edge a.key a.crt b.crt"] {
+        for command in ["webbridge certs a.key a.crt", "xmpp cluster trust a.crt", "loadbalancer certs edge a.key a.crt b.crt", "trunk certs edge a.key a.crt b.crt"] {
             #expect(try v3.run("cms1", command) == "Unknown command: \(command)\n", "3.0 removed it (TAC 217062)")
         }
         #expect(try v3.run("cms1", "recorder certs a.key a.crt").hasPrefix("Usage: recorder [enable|disable|restart|sip certs"))
@@ -60,7 +60,8 @@ struct ReleaseRefusalTests {
         #expect(try v29.run("cms1", "streamer trust a.key") == "FAILURE: a.key holds no certificate\n")
         #expect(try v29.run("cms1", "xmpp cluster trust b.key") == "FAILURE: b.key holds no certificate\n")
         #expect(try v29.run("cms1", "loadbalancer certs edge a.key b.crt a.crt") == "FAILURE: Key and certificate pair do not match\n")
-        #expect(try v29.run("cms1", "loadbalancer enable core").hasPrefix("FAILURE: no load balancer with tag core"))
+        #expect(try v29.run("cms1", "trunk certs core b.key b.crt b.key") == "FAILURE: b.key holds no certificate\n")
+        #expect(try v29.run("cms1", "loadbalancer enable core").hasPrefix("FAILURE: no loadbalancer with tag core"))
         // What was refused was not taken.
         #expect(try lab.service("cms1", .scheduler).files.isEmpty && lab.service("cms1", .uploader).files.isEmpty)
         #expect(try v29.service("cms1", .xmpp).files.isEmpty)

@@ -10,7 +10,7 @@ import Testing
 /// certificates it must.
 @Suite("Estates applied on the lab")
 struct EstateTests {
-    /// CMS 2.9, five nodes: both web bridges, a clustered XMPP server, a load balancer,
+    /// CMS 2.9, five nodes: both web bridges, a clustered XMPP server, a trunk to a load balancer,
     /// recorder, streamer and uploader on one node, CUCM and listeners.
     static let estate29 = """
         version: 1
@@ -25,7 +25,7 @@ struct EstateTests {
           - name: core1
             fqdn: core1.lab.example.com
             address: 10.0.0.1
-            services: [webadmin, callbridge, xmpp]
+            services: [webadmin, callbridge, xmpp, trunk]
             database: primary
             listen: {webadmin: "a:445", callbridge: a, xmpp: a}
           - {name: core2, fqdn: core2.lab.example.com, address: 10.0.0.2, services: [callbridge, xmpp], database: joined}
@@ -179,6 +179,11 @@ struct EstateTests {
         // CUCM's override host name is in the web admin certificate (TAC 222766).
         let text = TestSupport.openssl(["x509", "-in", lab.nodeDirectory("core1") + "/webadmin.crt", "-noout", "-ext", "subjectAltName"]).output
         #expect(text.contains("DNS:cucm-admin.lab.example.com"), "\(text)")
+        // The trunk and the load balancer trust each other's certificates.
+        expectTrustList(lab, workspace, node: "edge1", "trunk-trust.crt", holds: ["core1/trunk.crt"])
+        expectTrustList(lab, workspace, node: "core1", "loadbalancer-trust.crt", holds: ["edge1/loadbalancer.crt"])
+        #expect(field(try status(lab, "loadbalancer list", on: "edge1"), "Trust bundle") == "trunk-trust.crt")
+        #expect(field(try status(lab, "trunk list", on: "core1"), "Trust bundle") == "loadbalancer-trust.crt")
         // The database cluster: every node reports itself.
         for node in ["core2", "core3"] {
             #expect(try status(lab, "database cluster status", on: node).contains("(me)"))

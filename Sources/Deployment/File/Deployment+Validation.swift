@@ -122,6 +122,10 @@ extension Deployment {
                     fail(sp, "the uploader sends recordings to Vbrick Rev and must trust its certificate (uploader rev trust, TAC 211261): add rev_bundle: rev-ca.crt (Rev's CA chain, placed in the workspace) at the top")
                 case .uploader where !nodes.contains(where: { $0.runs(.webadmin) }):
                     fail(sp, "the uploader reads recordings through a web admin it must trust (uploader cms trust): add webadmin to a node")
+                case .trunk where !nodes.contains(where: { $0.runs(.loadbalancer) }):
+                    fail(sp, "a trunk connects the core to a load balancer on the edge: add loadbalancer to an edge node, or remove trunk")
+                case .trunk where !node.runs(.callbridge):
+                    fail(sp, "the trunk carries the call bridge's traffic to the edge: add callbridge to \(node.name), or remove trunk")
                 case .streamer where !callBridges, .recorder where !callBridges:
                     fail(sp, "\(service.rawValue) takes calls from the call bridges and trusts their certificates: add callbridge to a node")
                 default: break

@@ -13,7 +13,8 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
     public var services: [Service]
     /// The node's role in the database cluster.
     public var database: DatabaseRole
-    /// The tag of the node's load balancer (`loadbalancer certs <tag> ...`), when it runs one.
+    /// The tag of the node's load balancer or trunk (`loadbalancer certs <tag> ...`, `trunk
+    /// certs <tag> ...`), when it runs one.
     public var loadBalancerTag: String
     /// What the admin changed in the certificate of each service (perService only): its
     /// basename, CN, SANs. Empty when the strategy's names are kept. An override that
@@ -91,7 +92,7 @@ public struct DeploymentNode: Codable, Hashable, Sendable {
 
 /// A CMS service whose certificates or trust lists the MMP configures.
 public enum Service: String, Codable, Hashable, Sendable, CaseIterable, Comparable {
-    case webadmin, callbridge, webbridge, webbridge3, xmpp, turn, loadbalancer, recorder, streamer, uploader, scheduler
+    case webadmin, callbridge, webbridge, webbridge3, xmpp, turn, loadbalancer, trunk, recorder, streamer, uploader, scheduler
 
     /// The order services are applied in on one node: web admin first (the way back in),
     /// the call bridge last among those it trusts.
@@ -110,7 +111,7 @@ public enum Service: String, Codable, Hashable, Sendable, CaseIterable, Comparab
     /// the XMPP server, trunks and load balancers (TAC 217062, 216270).
     public var removed: CMSVersion? {
         switch self {
-        case .webbridge, .xmpp, .loadbalancer: return CMSVersion(major: 3, minor: 0)
+        case .webbridge, .xmpp, .loadbalancer, .trunk: return CMSVersion(major: 3, minor: 0)
         default: return nil
         }
     }
@@ -138,6 +139,9 @@ public enum Service: String, Codable, Hashable, Sendable, CaseIterable, Comparab
     /// True when the service is given a key and certificate of its own (the uploader only
     /// has trust lists: `uploader cms trust`, `uploader rev trust`, TAC 211261).
     public var holdsCertificate: Bool { self != .uploader }
+
+    /// True when the service names its instance by tag (`loadbalancer enable <tag>`).
+    public var isTagged: Bool { self == .loadbalancer || self == .trunk }
 
     /// True when the service takes its certificate as a full chain (entity, intermediates,
     /// root) in one file: `webbridge3 https|c2w certs`, `scheduler c2w certs` (TAC 217367).

@@ -42,12 +42,14 @@ public enum MMP {
     static let primaryHere = SuccessCriterion(alternatives: [["(me)", "Primary"], ["(me)", "Master"]])
 
     // Step 5: services.
-    static func disable(_ s: Service, tag: String) -> String { s == .loadbalancer ? "loadbalancer disable \(tag)" : "\(s.rawValue) disable" }
-    static func enable(_ s: Service, tag: String) -> String { s == .loadbalancer ? "loadbalancer enable \(tag)" : "\(s.rawValue) enable" }
-    /// `<service> certs <key> <cert> [<bundle>]`; the load balancer takes its tag first (public).
+    static func disable(_ s: Service, tag: String) -> String { s.isTagged ? "\(s.rawValue) disable \(tag)" : "\(s.rawValue) disable" }
+    static func enable(_ s: Service, tag: String) -> String { s.isTagged ? "\(s.rawValue) enable \(tag)" : "\(s.rawValue) enable" }
+    /// `<service> certs <key> <cert> [<bundle>]`; the load balancer and the trunk take their
+    /// tag first, and a trust bundle of the other side's certificates last (public; which
+    /// certificates, unverified).
     static func certs(_ s: Service, tag: String, key: String, certificate: String, bundle: String?) -> String {
         let files = [key, certificate] + (bundle.map { [$0] } ?? [])
-        return (s == .loadbalancer ? "loadbalancer certs \(tag) " : "\(s.rawValue) certs ") + files.joined(separator: " ")
+        return (s.isTagged ? "\(s.rawValue) certs \(tag) " : "\(s.rawValue) certs ") + files.joined(separator: " ")
     }
     /// CMS 3.x recorder and streamer: `recorder sip certs <key> <crt> [<bundle>]` (TAC 225405).
     static func sipCerts(_ s: Service, key: String, certificate: String, bundle: String) -> String {

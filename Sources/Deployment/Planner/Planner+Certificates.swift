@@ -281,8 +281,13 @@ extension PlanContext {
             step("enable", MMP.enable(s, tag: tag), after: [last], why: "\(s.rawValue) back on with its new certificate")
         default:
             let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
-            var last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: use.bundle),
-                            reads: files, after: [off], why: "\(s.rawValue)'s key, certificate and bundle\(swap)")
+            // The load balancer and the trunk trust each other's certificates (the CA bundle
+            // when the estate has no other side).
+            let other = s == .loadbalancer ? trust.trunks : s == .trunk ? trust.loadBalancers : nil
+            var last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: other ?? use.bundle),
+                            reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate), FileRef(node: n, other ?? use.bundle)],
+                            after: [off], why: other == nil ? "\(s.rawValue)'s key, certificate and bundle\(swap)"
+                                                            : "\(s.rawValue)'s key and certificate, and the other side's certificates it trusts\(swap)")
             if s == .webbridge, let list = trust.callBridges {
                 last = trustStep("trust", MMP.trust(s, list), file: list, after: last,
                                  why: "the web bridge accepts the call bridges whose certificates this list holds")

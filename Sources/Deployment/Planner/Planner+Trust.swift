@@ -11,6 +11,10 @@ struct NodeTrust {
     var c2w: String?
     /// The chain of the far ends of SIP TLS: `tls sip trust`.
     var sip: String?
+    /// The trunks' certificates, for the load balancer's trust (CMS 2.x core-edge).
+    var trunks: String?
+    /// The load balancers' certificates, for the trunk's trust.
+    var loadBalancers: String?
 }
 
 extension PlanContext {
@@ -25,6 +29,8 @@ extension PlanContext {
     ///   runs XMPP (`xmpp cluster trust`, TAC 213479).
     /// - `c2w-trust.crt`: the CA bundle, then every scheduler's certificate, for
     ///   `webbridge3 c2w trust` when the estate runs a scheduler (TAC 217367).
+    /// - `trunk-trust.crt` and `loadbalancer-trust.crt`: the trunks' certificates for the
+    ///   load balancers' trust bundle, the load balancers' for the trunks' (CMS 2.x).
     /// - the deployment's `sip_trust_bundle`, for `tls sip trust` on every call bridge.
     mutating func planTrustLists(units: [CertificateUnit], uploaded: inout Set<FileRef>) -> [String: NodeTrust] {
         let d = deployment
@@ -54,6 +60,10 @@ extension PlanContext {
              "the call bridges' own certificates, for the web bridge and streamer of CMS 2.x to accept them"),
             ("xmpp-cluster-trust.crt", all(.xmpp), d.nodes.filter { $0.runs(.xmpp) }.count > 1 ? users([.xmpp]) : [], \.xmppCluster,
              "the XMPP servers' certificates: a clustered XMPP server trusts the others through them (TAC 213479)"),
+            ("trunk-trust.crt", all(.trunk), d.nodes.contains { $0.runs(.trunk) } ? users([.loadbalancer]) : [], \.trunks,
+             "the trunks' certificates: the load balancer accepts the core's trunks through them (CMS 2.x)"),
+            ("loadbalancer-trust.crt", all(.loadbalancer), users([.trunk]), \.loadBalancers,
+             "the load balancers' certificates: the trunk accepts the edge's load balancers through them (CMS 2.x)"),
             ("c2w-trust.crt", all(.scheduler).map { [d.caBundle] + $0 }, d.nodes.contains { $0.runs(.scheduler) } ? users([.webbridge3]) : [], \.c2w,
              "the CA bundle and the schedulers' certificates: the web bridge's C2W trust must hold the schedulers' too (TAC 217367)"),
         ]

@@ -29,7 +29,7 @@ extension PlanContext {
                 add(deployment.joinURL)
             case .xmpp:
                 add(deployment.xmppDomain)
-            case .callbridge, .turn, .loadbalancer:
+            case .callbridge, .turn, .loadbalancer, .trunk:
                 if clustered {
                     for other in deployment.nodes where other.runs(service) { add(other.fqdn) }
                 }
