@@ -67,6 +67,9 @@ extension PlanContext {
             ("c2w-trust.crt", all(.scheduler).map { [d.caBundle] + $0 }, d.nodes.contains { $0.runs(.scheduler) } ? users([.webbridge3]) : [], \.c2w,
              "the CA bundle and the schedulers' certificates: the web bridge's C2W trust must hold the schedulers' too (TAC 217367)"),
         ]
+        if d.nodes.filter({ $0.runs(.xmpp) }).count == 2 {
+            builder.note("Two nodes run XMPP: a cluster of two XMPP servers has no resiliency (its failover needs more than half of them up), so Cisco asks for three (Meeting Server FAQ 500).")
+        }
         for list in lists where !list.users.isEmpty {
             guard let files = list.files, !files.isEmpty else {
                 builder.note("\(list.name) is not rebuilt: some certificates it must hold are in place already and not obtained by this plan; the nodes keep the one they have.")
