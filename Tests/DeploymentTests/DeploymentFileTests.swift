@@ -289,14 +289,7 @@ protocol IssueChecking {}
 
 extension IssueChecking {
     /// The issues a file gives, as (path, line) pairs.
-    func issues(_ yaml: String) -> [DeploymentIssue] {
-        do {
-            _ = try DeploymentFile.load(yaml: yaml)
-            return []
-        } catch {
-            return error.issues
-        }
-    }
+    func issues(_ yaml: String) -> [DeploymentIssue] { Fixtures.issues(yaml) }
 
     func expectIssue(_ yaml: String, path: String, line: Int, containing text: String,
                      sourceLocation: SourceLocation = #_sourceLocation) {

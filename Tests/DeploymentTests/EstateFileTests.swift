@@ -6,14 +6,7 @@ import Testing
 /// uploader, and the database count, each refused with its line and the fix.
 @Suite("Estate inputs in the deployment file")
 struct EstateFileTests {
-    func issues(_ yaml: String) -> [DeploymentIssue] {
-        do {
-            _ = try DeploymentFile.load(yaml: yaml)
-            return []
-        } catch {
-            return error.issues
-        }
-    }
+    func issues(_ yaml: String) -> [DeploymentIssue] { Fixtures.issues(yaml) }
 
     func expectIssue(_ yaml: String, path: String, line: Int, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let found = issues(yaml)

@@ -140,6 +140,16 @@ enum Fixtures {
 
     static func load(_ yaml: String) throws -> Deployment { try DeploymentFile.load(yaml: yaml) }
 
+    /// Every problem the file reader reports for `yaml`; empty when it loads.
+    static func issues(_ yaml: String) -> [DeploymentIssue] {
+        do {
+            _ = try DeploymentFile.load(yaml: yaml)
+            return []
+        } catch {
+            return error.issues
+        }
+    }
+
     /// What the nodes of `three3x` hold after a fresh deployment made with the default names.
     static func state3x(_ d: Deployment, withCSRs: Bool) -> CurrentState {
         var nodes: [String: NodeState] = [:]

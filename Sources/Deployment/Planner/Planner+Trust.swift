@@ -34,12 +34,14 @@ extension PlanContext {
     /// - the deployment's `sip_trust_bundle`, for `tls sip trust` on every call bridge.
     mutating func planTrustLists(units: [CertificateUnit], uploaded: inout Set<FileRef>) -> [String: NodeTrust] {
         let d = deployment
-        var planned: [Service: [DeploymentNode]] = [:]
+        // Sets beside the lists: linear in the uses, for estates of thousands of nodes.
+        var planned: [Service: Set<String>] = [:]
         var certificates: [Service: [String]] = [:]
+        var seen: [Service: Set<String>] = [:]
         for unit in units {
             for use in unit.uses {
-                if !(planned[use.service] ?? []).contains(use.node) { planned[use.service, default: []].append(use.node) }
-                if !(certificates[use.service] ?? []).contains(unit.certificatePath) {
+                planned[use.service, default: []].insert(use.node.name)
+                if seen[use.service, default: []].insert(unit.certificatePath).inserted {
                     certificates[use.service, default: []].append(unit.certificatePath)
                 }
             }
@@ -47,12 +49,12 @@ extension PlanContext {
         /// The certificates of every node running the service, or nil when the plan does
         /// not obtain them all (some are in place already).
         func all(_ service: Service) -> [String]? {
-            let runners = d.nodes.filter { $0.runs(service) }
-            return (planned[service] ?? []).count == runners.count ? certificates[service] ?? [] : nil
+            let runners = d.nodes.lazy.filter { $0.runs(service) }.count
+            return (planned[service] ?? []).count == runners ? certificates[service] ?? [] : nil
         }
         var out: [String: NodeTrust] = [:]
         func users(_ services: [Service]) -> [DeploymentNode] {
-            d.nodes.filter { node in services.contains { (planned[$0] ?? []).contains(node) } }
+            d.nodes.filter { node in services.contains { planned[$0]?.contains(node.name) == true } }
         }
 
         let lists: [(name: String, files: [String]?, users: [DeploymentNode], set: WritableKeyPath<NodeTrust, String?>, why: String)] = [
