@@ -108,6 +108,15 @@ struct EstateTests {
         #expect(final == .done(ran: plan.steps.count - resumption.done.count, skipped: resumption.done.count), "\(final)")
     }
 
+    /// A set-up planned again from what the nodes hold has nothing left to do.
+    func expectNothingLeft(_ lab: Lab, _ deployment: Deployment, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        var transports: [String: any Transport] = [:]
+        for node in deployment.nodes { transports[node.name] = try LabTransport(lab: lab, node: node.name) }
+        let current = try await NodeStateReader.read(deployment, transports: transports)
+        let again = try Planner.plan(deployment, flow: .fresh, current: current)
+        #expect(again.isNoOp, "\(again.steps.map(\.id))", sourceLocation: sourceLocation)
+    }
+
     /// Every service the file gives a node runs there, on its planned key.
     func expectRunning(_ lab: Lab, _ deployment: Deployment, sourceLocation: SourceLocation = #_sourceLocation) throws {
         for node in deployment.nodes {
@@ -179,6 +188,7 @@ struct EstateTests {
         // CUCM's override host name is in the web admin certificate (TAC 222766).
         let text = TestSupport.openssl(["x509", "-in", lab.nodeDirectory("core1") + "/webadmin.crt", "-noout", "-ext", "subjectAltName"]).output
         #expect(text.contains("DNS:cucm-admin.lab.example.com"), "\(text)")
+        try await expectNothingLeft(lab, deployment)
         // The trunk and the load balancer trust each other's certificates.
         expectTrustList(lab, workspace, node: "edge1", "trunk-trust.crt", holds: ["core1/trunk.crt"])
         expectTrustList(lab, workspace, node: "core1", "loadbalancer-trust.crt", holds: ["edge1/loadbalancer.crt"])
@@ -203,6 +213,7 @@ struct EstateTests {
     func estate3xApplies() async throws {
         let (lab, workspace, deployment, ca) = try await apply(Self.estate3x, label: "estate3x")
         try expectRunning(lab, deployment)
+        try await expectNothingLeft(lab, deployment)
         // The web bridges' C2W trust holds the CA bundle and the scheduler's certificate (TAC 217367).
         for node in ["cms1", "cms2"] {
             expectTrustList(lab, workspace, node: node, "c2w-trust.crt", holds: ["ca-bundle.crt", "cms1/scheduler.crt"])
