@@ -172,6 +172,10 @@ struct EstateTests {
             expectTrustList(lab, workspace, node: node, "xmpp-cluster-trust.crt", holds: ["core1/xmpp.crt", "core2/xmpp.crt"])
             #expect(field(try status(lab, "xmpp", on: node), "Cluster trust bundle") == "xmpp-cluster-trust.crt")
         }
+        // `lab status` shows each trust list with the certificate it holds first.
+        let core3 = try #require(try lab.status().nodes.first { $0.node.name == "core3" })
+        let uploaderFiles = core3.services.first { $0.service == .uploader }?.certificates.map { "\($0.role): \($0.file)" }
+        #expect(uploaderFiles == ["cms trust: ca-bundle.crt", "rev trust: rev-ca.crt"])
         let uploader = try status(lab, "uploader", on: "core3")
         #expect(field(uploader, "CMS trust bundle") == "ca-bundle.crt" && field(uploader, "Rev trust bundle") == "rev-ca.crt")
         for node in ["core1", "core2", "core3"] {
