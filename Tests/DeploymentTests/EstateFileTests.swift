@@ -65,6 +65,8 @@ struct EstateFileTests {
         expectIssue(file(top: "rev_bundle: rev/ca.crt\n"), path: "rev_bundle", line: 5, containing: "not a file name the MMP takes")
         expectIssue(file(services: "[webadmin, callbridge, uploader]"), path: "nodes[0].services[2]", line: 9, containing: "add rev_bundle: rev-ca.crt")
         expectIssue(file(services: "[turn, streamer]"), path: "nodes[0].services[1]", line: 9, containing: "add callbridge to a node")
+        let lone = file(services: "[webadmin, webbridge]").replacingOccurrences(of: "\"3.8\"", with: "\"2.9\"")
+        expectIssue(lone, path: "nodes[0].services[1]", line: 9, containing: "webbridge takes calls from the call bridges and trusts their certificates: add callbridge to a node")
 
         let d = try DeploymentFile.load(yaml: file(top: "cucm_host: cucm-admin.example.com\nsip_trust_bundle: cucm-ca.crt\n"))
         let plan = try Planner.plan(d, flow: .fresh)

@@ -126,7 +126,7 @@ extension Deployment {
                     fail(sp, "a trunk connects the core to a load balancer on the edge: add loadbalancer to an edge node, or remove trunk")
                 case .trunk where !node.runs(.callbridge):
                     fail(sp, "the trunk carries the call bridge's traffic to the edge: add callbridge to \(node.name), or remove trunk")
-                case .streamer where !callBridges, .recorder where !callBridges:
+                case .streamer where !callBridges, .recorder where !callBridges, .webbridge where !callBridges:
                     fail(sp, "\(service.rawValue) takes calls from the call bridges and trusts their certificates: add callbridge to a node")
                 default: break
                 }
