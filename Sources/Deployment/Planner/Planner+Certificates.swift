@@ -188,6 +188,15 @@ extension PlanContext {
         return ids
     }
 
+    /// One MMP command of Step 5 for a service on a node (`cms1:callbridge.certs`): every
+    /// service step of the plan is made here.
+    @discardableResult
+    mutating func serviceStep(_ node: String, _ service: Service, _ slug: String, _ command: String, reads: [FileRef] = [],
+                              after: [String], why: String) -> String {
+        builder.add(Step(id: Self.id(node, "\(service.rawValue).\(slug)"), node: node, articleStep: 5, kind: .mmp,
+                         command: command, reads: reads, dependsOn: after, why: why))
+    }
+
     /// Step 5 for one service on one node: its certificates, the trust lists it is given
     /// and, on a first-time enablement, its listeners, with the service off.
     mutating func apply(_ use: CertificateUse, after checks: [String], trust: NodeTrust) {
@@ -197,8 +206,7 @@ extension PlanContext {
         let files = [FileRef(node: n, use.key), FileRef(node: n, use.certificate), FileRef(node: n, use.bundle)]
         @discardableResult
         func step(_ slug: String, _ command: String, reads: [FileRef] = [], after: [String], why: String) -> String {
-            builder.add(Step(id: Self.id(n, "\(s.rawValue).\(slug)"), node: n, articleStep: 5, kind: .mmp,
-                             command: command, reads: reads, dependsOn: after, why: why))
+            serviceStep(n, s, slug, command, reads: reads, after: after, why: why)
         }
 
         if flow == .renew {

@@ -135,8 +135,7 @@ extension PlanContext {
             upload(.workspace(rev), to: node, as: rev, why: "Vbrick Rev's CA chain, for uploader rev trust", uploaded: &uploaded)
             let n = node.name
             func step(_ slug: String, _ command: String, file: String?, after: [String], why: String) -> String {
-                builder.add(Step(id: Self.id(n, "uploader.\(slug)"), node: n, articleStep: 5, kind: .mmp, command: command,
-                                 reads: file.map { [FileRef(node: n, $0)] } ?? [], dependsOn: after, why: why))
+                serviceStep(n, .uploader, slug, command, reads: file.map { [FileRef(node: n, $0)] } ?? [], after: after, why: why)
             }
             let off = step("disable", MMP.disable(.uploader, tag: node.loadBalancerTag), file: nil, after: [],
                            why: "the uploader's trust is changed with it off")
