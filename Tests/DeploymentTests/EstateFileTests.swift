@@ -63,6 +63,8 @@ struct EstateFileTests {
         expectIssue(file(top: "cucm_host: cucm-admin.example.com\n"), path: "cucm_host", line: 5, containing: "add sip_trust_bundle: cucm-ca.crt")
         expectIssue(file(top: "sip_trust_bundle: ca-bundle.crt\n"), path: "sip_trust_bundle", line: 5, containing: "ca_bundle's name already")
         expectIssue(file(top: "rev_bundle: rev/ca.crt\n"), path: "rev_bundle", line: 5, containing: "not a file name the MMP takes")
+        expectIssue(file(top: "sip_trust_bundle: -r.crt\n"), path: "sip_trust_bundle", line: 5, containing: "not a file name the MMP takes")
+        expectIssue(file(top: "sip_trust_bundle: \"a;b.crt\"\n"), path: "sip_trust_bundle", line: 5, containing: "not a file name the MMP takes")
         expectIssue(file(services: "[webadmin, callbridge, uploader]"), path: "nodes[0].services[2]", line: 9, containing: "add rev_bundle: rev-ca.crt")
         expectIssue(file(services: "[turn, streamer]"), path: "nodes[0].services[1]", line: 9, containing: "add callbridge to a node")
         let lone = file(services: "[webadmin, webbridge]").replacingOccurrences(of: "\"3.8\"", with: "\"2.9\"")

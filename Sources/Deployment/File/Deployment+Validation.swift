@@ -165,9 +165,12 @@ extension Deployment {
         return issues + overrideIssues() + endpointIssues()
     }
 
-    /// Why a workspace file name is not one the MMP takes for a bundle, or nil.
+    /// Why a workspace file name is not one the MMP takes for a bundle, or nil. The name
+    /// goes into MMP commands and SFTP transfers: nothing in it may read as an option
+    /// (no leading '-') or as two words.
     static func bundleNameProblem(_ file: String) -> String? {
-        if file.contains("/") || file.contains(" ") || file.hasPrefix(".")
+        let allowed = file.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+        if !allowed || file.hasPrefix(".") || file.hasPrefix("-")
             || !(file.hasSuffix(".crt") || file.hasSuffix(".pem") || file.hasSuffix(".cer")) {
             return "'\(file)' is not a file name the MMP takes: letters, digits, '-', '_', ending .crt, .pem or .cer, e.g. ca-bundle.crt"
         }
