@@ -118,7 +118,7 @@ struct StepRunner: Sendable {
             }
             return .done(output: "\(file) is not in the workspace: nothing to set aside", inputDigest: nil)
 
-        case let .awaitFiles(files, chain, names):
+        case let .awaitFiles(files, chain, lint):
             let missing = (files + (chain.map { [$0] } ?? [])).filter { (FileManager.default.contents(atPath: path($0)) ?? Data()).isEmpty }
             guard missing.isEmpty else { return .waiting(files: missing) }
             // The CA's answer to a CSR the plan made: it must be the answer to THIS CSR,
@@ -126,7 +126,7 @@ struct StepRunner: Sendable {
             // anything is sent).
             var warnings: [String] = []
             if let csr = step.reads.first(where: { $0.node == nil && $0.name.hasSuffix(".csr") }), let file = files.first {
-                let answer = try answerProblems(file, csr: csr.name, bundle: chain, names: names)
+                let answer = try answerProblems(file, csr: csr.name, bundle: chain, lint: lint)
                 if let refusal = answer.refusal { return .failed(output: "", reason: refusal) }
                 warnings = answer.warnings
             }
@@ -198,9 +198,9 @@ struct StepRunner: Sendable {
 
     /// Why the certificate in `file` is not the CA's answer to `csr` (nil when it is), in
     /// one line that names the file and says what to do; and the lint's warnings, which do
-    /// not stop the run. With `names`, the lint's errors refuse it too, a name the
+    /// not stop the run. With `lint`, the lint's errors refuse it too, a name the
     /// deployment needs in the SANs among them.
-    func answerProblems(_ file: String, csr: String, bundle: String?, names: [String]? = nil) throws -> (refusal: String?, warnings: [String]) {
+    func answerProblems(_ file: String, csr: String, bundle: String?, lint: AnswerLint? = nil) throws -> (refusal: String?, warnings: [String]) {
         let store = FileStore(directory: workspace)
         guard let request = try Loader.load(path: store.path(csr)).requests.first else {
             return ("\(store.path(csr)) holds no CSR, so \(file) cannot be checked against it", [])
@@ -210,10 +210,9 @@ struct StepRunner: Sendable {
         }
         var problems = AnswerCheck.problems(certificate, answers: request)
         var warnings: [String] = []
-        if problems.isEmpty, let names {
-            // Every CMS service certificate is a TLS server's (Lint.swift says why each
-            // finding matters to CMS).
-            let findings = Lint.certificate(certificate, role: .server, requiredNames: names)
+        if problems.isEmpty, let lint {
+            // Lint.swift says why each finding matters to CMS.
+            let findings = Lint.certificate(certificate, role: lint.role, requiredNames: lint.names)
             problems += findings.filter { $0.severity == .error }.map(\.text)
             warnings = findings.filter { $0.severity == .warning }.map { "\(file): " + $0.text }
         }

@@ -97,8 +97,9 @@ struct PlannerTests {
         // The signed certificate comes from the user's CA: a wait in the workspace.
         let signed = try #require(plan.step("local:signed.cms2.callbridge"))
         #expect(signed.kind == .check && signed.node == nil)
+        // The call bridge connects to the web bridge 3 over C2W: its answer is linted as a C2W one.
         #expect(signed.local == .awaitFiles(files: ["cms2/callbridge.crt"], chain: "ca-bundle.crt",
-                                            names: ["cms2.example.com", "cms1.example.com", "cms3.example.com"]))
+                                            lint: AnswerLint(role: .c2w, names: ["cms2.example.com", "cms1.example.com", "cms3.example.com"])))
         // cms2 and cms3 join the primary by address; cms3's TURN gets a cluster SAN list of TURN nodes.
         #expect(commands(plan, on: "cms2").contains("database cluster join 10.0.0.11"))
         #expect(commands(plan, on: "cms3").contains("pki csr turn CN:cms3.example.com subjectAltName:cms3.example.com"))

@@ -213,6 +213,19 @@ public struct SuccessCriterion: Codable, Hashable, Sendable, CustomStringConvert
     }
 }
 
+/// How the CA's answer to a CSR is linted when it arrives: what it is for (a C2W
+/// certificate needs clientAuth too) and the names the deployment needs in its SANs (node
+/// FQDNs, join URL, XMPP domain, cluster FQDN).
+public struct AnswerLint: Codable, Hashable, Sendable {
+    public var role: LintRole
+    public var names: [String]
+
+    public init(role: LintRole, names: [String]) {
+        self.role = role
+        self.names = names
+    }
+}
+
 /// A step done on this machine, as data a program can carry out.
 public enum LocalOperation: Codable, Hashable, Sendable {
     /// A new private key and a CSR from Step 1's syntax.
@@ -225,9 +238,9 @@ public enum LocalOperation: Codable, Hashable, Sendable {
     case fullChain(certificate: String, bundle: String, output: String)
     /// Files a person must place in the workspace (a certificate signed by their CA). With
     /// `chain`, the certificate must also chain to the CA bundle of that workspace path;
-    /// with `names`, it is linted (Lint.certificate) and must carry those names, which the
-    /// deployment needs in its SANs (node FQDNs, join URL, XMPP domain, cluster FQDN).
-    case awaitFiles(files: [String], chain: String? = nil, names: [String]? = nil)
+    /// with `lint`, it is linted (Lint.certificate) for its role and must carry the names
+    /// the deployment needs in its SANs.
+    case awaitFiles(files: [String], chain: String? = nil, lint: AnswerLint? = nil)
     /// A renewal's first move: the certificate of the last round, still in the workspace,
     /// is set aside (renamed `<file>.previous`, numbered if taken), so that the plan waits
     /// for the new one instead of taking the old one for it. Nothing when the file is absent.

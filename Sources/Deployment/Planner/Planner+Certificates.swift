@@ -81,6 +81,13 @@ extension PlanContext {
                          why: "the services' bundle and the tail of every full chain come from the CA that signs the certificates, which is yours, outside cmscerts")
     }
 
+    /// What the unit's certificate is for: a C2W one (serverAuth and clientAuth) when the
+    /// web bridge 3 or the scheduler presents it on C2W, or the call bridge connects with it
+    /// to a web bridge 3; else a TLS server's.
+    func lintRole(_ unit: CertificateUnit) -> LintRole {
+        unit.uses.contains { $0.service == .webbridge3 || $0.service == .scheduler || ($0.service == .callbridge && anyWebBridge3) } ? .c2w : .server
+    }
+
     /// ` --key <type>` for `cmscerts pki csr|selfsigned`, nothing for the default RSA 2048.
     static func keyOption(_ type: KeyType) -> String {
         type == .default ? "" : " --key \(type.rawValue)"
@@ -141,7 +148,7 @@ extension PlanContext {
             // It is linted too, and must name what the deployment needs in its SANs: a
             // renewal that reuses the node's CSR may ask for less than the file wants now.
             local: .awaitFiles(files: [unit.certificatePath], chain: bundleReady == nil ? nil : deployment.caBundle,
-                               names: unit.spec.subjectAltNames.map(\.value))))
+                               lint: AnswerLint(role: lintRole(unit), names: unit.spec.subjectAltNames.map(\.value)))))
 
         if unit.needsFullChain {
             builder.add(Step(
