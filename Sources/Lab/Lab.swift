@@ -76,7 +76,13 @@ public final class Lab: Sendable {
     /// that already holds a lab.
     @discardableResult
     public static func create(at directory: String, nodes: Int = 3, version: LabVersion = .v3) throws -> Lab {
-        let topology = try LabTopology.make(nodes: nodes, version: version)
+        try create(at: directory, topology: try LabTopology.make(nodes: nodes, version: version))
+    }
+
+    /// Makes a lab of the topology given (`LabTopology.make(for:)` a deployment file's),
+    /// every node in factory state. Refuses a folder that already holds a lab.
+    @discardableResult
+    public static func create(at directory: String, topology: LabTopology) throws -> Lab {
         let lab = Lab(unchecked: directory)
         if FileManager.default.fileExists(atPath: lab.statePath) {
             throw LabError("\(lab.statePath) exists: a lab is already there (remove the folder or choose another)")

@@ -3,6 +3,8 @@ import Foundation
 /// A file role in a service's configuration.
 public enum LabSlot: String, Codable, Sendable, CaseIterable {
     case key, certificate, bundle, trust, c2wKey, c2wCertificate, c2wTrust
+    /// `xmpp cluster trust`, `uploader cms trust`, `uploader rev trust`.
+    case clusterTrust, cmsTrust, revTrust
 }
 
 /// What a service loaded when it last started well: the earliest notAfter among its
@@ -21,6 +23,11 @@ public struct LabServiceState: Codable, Sendable, Equatable {
     public var loaded: LoadedCertificates?
     /// Why the service is down although enabled (bad pair, expired, broken chain, key overwritten).
     public var failure: String?
+    /// Where it listens, by listener (`listen`, `https`, `c2w`, `tls`): `a 445`, `a:443`,
+    /// `a b`, `447`. Nil until a listener is set (older lab files have none).
+    public var listen: [String: String]?
+    /// The load balancer's tag (`loadbalancer certs <tag> ...`).
+    public var tag: String?
 
     public init() {}
 
@@ -85,6 +92,8 @@ public struct LabDatabaseState: Codable, Sendable, Equatable {
 public struct LabNodeState: Codable, Sendable, Equatable {
     public var services: [LabService: LabServiceState]
     public var database = LabDatabaseState()
+    /// `tls sip trust <bundle>`: the SIP TLS trust of the call bridge (nil: none set).
+    public var sipTrust: String?
 
     public init(services: [LabService]) {
         self.services = Dictionary(uniqueKeysWithValues: services.map { ($0, LabServiceState()) })

@@ -103,7 +103,8 @@ extension Lab {
                 let s = nodeState.services[service] ?? LabServiceState()
                 let health = s.health(at: now)
                 let slots: [(String, LabSlot)] = [("certificate", .certificate), ("bundle", .bundle), ("trust", .trust),
-                                                  ("c2w certificate", .c2wCertificate), ("c2w trust", .c2wTrust)]
+                                                  ("c2w certificate", .c2wCertificate), ("c2w trust", .c2wTrust),
+                                                  ("cluster trust", .clusterTrust), ("cms trust", .cmsTrust), ("rev trust", .revTrust)]
                 return LabServiceStatus(service: service, enabled: s.enabled, running: health.isRunning, state: health.description,
                                         certificates: slots.compactMap { describe($0.0, s.files[$0.1]) })
             }

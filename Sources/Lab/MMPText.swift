@@ -95,6 +95,31 @@ public enum MMPText {
     public static let c2wKeyLabel = "C2W Key file"
     /// (unverified) the rest of webbridge3's labels.
     public static let c2wFullChainLabel = "C2W Full chain certificate file"
+    /// (unverified) The labels of the trust lists the lab's status shows.
+    public static let clusterTrustLabel = "Cluster trust bundle"
+    public static let cmsTrustLabel = "CMS trust bundle"
+    public static let revTrustLabel = "Rev trust bundle"
+    public static let tagLabel = "Tag"
+    /// (unverified) A listener's status line: `Listening interfaces`, `HTTPS listening`, ...
+    public static func listenLabel(_ key: String) -> String {
+        switch key {
+        case "listen": return "Listening interfaces"
+        case "tls": return "TLS port"
+        default: return key.uppercased() + " listening"
+        }
+    }
+    /// (unverified) A listener command naming an interface the node does not have.
+    public static func unknownInterface(_ name: String) -> String { "FAILURE: unknown interface \(name): use a, b, c or d" }
+    /// (unverified) A listener port that is not 1 to 65535.
+    public static func badPort(_ text: String) -> String { "FAILURE: invalid port \(text): use 1 to 65535" }
+    /// (unverified) An `<if>:<port>` that is not one.
+    public static func badListener(_ text: String) -> String { "FAILURE: invalid listener \(text): use <interface>:<port>, e.g. a:443" }
+    /// (unverified) `loadbalancer enable <tag>` (or trunk) for a tag no `certs` set.
+    public static func noSuchTag(_ service: String, _ tag: String) -> String { "FAILURE: no \(service) with tag \(tag): use \(service) certs \(tag) ... first" }
+    /// (unverified) The uploader enabled without both of its trust lists.
+    public static let noUploaderTrust = "FAILURE: uploader needs its trust lists: use uploader cms trust <crt-bundle> and uploader rev trust <crt-bundle>"
+    /// (unverified) `tls sip` status.
+    public static let sipTrustLabel = "SIP trust bundle"
     /// (unverified) How an unset file shows in a status.
     public static let none = "none"
     /// (unverified) Service states as the lab prints them.
@@ -126,7 +151,8 @@ public enum MMPText {
     public static func connected(_ primary: String) -> String { "SUCCESS: connected to the database cluster of \(primary)" }
     /// (unverified) `database cluster clear error`.
     public static let errorCleared = "SUCCESS: database cluster error cleared"
-    /// (unverified) Failures of the cluster commands.
+    /// (unverified) Failures of the cluster commands. (public, TAC 210530: three nodes join
+    /// the cluster, further nodes connect.)
     public static func clusterFailure(_ reason: String) -> String { "FAILURE: \(reason)" }
     public static let notConfiguredCertificates = "the database cluster certificates are not configured: run database cluster certs first"
     public static let notConfiguredInterface = "the local node interface is not set: run database cluster localnode a first"
@@ -139,7 +165,7 @@ public enum MMPText {
     }
     public static func unknownHost(_ target: String) -> String { "cannot reach \(target): no database node answers at that address" }
     public static let joinSelf = "a node cannot join itself: give the primary's FQDN or address"
-    public static let clusterFull = "the database cluster already has 5 nodes, the most it can have"
+    public static let clusterFull = "the database cluster already has 3 database nodes, the most it can have: connect this node instead (database cluster connect)"
     public static let clientCommonName = "the client certificate's CN must be postgres"
     public static func databaseCertificate(_ what: String, _ reason: String) -> String { "\(what): \(reason)" }
 
@@ -203,13 +229,17 @@ public enum MMPText {
             switch service {
             case .webbridge3:
                 lines += ["  webbridge3 [enable|disable|restart]", "  webbridge3 https certs <key-file> <fullchain-file>",
-                          "  webbridge3 c2w certs <key-file> <fullchain-file>", "  webbridge3 c2w trust <crt-bundle>"]
+                          "  webbridge3 c2w certs <key-file> <fullchain-file>", "  webbridge3 c2w trust <crt-bundle>",
+                          "  webbridge3 https listen <if>:<port>", "  webbridge3 c2w listen <if>:<port>"]
+            case .recorder, .streamer, .uploader, .scheduler, .loadbalancer, .trunk:
+                continue  // their syntax depends on the release: the node adds it
             default:
                 lines.append("  \(service.rawValue) [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]]")
                 if service == .webbridge { lines.append("  webbridge trust <crt-bundle>") }
                 if service == .callbridge && services.contains(.webbridge3) { lines.append("  callbridge trust c2w <crt-bundle>") }
             }
         }
+        if services.contains(.callbridge) { lines.append("  tls sip trust <crt-bundle>") }
         lines += ["  database cluster status|localnode <a-e>|initialize|join <primary>|connect <primary>|remove|clear error",
                   "  database cluster certs <server-key> <server-crt> <client-key> <client-crt> <ca-crt>",
                   "  database cluster certs <client-key> <client-crt> <ca-crt>",

@@ -134,7 +134,7 @@ extension NodeInterpreter {
         guard primaryDB.membership == .primary, let clusterID = primaryDB.clusterID else {
             return .failure(ClusterFailure(reason: MMPText.noPrimary(target)))
         }
-        if server && state.nodes.values.filter({ $0.database.clusterID == clusterID && $0.database.membership != .connected }).count >= 5 {
+        if server && state.nodes.values.filter({ $0.database.clusterID == clusterID && $0.database.membership != .connected }).count >= 3 {
             return .failure(ClusterFailure(reason: MMPText.clusterFull))
         }
         if let problem = selfCheck(node, db, server: server) { return .failure(ClusterFailure(reason: problem)) }

@@ -16,27 +16,68 @@ extension NodeInterpreter {
         case .webbridge3:
             return [CertificatePair(keySlot: .key, certificateSlot: .certificate, fullChain: true),
                     CertificatePair(keySlot: .c2wKey, certificateSlot: .c2wCertificate, fullChain: true)]
+        case .scheduler:
+            return [CertificatePair(keySlot: .c2wKey, certificateSlot: .c2wCertificate, fullChain: true)]
+        case .uploader:
+            return []
         default:
             return [CertificatePair(keySlot: .key, certificateSlot: .certificate, fullChain: false)]
         }
     }
 
+    /// The syntax a service's commands take on this release (unverified: the MMP's usage
+    /// text; the commands are CMS-REFERENCE.md's).
     static func syntax(_ service: LabService, _ version: LabVersion) -> String {
+        let v3 = version == .v3
         switch service {
         case .webbridge3:
-            return "webbridge3 [enable|disable|restart|https certs <key-file> <fullchain-file>|c2w certs <key-file> <fullchain-file>|c2w trust <crt-bundle>]"
+            return "webbridge3 [enable|disable|restart|https certs <key-file> <fullchain-file>|https listen <if>:<port>|c2w certs <key-file> <fullchain-file>|c2w listen <if>:<port>|c2w trust <crt-bundle>]"
         case .webbridge:
-            return "webbridge [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|trust <crt-bundle>]"
-        case .callbridge where version == .v3:
-            return "callbridge [restart|enable|disable|certs <key-file> <crt-file> [<crt-bundle>]|trust c2w <crt-bundle>]"
-        default:
-            return "\(service.rawValue) [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]]"
+            return "webbridge [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|trust <crt-bundle>|listen <if>:<port>]"
+        case .callbridge:
+            return "callbridge [restart|enable|disable|certs <key-file> <crt-file> [<crt-bundle>]|trust c2w <crt-bundle>|listen <if> [<if>...]]"
+        case .webadmin:
+            return "webadmin [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|listen <if> <port>]"
+        case .xmpp:
+            return "xmpp [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|listen <if> [<if>...]|cluster trust <crt-bundle>]"
+        case .turn:
+            return "turn [enable|disable|restart|certs <key-file> <crt-file> [<crt-bundle>]|listen <if> [<if>...]|tls <port>]"
+        case .loadbalancer, .trunk:
+            return "\(service.rawValue) [list|enable <tag>|disable <tag>|certs <tag> <key-file> <crt-file> <trust-bundle>]"
+        case .recorder, .streamer:
+            return v3 ? "\(service.rawValue) [enable|disable|restart|sip certs <key-file> <crt-file> [<crt-bundle>]]"
+                      : "\(service.rawValue) [enable|disable|restart|certs <key-file> <crt-file>|trust <crt-bundle>]"
+        case .uploader:
+            return "uploader [enable|disable|restart|cms trust <crt-bundle>|rev trust <crt-bundle>]"
+        case .scheduler:
+            return "scheduler [enable|disable|restart|c2w certs <key-file> <fullchain-file>|c2w trust <crt-bundle>]"
         }
     }
 
     mutating func service(_ service: LabService, _ args: [String], line: String) -> [String] {
         let version = state.topology.version
         let usage = [MMPText.usage(Self.syntax(service, version))]
+        var args = args
+        // The load balancer and the trunk name their instance by tag first: `loadbalancer
+        // enable edge`.
+        if service == .loadbalancer || service == .trunk {
+            if args.count == 2, args[0] == "enable" || args[0] == "disable" {
+                // Disabling a load balancer that has no certificates yet names its tag.
+                let tag = nodeState.services[service]!.tag
+                if args[0] == "disable" && tag == nil, checkName(args[1]) == nil { nodeState.services[service]!.tag = args[1] }
+                guard nodeState.services[service]!.tag == args[1] else { return [MMPText.noSuchTag(service.rawValue, args[1])] }
+                args = [args[0]]
+            } else if args.first == "certs", args.count == 5 {
+                if let bad = checkName(args[1]) { return [bad] }
+                nodeState.services[service]!.tag = args[1]
+                args.remove(at: 1)
+            } else if args == ["list"] {
+                // (unverified) `loadbalancer list`, `trunk list`: the configuration, as the others' status.
+                args = []
+            } else if !args.isEmpty {
+                return usage
+            }
+        }
         switch args {
         case []:
             return serviceStatus(service)
@@ -58,22 +99,53 @@ extension NodeInterpreter {
         default:
             break
         }
+        if let listener = listener(service, args) {
+            if let problem = listener.problem { return [problem] }
+            nodeState.services[service]!.listen = (nodeState.services[service]!.listen ?? [:]).merging([listener.key: listener.value]) { $1 }
+            return []
+        }
         // In the order typed, so that the first missing file is the one named.
         var assignments: [(LabSlot, String?)] = []
+        let v3 = version == .v3
         switch (service, args.first) {
         case (.webbridge3, "https") where args.count == 4 && args[1] == "certs":
             assignments = [(.key, args[2]), (.certificate, args[3])]
-        case (.webbridge3, "c2w") where args.count == 4 && args[1] == "certs":
+        case (.webbridge3, "c2w") where args.count == 4 && args[1] == "certs",
+             (.scheduler, "c2w") where args.count == 4 && args[1] == "certs":
             assignments = [(.c2wKey, args[2]), (.c2wCertificate, args[3])]
-        case (.webbridge3, "c2w") where args.count == 3 && args[1] == "trust":
+        case (.webbridge3, "c2w") where args.count == 3 && args[1] == "trust",
+             (.scheduler, "c2w") where args.count == 3 && args[1] == "trust":
             assignments = [(.c2wTrust, args[2])]
-        case (.webbridge3, _):
+        case (.webbridge3, _), (.scheduler, _):
+            return usage
+        case (.recorder, "sip"), (.streamer, "sip"):
+            guard v3, args.count == 4 || args.count == 5, args[1] == "certs" else { return usage }
+            assignments = [(.key, args[2]), (.certificate, args[3]), (.bundle, args.count == 5 ? args[4] : nil)]
+        case (.recorder, "certs"), (.streamer, "certs"):
+            // CMS 2.x: key and certificate only; 3.x moved them under `sip certs`.
+            guard !v3, args.count == 3 else { return usage }
+            assignments = [(.key, args[1]), (.certificate, args[2])]
+        case (.recorder, "trust"), (.streamer, "trust"):
+            guard !v3, args.count == 2 else { return usage }
+            assignments = [(.trust, args[1])]
+        case (.uploader, "cms") where args.count == 3 && args[1] == "trust":
+            assignments = [(.cmsTrust, args[2])]
+        case (.uploader, "rev") where args.count == 3 && args[1] == "trust":
+            assignments = [(.revTrust, args[2])]
+        case (.uploader, _), (.recorder, _), (.streamer, _):
+            return usage
+        case (.xmpp, "cluster") where args.count == 3 && args[1] == "trust":
+            assignments = [(.clusterTrust, args[2])]
+        case (.loadbalancer, "certs") where args.count == 4, (.trunk, "certs") where args.count == 4:
+            // The last file is the other side's certificates it trusts, not a CA bundle.
+            assignments = [(.key, args[1]), (.certificate, args[2]), (.trust, args[3])]
+        case (.loadbalancer, _), (.trunk, _):
             return usage
         case (_, "certs") where args.count == 3 || args.count == 4:
             assignments = [(.key, args[1]), (.certificate, args[2]), (.bundle, args.count == 4 ? args[3] : nil)]
         case (.webbridge, "trust") where args.count == 2:
             assignments = [(.trust, args[1])]
-        case (.callbridge, "trust") where version == .v3 && args.count == 3 && args[1] == "c2w":
+        case (.callbridge, "trust") where args.count == 3 && args[1] == "c2w":
             assignments = [(.c2wTrust, args[2])]
         default:
             return usage
@@ -85,6 +157,39 @@ extension NodeInterpreter {
         nodeState.services[service] = s
         // The service goes on with what it loaded until it is restarted.
         return []
+    }
+
+    /// A listener command (`webadmin listen a 445`, `webbridge3 https listen a:443`,
+    /// `turn listen a b`, `turn tls 447`, ...): its key and value, or the MMP's refusal of
+    /// an unknown interface or a bad port; nil when `args` is not a listener command.
+    func listener(_ service: LabService, _ args: [String]) -> (key: String, value: String, problem: String?)? {
+        enum Form { case interfaces, interfaceSpacePort, interfaceColonPort, port }
+        let form: Form, key: String, values: [String]
+        switch (service, args.first) {
+        case (.webadmin, "listen") where args.count == 3: (form, key, values) = (.interfaceSpacePort, "listen", Array(args.dropFirst()))
+        case (.callbridge, "listen") where args.count >= 2, (.xmpp, "listen") where args.count >= 2, (.turn, "listen") where args.count >= 2:
+            (form, key, values) = (.interfaces, "listen", Array(args.dropFirst()))
+        case (.webbridge, "listen") where args.count == 2: (form, key, values) = (.interfaceColonPort, "listen", [args[1]])
+        case (.webbridge3, "https") where args.count == 3 && args[1] == "listen": (form, key, values) = (.interfaceColonPort, "https", [args[2]])
+        case (.webbridge3, "c2w") where args.count == 3 && args[1] == "listen": (form, key, values) = (.interfaceColonPort, "c2w", [args[2]])
+        case (.turn, "tls") where args.count == 2: (form, key, values) = (.port, "tls", [args[1]])
+        default: return nil
+        }
+        func interface(_ name: String) -> String? { ["a", "b", "c", "d"].contains(name) ? nil : MMPText.unknownInterface(name) }
+        func port(_ text: String) -> String? {
+            guard text.allSatisfy(\.isNumber), let p = Int(text), (1...65535).contains(p) else { return MMPText.badPort(text) }
+            return nil
+        }
+        let problem: String?
+        switch form {
+        case .interfaces: problem = values.lazy.compactMap(interface).first
+        case .interfaceSpacePort: problem = interface(values[0]) ?? port(values[1])
+        case .port: problem = port(values[0])
+        case .interfaceColonPort:
+            let parts = values[0].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            problem = parts.count == 2 ? interface(parts[0]) ?? port(parts[1]) : MMPText.badListener(values[0])
+        }
+        return (key, values.joined(separator: " "), problem)
     }
 
     /// What the MMP refuses in a `certs` or `trust` command before it takes the files: a
@@ -135,11 +240,21 @@ extension NodeInterpreter {
             // TURN names its files its own way (TAC 221729).
             rows += [(MMPText.turnKeyLabel, file(.key)), (MMPText.turnCertificateLabel, file(.certificate)),
                      (MMPText.turnBundleLabel, file(.bundle))]
+        case .scheduler:
+            rows += [(MMPText.c2wKeyLabel, file(.c2wKey)), (MMPText.c2wFullChainLabel, file(.c2wCertificate)),
+                     (MMPText.c2wTrustLabel, file(.c2wTrust))]
+        case .uploader:
+            rows += [(MMPText.cmsTrustLabel, file(.cmsTrust)), (MMPText.revTrustLabel, file(.revTrust))]
         default:
             rows += [(MMPText.keyFileLabel, file(.key)), (MMPText.certificateFileLabel, file(.certificate)),
                      (MMPText.bundleFileLabel, file(.bundle))]
-            if service == .webbridge { rows.append((MMPText.trustLabel, file(.trust))) }
-            if service == .callbridge && state.topology.version == .v3 { rows.append((MMPText.c2wTrustLabel, file(.c2wTrust))) }
+            if [.webbridge, .recorder, .streamer, .loadbalancer, .trunk].contains(service) { rows.append((MMPText.trustLabel, file(.trust))) }
+            if service == .xmpp { rows.append((MMPText.clusterTrustLabel, file(.clusterTrust))) }
+            if service == .callbridge { rows.append((MMPText.c2wTrustLabel, file(.c2wTrust))) }
+            if service == .loadbalancer || service == .trunk { rows.append((MMPText.tagLabel, s.tag ?? MMPText.none)) }
+        }
+        for (key, value) in (s.listen ?? [:]).sorted(by: { $0.key < $1.key }) {
+            rows.append((MMPText.listenLabel(key), value))
         }
         return aligned(rows)
     }
@@ -153,8 +268,23 @@ extension NodeInterpreter {
         var failure: String? = nil
         var earliest: LoadedCertificates? = nil
         let pairs = Self.pairs(service).filter { s.files[$0.keySlot] != nil || s.files[$0.certificateSlot] != nil }
-        if pairs.isEmpty || s.files[.certificate] == nil || s.files[.key] == nil {
-            failure = MMPText.noCertificates(service == .webbridge3 ? "webbridge3 https" : service.rawValue)
+        if service == .uploader {
+            // No certificate of its own: it needs both trust lists (TAC 211261).
+            if s.files[.cmsTrust] == nil || s.files[.revTrust] == nil {
+                failure = MMPText.noUploaderTrust
+                out.append(failure!)
+            } else {
+                // What it loaded: its trust lists, as long as their certificates last.
+                for file in [s.files[.cmsTrust]!, s.files[.revTrust]!] {
+                    for certificate in (try? Loader.certificates(path: folder + "/" + file)) ?? []
+                    where earliest == nil || certificate.notAfter < earliest!.notAfter {
+                        earliest = LoadedCertificates(notAfter: certificate.notAfter, earliestFile: file)
+                    }
+                }
+            }
+        } else if let required = Self.pairs(service).first, s.files[required.keySlot] == nil || s.files[required.certificateSlot] == nil {
+            let name = service == .webbridge3 ? "webbridge3 https" : service == .scheduler ? "scheduler c2w" : service.rawValue
+            failure = MMPText.noCertificates(name)
             out.append(failure!)
         }
         for pair in pairs where failure == nil {

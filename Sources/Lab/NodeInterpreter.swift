@@ -45,7 +45,12 @@ struct NodeInterpreter {
     mutating func dispatch(_ tokens: [String], line: String) -> [String] {
         guard let first = tokens.first else { return [] }
         switch first {
-        case "help": return MMPText.help(services: info.services)
+        case "help":
+            let others: [LabService] = [.loadbalancer, .trunk, .recorder, .streamer, .uploader, .scheduler]
+            return MMPText.help(services: info.services)
+                + info.services.filter(others.contains).map { "  " + Self.syntax($0, state.topology.version) }
+        case "tls" where info.services.contains(.callbridge):
+            return tls(Array(tokens.dropFirst()))
         case "pki": return pki(Array(tokens.dropFirst()), line: line)
         case "database" where tokens.count >= 2 && tokens[1] == "cluster":
             return database(Array(tokens.dropFirst(2)), line: line)
@@ -58,6 +63,20 @@ struct NodeInterpreter {
                 return self.service(service, Array(tokens.dropFirst()), line: line)
             }
             return [MMPText.unknownCommand(line)]
+        }
+    }
+
+    /// `tls sip trust <crt-bundle>` sets the call bridge's SIP TLS trust; `tls sip` shows it.
+    mutating func tls(_ args: [String]) -> [String] {
+        switch args.count {
+        case 1 where args[0] == "sip":
+            return aligned([(MMPText.sipTrustLabel, nodeState.sipTrust ?? MMPText.none)])
+        case 3 where args[0] == "sip" && args[1] == "trust":
+            if let bad = checkFiles([args[2]]) ?? kindProblem(pairs: [], certificates: [args[2]]) { return [bad] }
+            nodeState.sipTrust = args[2]
+            return []
+        default:
+            return [MMPText.usage("tls sip [trust <crt-bundle>]")]
         }
     }
 

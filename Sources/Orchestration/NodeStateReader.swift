@@ -6,10 +6,13 @@ import Foundation
 /// which key, certificate and bundle it uses. Read-only: only listing and status
 /// commands are sent. The planner stays pure; this is the executor's side.
 public enum NodeStateReader {
-    /// The status commands asked on each node, by the service name the planner uses.
+    /// The status commands asked on each node, by the service name the planner uses
+    /// (unverified: `loadbalancer list` and `trunk list` as their status).
     static let statusCommands: [(service: String, command: String)] = [
         ("webadmin", "webadmin"), ("callbridge", "callbridge"), ("webbridge", "webbridge"),
-        ("webbridge3", "webbridge3"), ("xmpp", "xmpp"), ("turn", "turn"), ("database", "database cluster status"),
+        ("webbridge3", "webbridge3"), ("xmpp", "xmpp"), ("turn", "turn"), ("recorder", "recorder"), ("streamer", "streamer"),
+        ("uploader", "uploader"), ("scheduler", "scheduler"), ("loadbalancer", "loadbalancer list"), ("trunk", "trunk list"),
+        ("database", "database cluster status"),
     ]
 
     /// Reads every node of `deployment` that has a transport. A node that cannot be
@@ -62,7 +65,9 @@ public enum NodeStateReader {
         var clusterStatus: String?
         for raw in text.split(whereSeparator: \.isNewline) {
             guard let colon = raw.firstIndex(of: ":") else { continue }
-            let label = raw[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            var label = raw[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            // The scheduler's own pair is its C2W one (`scheduler c2w certs`, TAC 217367).
+            if service == "scheduler", label.hasPrefix("c2w "), !label.contains("trust") { label.removeFirst(4) }
             let value = raw[raw.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             // The service's state, and the database's: this node's row, else the cluster's status.
             if label == "state" && files.state == nil { files.state = value; continue }

@@ -118,15 +118,19 @@ struct StepRunner: Sendable {
             }
             return .done(output: "\(file) is not in the workspace: nothing to set aside", inputDigest: nil)
 
-        case let .awaitFiles(files, chain):
+        case let .awaitFiles(files, chain, lint):
             let missing = (files + (chain.map { [$0] } ?? [])).filter { (FileManager.default.contents(atPath: path($0)) ?? Data()).isEmpty }
             guard missing.isEmpty else { return .waiting(files: missing) }
             // The CA's answer to a CSR the plan made: it must be the answer to THIS CSR,
-            // never a file left by an earlier round (checked before anything is sent).
+            // never a file left by an earlier round, and pass the lint (checked before
+            // anything is sent).
+            var warnings: [String] = []
             if let csr = step.reads.first(where: { $0.node == nil && $0.name.hasSuffix(".csr") }), let file = files.first {
-                if let refusal = try answerProblems(file, csr: csr.name, bundle: chain) { return .failed(output: "", reason: refusal) }
+                let answer = try answerProblems(file, csr: csr.name, bundle: chain, lint: lint)
+                if let refusal = answer.refusal { return .failed(output: "", reason: refusal) }
+                warnings = answer.warnings
             }
-            return .done(output: "found " + files.joined(separator: ", "), inputDigest: nil)
+            return .done(output: (["found " + files.joined(separator: ", ")] + warnings).joined(separator: "\n"), inputDigest: nil)
 
         case let .makeKeyAndCSR(spec, keyType, key, csr):
             let existing = try keptKey(key, store: store)
@@ -163,6 +167,19 @@ struct StepRunner: Sendable {
             try store.write(Data(signed.pem.utf8), to: certificate, isPrivateKey: false)
             return .done(output: (["Created certificate \(certificate)"] + notes).joined(separator: "\n"), inputDigest: nil)
 
+        case let .trustList(files, output):
+            var seen: Set<String> = []
+            var text = ""
+            for file in files {
+                let certificates = try Loader.load(path: store.path(file)).certificates
+                guard !certificates.isEmpty else {
+                    return .failed(output: "", reason: "\(file) holds no certificate, so the trust list \(output) cannot be built from it")
+                }
+                for certificate in certificates where seen.insert(certificate.pem).inserted { text += certificate.pem }
+            }
+            try store.write(Data(text.utf8), to: output, isPrivateKey: false)
+            return .done(output: "Wrote \(output): \(seen.count) certificate(s) from " + files.joined(separator: ", "), inputDigest: nil)
+
         case let .fullChain(certificate, bundle, output):
             var pile: [SourcedCertificate] = []
             for file in [certificate, bundle] {
@@ -180,16 +197,25 @@ struct StepRunner: Sendable {
     }
 
     /// Why the certificate in `file` is not the CA's answer to `csr` (nil when it is), in
-    /// one line that names the file and says what to do.
-    func answerProblems(_ file: String, csr: String, bundle: String?) throws -> String? {
+    /// one line that names the file and says what to do; and the lint's warnings, which do
+    /// not stop the run. With `lint`, the lint's errors refuse it too, a name the
+    /// deployment needs in the SANs among them.
+    func answerProblems(_ file: String, csr: String, bundle: String?, lint: AnswerLint? = nil) throws -> (refusal: String?, warnings: [String]) {
         let store = FileStore(directory: workspace)
         guard let request = try Loader.load(path: store.path(csr)).requests.first else {
-            return "\(store.path(csr)) holds no CSR, so \(file) cannot be checked against it"
+            return ("\(store.path(csr)) holds no CSR, so \(file) cannot be checked against it", [])
         }
         guard let certificate = try Loader.load(path: store.path(file)).certificates.first else {
-            return "\(store.path(file)) holds no certificate: save the certificate your CA signed for \(csr) there (PEM or DER)"
+            return ("\(store.path(file)) holds no certificate: save the certificate your CA signed for \(csr) there (PEM or DER)", [])
         }
         var problems = AnswerCheck.problems(certificate, answers: request)
+        var warnings: [String] = []
+        if problems.isEmpty, let lint {
+            // Lint.swift says why each finding matters to CMS.
+            let findings = Lint.certificate(certificate, role: lint.role, requiredNames: lint.names)
+            problems += findings.filter { $0.severity == .error }.map(\.text)
+            warnings = findings.filter { $0.severity == .warning }.map { "\(file): " + $0.text }
+        }
         if problems.isEmpty, let bundle {
             // Signed by the CA of the bundle? Judged at the time it was issued: whether it
             // is valid now is the node's `pki verify`, on the node's clock.
@@ -199,9 +225,9 @@ struct StepRunner: Sendable {
                 problems.append("it does not chain to the CA in \(bundle): " + report.failures.joined(separator: "; "))
             }
         }
-        guard !problems.isEmpty else { return nil }
-        return "\(store.path(file)) is not the CA's answer to \(csr): " + problems.joined(separator: "; ")
-            + ". Nothing was sent. Move it away, save the certificate signed for \(csr) there, then resume"
+        guard !problems.isEmpty else { return (nil, warnings) }
+        return ("\(store.path(file)) is not the CA's answer to \(csr): " + problems.joined(separator: "; ")
+            + ". Nothing was sent. Move it away, save the certificate signed for \(csr) there, then resume", warnings)
     }
 
     /// The key already in the workspace, if any.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deployment
 import Foundation
 import Orchestration
 import Lab
@@ -24,21 +25,36 @@ struct LabCommand: ParsableCommand {
         var nodes: Int = 3
         @Option(help: "The CMS release to simulate: 3.x or 2.9.")
         var version: String = LabVersion.v3.rawValue
+        @Option(help: "Make the lab of this deployment file's estate instead (its release, nodes, addresses and database roles; every node has every service of the release), to rehearse that file with `lab:` set to the lab folder.")
+        var deployment: String?
 
         func run() throws {
             guard let release = LabVersion(text: version) else {
                 throw CLIFailure(code: 2, message: "ERROR: --version is 3.x or 2.9, not \(version)")
             }
             let folder = directory ?? Lab.defaultDirectory()
+            var estate: Deployment?
+            if let deployment {
+                do {
+                    estate = try DeploymentFile.load(contentsOf: deployment)
+                } catch {
+                    throw CLIFailure(code: 2, message: "\(deployment): \(error)")
+                }
+            }
             do {
-                let lab = try Lab.create(at: folder, nodes: nodes, version: release)
+                let lab = try estate.map { try Lab.create(at: folder, topology: try LabTopology.make(for: $0)) }
+                    ?? Lab.create(at: folder, nodes: nodes, version: release)
                 let topology = try lab.topology()
                 Console.out("Made a CMS \(release.rawValue) lab in \(lab.directory):")
                 for node in topology.nodes {
                     Console.out("  \(node.name)  \(node.fqdn)  \(node.address)  database: \(node.databaseRole.rawValue)  services: \(node.services.map(\.rawValue).joined(separator: ", "))")
                 }
-                Console.out("Open a node's MMP with: cms-lab-node --lab \(lab.directory) --node cms1")
-                if let written = try LabDeployment.write(topology, labFolder: lab.directory) {
+                Console.out("Open a node's MMP with: cms-lab-node --lab \(lab.directory) --node \(topology.nodes[0].name)")
+                if let deployment {
+                    // The user's own file: never rewritten here.
+                    Console.out("To rehearse \(deployment) on it, add `lab: \(lab.directory)` to the file (or to a copy of it), then:")
+                    Console.out("  cmscerts plan \(deployment)    (then: cmscerts apply \(deployment))")
+                } else if let written = try LabDeployment.write(topology, labFolder: lab.directory) {
                     Console.out("A matching deployment file: \(written)")
                     Console.out("  cmscerts plan \(written)    (then: cmscerts apply \(written))")
                 }

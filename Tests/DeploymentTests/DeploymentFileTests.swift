@@ -74,9 +74,9 @@ struct DeploymentFileTests: IssueChecking {
         #expect(!plan.steps.isEmpty)
     }
 
-    @Test("the example's commented certificates and endpoints load and plan once uncommented")
+    @Test("the example's commented certificates, listeners and endpoints load and plan once uncommented")
     func exampleCommentedBlocks() throws {
-        let starts = ["certificates:", "  callbridge:", "    basename:", "    cn:", "    sans:",
+        let starts = ["listen:", "certificates:", "  callbridge:", "    basename:", "    cn:", "    sans:",
                       "endpoints:", "  - node:", "    service:", "    port:", "    host:", "    sni:", "  - {node:"]
         let lines = DeploymentFile.example.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard let hash = line.firstIndex(of: "#"), line[..<hash].allSatisfy({ $0 == " " }) else { return String(line) }
@@ -86,6 +86,7 @@ struct DeploymentFileTests: IssueChecking {
         let d = try DeploymentFile.load(yaml: lines.joined(separator: "\n"))
         #expect(d.nodes[0].certificates[.callbridge]?.basename == "cms1-cb")
         #expect(d.endpoints.count == 2)
+        #expect(d.nodes[0].listen.webadmin == "a:445" && d.nodes[0].listen.c2w == "a:4443")
         #expect(try Planner.plan(d, flow: .fresh).steps.contains { $0.command.hasPrefix("pki csr cms1-cb ") })
     }
 
@@ -133,14 +134,19 @@ struct DeploymentFileTests: IssueChecking {
         expectIssue(single(extraTop: "join_url: https://join.example.com\n"), path: "join_url", line: 4, containing: "no https://")
     }
 
-    @Test("xmpp, webbridge and the load balancer are refused on 3.x, webbridge3 on 2.x")
+    @Test("xmpp, webbridge and the load balancer are refused on 3.x, the scheduler before 3.3; 2.9 has both web bridges")
     func servicesPerRelease() {
         let xmpp = single(services: "[callbridge, xmpp]")
-        expectIssue(xmpp, path: "nodes[0].services[1]", line: 8, containing: "no XMPP")
+        expectIssue(xmpp, path: "nodes[0].services[1]", line: 8, containing: "CMS 3.4 has no xmpp: CMS 3.0 removed it (TAC 217062, 216270)")
         expectIssue(single(services: "[webbridge]"), path: "nodes[0].services[0]", line: 8, containing: "write webbridge3")
-        expectIssue(single(services: "[webbridge3]", version: "\"2.9\""), path: "nodes[0].services[0]", line: 8, containing: "write webbridge")
+        expectIssue(single(services: "[webbridge]", version: "\"3.0\""), path: "nodes[0].services[0]", line: 8, containing: "CMS 3.0 has no webbridge")
+        #expect(issues(single(services: "[callbridge, webbridge, webbridge3]", version: "\"2.9\"", extraTop: "join_url: join.example.com\n")).isEmpty,
+                "2.9 brought Web Bridge 3 beside the older web bridge (TAC 217062)")
         expectIssue(single(services: "[callbridge, xmpp]", version: "\"2.9\""), path: "nodes[0].services[1]", line: 8, containing: "xmpp_domain")
-        expectIssue(single(services: "[callbridge, loadbalancer]"), path: "nodes[0].services[1]", line: 8, containing: "no load balancer (trunks and load balancers went with 3.0")
+        expectIssue(single(services: "[callbridge, loadbalancer]"), path: "nodes[0].services[1]", line: 8, containing: "CMS 3.4 has no loadbalancer: CMS 3.0 removed it")
+        expectIssue(single(services: "[callbridge, scheduler]", version: "\"3.2\""), path: "nodes[0].services[1]", line: 8, containing: "CMS 3.2 has no scheduler: it came with CMS 3.3")
+        expectIssue(single(services: "[callbridge, scheduler]", version: "\"2.9\""), path: "nodes[0].services[1]", line: 8, containing: "set cms_version to 3.3 or later")
+        #expect(issues(single(services: "[callbridge, scheduler]", version: "\"3.3\"")).isEmpty)
         expectIssue(single(services: "[callbridge, callbridge]"), path: "nodes[0].services[1]", line: 8, containing: "listed twice")
         expectIssue(single(services: "[callbrige]"), path: "nodes[0].services[0]", line: 8, containing: "not one of")
     }
@@ -163,7 +169,7 @@ struct DeploymentFileTests: IssueChecking {
       - {name: d, fqdn: d.example.com, address: 10.0.0.4, services: [callbridge], database: connected}
     """
 
-    @Test("the database cluster: 1, 3 or 5 nodes, exactly one primary, connected nodes need one")
+    @Test("the database cluster: 1 or 3 nodes (TAC 210530), exactly one primary, connected nodes need one")
     func databaseRules() {
         #expect(issues(Self.cluster).isEmpty)
         let two = Self.cluster.replacingOccurrences(of: "services: [callbridge], database: joined}\n  - {name: c", with: "services: [callbridge], database: none}\n  - {name: c")
@@ -283,14 +289,7 @@ protocol IssueChecking {}
 
 extension IssueChecking {
     /// The issues a file gives, as (path, line) pairs.
-    func issues(_ yaml: String) -> [DeploymentIssue] {
-        do {
-            _ = try DeploymentFile.load(yaml: yaml)
-            return []
-        } catch {
-            return error.issues
-        }
-    }
+    func issues(_ yaml: String) -> [DeploymentIssue] { Fixtures.issues(yaml) }
 
     func expectIssue(_ yaml: String, path: String, line: Int, containing text: String,
                      sourceLocation: SourceLocation = #_sourceLocation) {

@@ -58,6 +58,25 @@ enum Fixtures {
       - {name: edge2, fqdn: edge2.example.com, address: 10.1.0.5, services: [webbridge, turn], database: connected}
     """
 
+    /// The 2.9 estate of issue 15: five nodes, both web bridges, a clustered XMPP server,
+    /// a trunk to a load balancer, recorder, streamer and uploader on one node, CUCM, listeners.
+    static let estate29 = """
+    version: 1
+    cms_version: "2.9"
+    domain: example.com
+    join_url: join.example.com
+    xmpp_domain: example.com
+    cucm_host: cucm-admin.example.com
+    sip_trust_bundle: cucm-ca.crt
+    rev_bundle: rev-ca.crt
+    nodes:
+      - {name: core1, fqdn: core1.example.com, address: 10.1.0.1, services: [webadmin, callbridge, xmpp, trunk], database: primary, listen: {webadmin: "a:445", callbridge: a, xmpp: a}}
+      - {name: core2, fqdn: core2.example.com, address: 10.1.0.2, services: [callbridge, xmpp], database: joined}
+      - {name: core3, fqdn: core3.example.com, address: 10.1.0.3, services: [callbridge, recorder, streamer, uploader], database: joined}
+      - {name: edge1, fqdn: edge1.example.com, address: 10.1.0.4, services: [webbridge, turn, loadbalancer], database: connected, listen: {webbridge: "a:443", turn: a b, turn_tls: 447}}
+      - {name: edge2, fqdn: edge2.example.com, address: 10.1.0.5, services: [webbridge3, turn], database: connected, listen: {webbridge3: "a:443", c2w: "a:4443"}}
+    """
+
     /// Three CMS 3.x nodes with one wildcard certificate for everything.
     static let wildcard3x = """
     version: 1
@@ -120,6 +139,16 @@ enum Fixtures {
         with: "cluster_fqdn: cms.example.com\nsans: [solo.example.com, join.example.com, video.example.com]\n")
 
     static func load(_ yaml: String) throws -> Deployment { try DeploymentFile.load(yaml: yaml) }
+
+    /// Every problem the file reader reports for `yaml`; empty when it loads.
+    static func issues(_ yaml: String) -> [DeploymentIssue] {
+        do {
+            _ = try DeploymentFile.load(yaml: yaml)
+            return []
+        } catch {
+            return error.issues
+        }
+    }
 
     /// What the nodes of `three3x` hold after a fresh deployment made with the default names.
     static func state3x(_ d: Deployment, withCSRs: Bool) -> CurrentState {

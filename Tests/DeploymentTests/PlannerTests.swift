@@ -69,7 +69,10 @@ struct PlannerTests {
         #expect(mmp.contains("database cluster certs dbserver.key dbserver.crt dbclient.key dbclient.crt dbca.crt"))
         #expect(!mmp.contains { $0.hasPrefix("webbridge3") || $0.contains("c2w") })
         #expect(!plan.steps.contains { $0.kind == .download && $0.command.contains("db") }, "nothing to copy: no other node")
-        #expect(!plan.steps.contains { $0.kind == .localPKI }, "keys on the node and no full chains on 2.x")
+        // Keys on the node and no full chains: the only step here builds the web bridge's
+        // trust list from the call bridge's certificate (webbridge trust, CMS 2.x).
+        #expect(plan.steps.filter { $0.kind == .localPKI }.map(\.local) == [.trustList(files: ["cms/callbridge.crt"], output: "trust/callbridge-trust.crt")])
+        #expect(mmp.contains("webbridge trust callbridge-trust.crt"))
     }
 
     @Test("fresh on three 3.x nodes: webbridge3 full chains, c2w trust, the database cluster")
@@ -94,7 +97,9 @@ struct PlannerTests {
         // The signed certificate comes from the user's CA: a wait in the workspace.
         let signed = try #require(plan.step("local:signed.cms2.callbridge"))
         #expect(signed.kind == .check && signed.node == nil)
-        #expect(signed.local == .awaitFiles(files: ["cms2/callbridge.crt"], chain: "ca-bundle.crt"))
+        // The call bridge connects to the web bridge 3 over C2W: its answer is linted as a C2W one.
+        #expect(signed.local == .awaitFiles(files: ["cms2/callbridge.crt"], chain: "ca-bundle.crt",
+                                            lint: AnswerLint(role: .c2w, names: ["cms2.example.com", "cms1.example.com", "cms3.example.com"])))
         // cms2 and cms3 join the primary by address; cms3's TURN gets a cluster SAN list of TURN nodes.
         #expect(commands(plan, on: "cms2").contains("database cluster join 10.0.0.11"))
         #expect(commands(plan, on: "cms3").contains("pki csr turn CN:cms3.example.com subjectAltName:cms3.example.com"))

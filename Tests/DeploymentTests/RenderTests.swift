@@ -141,6 +141,24 @@ struct GoldenTests {
         }
         #expect(text == recorded, "the runbook differs from Golden/\(name).txt (RECORD_SNAPSHOTS=1 records it anew)")
     }
+
+    /// `plan --format markdown` of the 2.9 estate reads like the TAC article: the steps of
+    /// each server under its name, the article's step and its own commands, in its order.
+    @Test("the 2.9 estate's markdown runbook matches its golden")
+    func estate29Markdown() throws {
+        let plan = try Planner.plan(try Fixtures.load(Fixtures.estate29), flow: .fresh)
+        let text = PlanRenderer.render(plan, as: .markdown)
+        #expect(text.contains("## core1 — core1.example.com, ssh core1.example.com\n"))
+        #expect(text.contains("| Step 3: database cluster | MMP | `database cluster initialize` |"))
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/estate29-fresh.md")
+        let recorded = try? String(contentsOf: url, encoding: .utf8)
+        if recorded == nil || ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(url.path): read it, then run the tests again")
+            return
+        }
+        #expect(text == recorded, "the markdown differs from Golden/estate29-fresh.md (RECORD_SNAPSHOTS=1 records it anew)")
+    }
 }
 
 /// The script run for real against stand-in `ssh` and `sftp` commands that log what they

@@ -84,6 +84,13 @@ struct NodeSourceTests {
         ])
         #expect(NodeSource.parseList("cms1> pki list\nUser supplied certificates and keys:\ncallbridge.key\ncallbridge.crt\n\nbundle.crt\n")
                 == ["callbridge.key", "callbridge.crt", "bundle.crt"])
+        // The scheduler's own certificate is its C2W full chain; the load balancer's status
+        // comes from `loadbalancer list` and names the service without the verb.
+        let scheduler = NodeSource.parseStatus(command: "scheduler", "C2W Key file : s.key\nC2W Full chain certificate file : s-fullchain.crt\nC2W Trust bundle : ca-bundle.crt\n")
+        #expect(scheduler.map(\.service) == ["scheduler c2w", "scheduler c2w (CA)"] && scheduler[0].isServiceCertificate)
+        let balancer = NodeSource.parseStatus(command: "loadbalancer list", "Key file : lb.key\nCertificate file : lb.crt\nTrust bundle : trunk-trust.crt\n")
+        #expect(balancer.map(\.service) == ["loadbalancer", "loadbalancer (CA)"])
+        #expect(NodeSource.statusCommands.contains("recorder") && NodeSource.statusCommands.contains("streamer"))
     }
 
     /// The fuzzer's finding (Fuzz/run.sh mmp-output) as the dashboard reads it: a file name

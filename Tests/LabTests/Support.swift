@@ -70,6 +70,15 @@ final class TestLab: @unchecked Sendable {
         lab = try Lab.create(at: folder.path + "/lab", nodes: nodes, version: version)
     }
 
+    /// A lab whose nodes have every service of the release, as a lab made from a
+    /// deployment file has (`LabTopology.make(for:)`).
+    init(fullNodes version: LabVersion, label: String) throws {
+        folder = try TemporaryFolder(label)
+        var topology = try LabTopology.make(nodes: 1, version: version)
+        topology.nodes[0].services = version.available
+        lab = try Lab.create(at: folder.path + "/lab", topology: topology)
+    }
+
     deinit { folder.remove() }
 
     var directory: String { lab.directory }

@@ -254,7 +254,7 @@ struct ExecutorTests {
     @Test func aCertificateFromAnotherCAIsRefusedBeforeItIsSent() async throws {
         let fixture = try LabFixture(label: "otherca")
         let plan = try fixture.plan()
-        #expect(plan.step("local:signed.cms2.webadmin")?.local == .awaitFiles(files: ["cms2/webadmin.crt"], chain: "ca-bundle.crt"),
+        #expect(plan.step("local:signed.cms2.webadmin")?.local == .awaitFiles(files: ["cms2/webadmin.crt"], chain: "ca-bundle.crt", lint: AnswerLint(role: .server, names: ["cms2.lab.example.com"])),
                 "the answer is checked against the chain of the bundle the services get")
         let (journal, outcome) = try await firstPhase(fixture, plan, log: EventLog())
         guard case let .waiting(files, _) = outcome else {

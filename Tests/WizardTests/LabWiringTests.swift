@@ -116,7 +116,7 @@ struct LabWiringTests {
         s.screen = .apply
         let plan = try #require(try s.apply?.plan.get())
         let awaited = plan.steps.compactMap { step -> [String]? in
-            if case .awaitFiles(let files, _)? = step.local { return files } else { return nil }
+            if case .awaitFiles(let files, _, _)? = step.local { return files } else { return nil }
         }.flatMap { $0 }
         let certificate = try #require(awaited.first { $0 != "ca-bundle.crt" })
         _ = app.update(&s, .applyEvent(.runStarted(runID: "20261206-120000-abcd", planDigest: plan.digest, toRun: 5, skipped: 0)))

@@ -49,9 +49,24 @@ extension Deployment {
         if Self.reservedBasenames.contains(certificateName) {
             fail("certificate_name", "'\(certificateName)' is the database's own basename: choose another, e.g. cms")
         }
-        if caBundle.contains("/") || caBundle.contains(" ") || caBundle.hasPrefix(".")
-            || !(caBundle.hasSuffix(".crt") || caBundle.hasSuffix(".pem") || caBundle.hasSuffix(".cer")) {
-            fail("ca_bundle", "'\(caBundle)' is not a file name the MMP takes: letters, digits, '-', '_', ending .crt, .pem or .cer, e.g. ca-bundle.crt")
+        for (path, file) in [("ca_bundle", caBundle), ("sip_trust_bundle", sipTrustBundle), ("rev_bundle", revBundle)] {
+            if let file, let p = Self.bundleNameProblem(file) { fail(path, p) }
+        }
+        for (path, file) in [("sip_trust_bundle", sipTrustBundle), ("rev_bundle", revBundle)] {
+            if let file, file == caBundle { fail(path, "'\(file)' is ca_bundle's name already: the far end's chain is another file, give it its own name") }
+        }
+        if let host = cucmHost, let p = NameRules.hostnameProblem(host) {
+            fail("cucm_host", "'\(host)' is not a host name: \(p) (give the override host name CUCM uses for the web admin, TAC 222766)")
+        }
+        if cucmHost != nil && sipTrustBundle == nil {
+            fail("cucm_host", "CUCM reaches the call bridges over SIP TLS, so they must trust CUCM's certificate: add sip_trust_bundle: cucm-ca.crt (CUCM's CA chain, placed in the workspace) at the top")
+        }
+        let callBridges = nodes.contains { $0.runs(.callbridge) }
+        if sipTrustBundle != nil && !callBridges {
+            fail("sip_trust_bundle", "no node runs callbridge, and only the call bridge uses SIP TLS: remove sip_trust_bundle or add callbridge to a node")
+        }
+        if cucmHost != nil && !nodes.contains(where: { $0.runs(.webadmin) }) {
+            fail("cucm_host", "no node runs webadmin, whose certificate carries the CUCM override host name: remove cucm_host or add webadmin to a node")
         }
 
         if nodes.isEmpty { fail("nodes", "list at least one CMS server") }
@@ -96,18 +111,32 @@ extension Deployment {
                 if !seen.insert(service).inserted {
                     fail(sp, "\(service.rawValue) is listed twice: keep one")
                 }
+                if let absent = service.absence(in: cmsVersion) {
+                    fail(sp, absent)
+                    continue
+                }
                 switch service {
-                case .xmpp where cmsVersion.isThreeX:
-                    fail(sp, "CMS \(cmsVersion) has no XMPP server (it went with 3.0): remove xmpp")
-                case .webbridge where cmsVersion.isThreeX:
-                    fail(sp, "CMS \(cmsVersion) has webbridge3, not webbridge: write webbridge3")
-                case .webbridge3 where !cmsVersion.isThreeX:
-                    fail(sp, "webbridge3 is CMS 3.x; CMS \(cmsVersion) has webbridge: write webbridge")
-                case .loadbalancer where cmsVersion.isThreeX:
-                    fail(sp, "CMS \(cmsVersion) has no load balancer (trunks and load balancers went with 3.0, TAC 217062): remove loadbalancer")
                 case .xmpp where xmppDomain == nil:
                     fail(sp, "xmpp needs the XMPP domain for its certificate's SANs: add xmpp_domain at the top")
+                case .uploader where revBundle == nil:
+                    fail(sp, "the uploader sends recordings to Vbrick Rev and must trust its certificate (uploader rev trust, TAC 211261): add rev_bundle: rev-ca.crt (Rev's CA chain, placed in the workspace) at the top")
+                case .uploader where !nodes.contains(where: { $0.runs(.webadmin) }):
+                    fail(sp, "the uploader reads recordings through a web admin it must trust (uploader cms trust): add webadmin to a node")
+                case .trunk where !nodes.contains(where: { $0.runs(.loadbalancer) }):
+                    fail(sp, "a trunk connects the core to a load balancer on the edge: add loadbalancer to an edge node, or remove trunk")
+                case .trunk where !node.runs(.callbridge):
+                    fail(sp, "the trunk carries the call bridge's traffic to the edge: add callbridge to \(node.name), or remove trunk")
+                case .streamer where !callBridges, .recorder where !callBridges, .webbridge where !callBridges:
+                    fail(sp, "\(service.rawValue) takes calls from the call bridges and trusts their certificates: add callbridge to a node")
                 default: break
+                }
+            }
+            for entry in node.listen.entries {
+                let lp = "\(path).listen.\(entry.key)"
+                if !node.runs(entry.service) {
+                    fail(lp, "\(node.name) does not run \(entry.service.rawValue): remove listen.\(entry.key) or add \(entry.service.rawValue) to its services")
+                } else if let p = NodeListeners.problem(entry.value, form: entry.form) {
+                    fail(lp, p)
                 }
             }
             if strategy == .wildcard && !Lint.covers(wildcard, node.fqdn) {
@@ -127,11 +156,25 @@ extension Deployment {
         for c in nodes.indices where nodes[c].database == .connected && primaries.isEmpty {
             fail("nodes[\(c)].database", "\(nodes[c].name) connects to the database cluster, but no node is primary: make one database node primary")
         }
+        // TAC 210530: three nodes join the database cluster, further nodes connect to it.
         let dbCount = primaries.count + joined.count
-        if dbCount > 0 && ![1, 3, 5].contains(dbCount) {
-            fail("nodes", "the database cluster has \(dbCount) database nodes (primary + joined): it needs 1, 3 or 5 (an odd number, at most 5)")
+        if dbCount > 0 && ![1, 3].contains(dbCount) {
+            let extra = joined.count > 2 ? " (nodes[\(joined[2])] and after: make them connected)" : ""
+            fail("nodes", "the database cluster has \(dbCount) database nodes (primary + joined): it needs 1 or 3 (TAC 210530: three nodes join the cluster, further nodes connect to it)\(extra)")
         }
         return issues + overrideIssues() + endpointIssues()
+    }
+
+    /// Why a workspace file name is not one the MMP takes for a bundle, or nil. The name
+    /// goes into MMP commands and SFTP transfers: nothing in it may read as an option
+    /// (no leading '-') or as two words.
+    static func bundleNameProblem(_ file: String) -> String? {
+        let allowed = file.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+        if !allowed || file.hasPrefix(".") || file.hasPrefix("-")
+            || !(file.hasSuffix(".crt") || file.hasSuffix(".pem") || file.hasSuffix(".cer")) {
+            return "'\(file)' is not a file name the MMP takes: letters, digits, '-', '_', ending .crt, .pem or .cer, e.g. ca-bundle.crt"
+        }
+        return nil
     }
 
     /// Basenames the database certificates use (Step 3).

@@ -10,7 +10,8 @@ extension DeploymentFile {
     version: 1
 
     # The CMS release of every node: "2.9" (or a later 2.x) or "3.x" such as "3.8".
-    # 3.x has webbridge3 (full chains) and no XMPP; 2.x has webbridge and xmpp.
+    # 2.9 has webbridge and webbridge3 side by side, xmpp and loadbalancer; 3.0 removed
+    # webbridge, xmpp and loadbalancer (TAC 217062); the scheduler needs 3.3 or later.
     cms_version: "3.8"
 
     # Your DNS domain: the built-in CA's CN (pki selfsigned dbca CN:<domain>).
@@ -52,9 +53,17 @@ extension DeploymentFile {
     # in the workspace: it is sent to every node as the services' bundle.
     ca_bundle: ca-bundle.crt
 
+    # Chains of the far ends, which you place in the workspace, when the estate needs them:
+    # cucm_host: cucm-cms.example.com   # CUCM's "override" host name for the web admin: added
+    #                                   # to the web admin certificate's SANs (TAC 222766)
+    # sip_trust_bundle: cucm-ca.crt     # CUCM's CA chain: the call bridges trust it (tls sip trust);
+    #                                   # required with cucm_host
+    # rev_bundle: rev-ca.crt            # Vbrick Rev's CA chain, for the uploader (uploader rev trust)
+
     # The servers. database: primary (exactly one), joined (holds a copy), connected (uses
-    # the cluster, no local database) or none. Primary + joined: 1, 3 or 5 nodes.
-    # services: webadmin, callbridge, webbridge (2.x), webbridge3 (3.x), xmpp (2.x), turn, loadbalancer
+    # the cluster, no local database) or none. Primary + joined: 1 or 3 nodes (TAC 210530: three join, further nodes connect).
+    # services: webadmin, callbridge, webbridge (2.x), webbridge3, xmpp (2.x), turn, loadbalancer (2.x),
+    #           recorder, streamer, uploader (trust lists only), scheduler (3.3+)
     nodes:
       - name: cms1
         fqdn: cms1.example.com
@@ -65,6 +74,10 @@ extension DeploymentFile {
           port: 22                      # left out: ~/.ssh/config decides (its Port, else 22)
         services: [webadmin, callbridge, webbridge3]
         database: primary
+        # Where its services listen, set by a first set-up before each starts: webadmin listen
+        # a 445, callbridge listen a, webbridge3 https listen a:443, webbridge3 c2w listen a:4443
+        # (interfaces a b c d; also webbridge, xmpp, turn: a b, turn_tls: 447):
+        # listen: {webadmin: "a:445", callbridge: a, webbridge3: "a:443", c2w: "a:4443"}
         # certificates:                 # perService only: change what Step 2 computes, per service
         #   callbridge:
         #     basename: cms1-cb         # default: the service's name (callbridge.key, .csr, .crt)

@@ -105,9 +105,10 @@ struct YAMLReader {
 
     static let topKeys = ["version", "cms_version", "domain", "join_url", "xmpp_domain", "subject", "key_type",
                           "ca_validity_days", "strategy", "cluster_fqdn", "certificate_name", "ca_bundle", "keys", "nodes", "lab",
-                          "sans", "endpoints"]
+                          "sans", "endpoints", "cucm_host", "sip_trust_bundle", "rev_bundle"]
     static let subjectKeys = ["ou", "o", "st", "l", "c"]
-    static let nodeKeys = ["name", "fqdn", "address", "ssh", "services", "database", "loadbalancer_tag", "certificates"]
+    static let nodeKeys = ["name", "fqdn", "address", "ssh", "services", "database", "loadbalancer_tag", "certificates", "listen"]
+    static let listenKeys = NodeListeners.CodingKeys.allKeys
     static let overrideKeys = ["basename", "cn", "sans"]
     static let endpointKeys = ["node", "service", "port", "host", "sni"]
     static let sshKeys = ["host", "user", "port"]
@@ -262,6 +263,9 @@ struct YAMLReader {
         let lab = string(top["lab"], path: "lab")
         let sans = top["sans"].flatMap { stringList($0, path: "sans") }
         let endpoints = top["endpoints"].map { readEndpoints($0) } ?? []
+        let cucmHost = string(top["cucm_host"], path: "cucm_host")
+        let sipTrustBundle = string(top["sip_trust_bundle"], path: "sip_trust_bundle")
+        let revBundle = string(top["rev_bundle"], path: "rev_bundle")
 
         // A bad optional value is reported already and stands in as its default, so that the
         // rules still run on the rest; a missing required value or a node that could not be
@@ -271,7 +275,7 @@ struct YAMLReader {
                           subject: subject, keyType: keyType ?? .rsa2048, caValidityDays: days ?? Deployment.defaultCAValidityDays,
                           strategy: strategy ?? .perService, clusterFQDN: clusterFQDN, certificateName: certificateName,
                           caBundle: caBundle, keys: keys ?? .node, nodes: nodes, lab: lab,
-                          sans: sans, endpoints: endpoints)
+                          sans: sans, endpoints: endpoints, cucmHost: cucmHost, sipTrustBundle: sipTrustBundle, revBundle: revBundle)
     }
 
     mutating func readNode(_ item: Yams.Node, path: String) -> DeploymentNode? {
@@ -306,9 +310,22 @@ struct YAMLReader {
         // cluster rules report nonsense, so the node is not used.
         let tag = string(map["loadbalancer_tag"], path: path + ".loadbalancer_tag") ?? "edge"
         let certificates = map["certificates"].map { readOverrides($0, path: path + ".certificates") } ?? [:]
+        let listen = map["listen"].map { readListeners($0, path: path + ".listen") } ?? NodeListeners()
         guard let name, let fqdn, let address, let database else { return nil }
         return DeploymentNode(name: name, fqdn: fqdn, address: address, ssh: ssh, services: services,
-                              database: database, loadBalancerTag: tag, certificates: certificates)
+                              database: database, loadBalancerTag: tag, certificates: certificates, listen: listen)
+    }
+
+    /// `listen:` of a node: each value a single scalar (`a:445`, `a b`, `447`); the rules
+    /// (interfaces a-d, ports 1-65535, a service the node runs) are `validate()`'s.
+    mutating func readListeners(_ node: Yams.Node, path: String) -> NodeListeners {
+        if Self.isNull(node) { return NodeListeners() }
+        guard let map = mapping(node, path: path, allowed: Self.listenKeys) else { return NodeListeners() }
+        func text(_ key: String) -> String? { string(map[key], path: path + "." + key) }
+        var out = NodeListeners(webadmin: text("webadmin"), callbridge: text("callbridge"), webbridge: text("webbridge"),
+                                webbridge3: text("webbridge3"), c2w: text("c2w"), xmpp: text("xmpp"), turn: text("turn"))
+        if map["turn_tls"] != nil { out.turnTLS = int(map["turn_tls"], path: path + ".turn_tls") }
+        return out
     }
 
     /// A list of names (`[a.example.com, b.example.com]`); nil (and a problem) when it is

@@ -53,6 +53,15 @@ public struct Deployment: Codable, Hashable, Sendable {
     public var lab: String?
     /// The live TLS services `cmscerts expiry --endpoints` probes.
     public var endpoints: [DeploymentEndpoint]
+    /// The "override" host name Cisco Unified CM uses for the web admin (TAC 222766):
+    /// added to the web admin certificate's SANs, as CUCM checks it there.
+    public var cucmHost: String?
+    /// The workspace file with the CA chain of the far ends of SIP TLS (CUCM, Expressway):
+    /// the call bridges trust it (`tls sip trust <bundle>`).
+    public var sipTrustBundle: String?
+    /// The workspace file with the CA chain of the Vbrick Rev server the uploader sends
+    /// recordings to (`uploader rev trust <bundle>`, TAC 211261).
+    public var revBundle: String?
 
     /// A deployment with the file format's defaults for everything but what has none.
     public init(version: Int = 1, cmsVersion: CMSVersion, domain: String, joinURL: String? = nil,
@@ -61,7 +70,8 @@ public struct Deployment: Codable, Hashable, Sendable {
                 strategy: CertificateStrategy = .perService, clusterFQDN: String? = nil,
                 certificateName: String = "cms", caBundle: String = "ca-bundle.crt",
                 keys: KeyLocation = .node, nodes: [DeploymentNode], lab: String? = nil,
-                sans: [String]? = nil, endpoints: [DeploymentEndpoint] = []) {
+                sans: [String]? = nil, endpoints: [DeploymentEndpoint] = [], cucmHost: String? = nil,
+                sipTrustBundle: String? = nil, revBundle: String? = nil) {
         self.version = version
         self.cmsVersion = cmsVersion
         self.domain = domain
@@ -79,6 +89,9 @@ public struct Deployment: Codable, Hashable, Sendable {
         self.lab = lab
         self.sans = sans
         self.endpoints = endpoints
+        self.cucmHost = cucmHost
+        self.sipTrustBundle = sipTrustBundle
+        self.revBundle = revBundle
     }
 
     /// The keys as the deployment file spells them, so that YAML and JSON agree.
@@ -92,6 +105,9 @@ public struct Deployment: Codable, Hashable, Sendable {
         case clusterFQDN = "cluster_fqdn"
         case certificateName = "certificate_name"
         case caBundle = "ca_bundle"
+        case cucmHost = "cucm_host"
+        case sipTrustBundle = "sip_trust_bundle"
+        case revBundle = "rev_bundle"
     }
 
     /// Decodes with the file's defaults for every key left out (as swift-format's
@@ -115,7 +131,10 @@ public struct Deployment: Codable, Hashable, Sendable {
             nodes: try c.decode([DeploymentNode].self, forKey: .nodes),
             lab: try c.decodeIfPresent(String.self, forKey: .lab),
             sans: try c.decodeIfPresent([String].self, forKey: .sans),
-            endpoints: try c.decodeIfPresent([DeploymentEndpoint].self, forKey: .endpoints) ?? [])
+            endpoints: try c.decodeIfPresent([DeploymentEndpoint].self, forKey: .endpoints) ?? [],
+            cucmHost: try c.decodeIfPresent(String.self, forKey: .cucmHost),
+            sipTrustBundle: try c.decodeIfPresent(String.self, forKey: .sipTrustBundle),
+            revBundle: try c.decodeIfPresent(String.self, forKey: .revBundle))
     }
 
     /// Writes the file's keys in the order a person reads them, leaving out what is unset
@@ -135,6 +154,9 @@ public struct Deployment: Codable, Hashable, Sendable {
         try c.encode(certificateName, forKey: .certificateName)
         try c.encodeIfPresent(sans, forKey: .sans)
         try c.encode(caBundle, forKey: .caBundle)
+        try c.encodeIfPresent(cucmHost, forKey: .cucmHost)
+        try c.encodeIfPresent(sipTrustBundle, forKey: .sipTrustBundle)
+        try c.encodeIfPresent(revBundle, forKey: .revBundle)
         try c.encode(keys, forKey: .keys)
         try c.encode(nodes, forKey: .nodes)
         if !endpoints.isEmpty { try c.encode(endpoints, forKey: .endpoints) }
@@ -178,7 +200,7 @@ public struct CMSVersion: Hashable, Sendable, Codable, Comparable, CustomStringC
         self.init(major: major, minor: minor)
     }
 
-    /// True for 3.x: webbridge3, full chains, no XMPP.
+    /// True for 3.x: full chains, no XMPP, no older web bridge.
     public var isThreeX: Bool { major >= 3 }
 
     /// True for the releases cmscerts plans for (2.9 and later).

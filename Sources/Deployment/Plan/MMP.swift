@@ -42,11 +42,42 @@ public enum MMP {
     static let primaryHere = SuccessCriterion(alternatives: [["(me)", "Primary"], ["(me)", "Master"]])
 
     // Step 5: services.
-    static func disable(_ s: Service, tag: String) -> String { s == .loadbalancer ? "loadbalancer disable \(tag)" : "\(s.rawValue) disable" }
-    static func enable(_ s: Service, tag: String) -> String { s == .loadbalancer ? "loadbalancer enable \(tag)" : "\(s.rawValue) enable" }
-    /// `<service> certs <key> <cert> <bundle>`; the load balancer takes its tag first (public).
-    static func certs(_ s: Service, tag: String, key: String, certificate: String, bundle: String) -> String {
-        s == .loadbalancer ? "loadbalancer certs \(tag) \(key) \(certificate) \(bundle)" : "\(s.rawValue) certs \(key) \(certificate) \(bundle)"
+    static func disable(_ s: Service, tag: String) -> String { s.isTagged ? "\(s.rawValue) disable \(tag)" : "\(s.rawValue) disable" }
+    static func enable(_ s: Service, tag: String) -> String { s.isTagged ? "\(s.rawValue) enable \(tag)" : "\(s.rawValue) enable" }
+    /// `<service> certs <key> <cert> [<bundle>]`; the load balancer and the trunk take their
+    /// tag first, and a trust bundle of the other side's certificates last (public; which
+    /// certificates, unverified).
+    static func certs(_ s: Service, tag: String, key: String, certificate: String, bundle: String?) -> String {
+        let files = [key, certificate] + (bundle.map { [$0] } ?? [])
+        return (s.isTagged ? "\(s.rawValue) certs \(tag) " : "\(s.rawValue) certs ") + files.joined(separator: " ")
+    }
+    /// CMS 3.x recorder and streamer: `recorder sip certs <key> <crt> [<bundle>]` (TAC 225405).
+    static func sipCerts(_ s: Service, key: String, certificate: String, bundle: String) -> String {
+        "\(s.rawValue) sip certs \(key) \(certificate) \(bundle)"
+    }
+    /// `webbridge trust <file>`, `recorder trust <file>`, `streamer trust <file>` (2.x).
+    static func trust(_ s: Service, _ file: String) -> String { "\(s.rawValue) trust \(file)" }
+    /// `xmpp cluster trust <bundle>`: a clustered XMPP server's trust (TAC 213479).
+    static func xmppClusterTrust(_ file: String) -> String { "xmpp cluster trust \(file)" }
+    /// `tls sip trust <bundle>`: the call bridge's trust for SIP TLS.
+    static func tlsSIPTrust(_ file: String) -> String { "tls sip trust \(file)" }
+    /// The scheduler (3.3+): `scheduler c2w certs <key> <fullchain>`, `scheduler c2w trust <bundle>` (TAC 217367).
+    static func schedulerC2W(key: String, fullChain: String) -> String { "scheduler c2w certs \(key) \(fullChain)" }
+    static func schedulerC2WTrust(_ bundle: String) -> String { "scheduler c2w trust \(bundle)" }
+    /// The uploader has no certs command, only its two trust lists (TAC 211261).
+    static func uploaderCMSTrust(_ bundle: String) -> String { "uploader cms trust \(bundle)" }
+    static func uploaderRevTrust(_ bundle: String) -> String { "uploader rev trust \(bundle)" }
+    /// A listener as the MMP takes it (TAC 221729, 213479): `webadmin listen a 445` (a space
+    /// before the port), `webbridge3 https listen a:443`, `webbridge3 c2w listen a:4443`,
+    /// `callbridge listen a`, `xmpp listen a`, `turn listen a b`, `turn tls 447`.
+    static func listen(_ entry: NodeListeners.Entry) -> String {
+        switch entry.key {
+        case "webadmin": return "webadmin listen " + entry.value.replacingOccurrences(of: ":", with: " ")
+        case "webbridge3": return "webbridge3 https listen \(entry.value)"
+        case "c2w": return "webbridge3 c2w listen \(entry.value)"
+        case "turn_tls": return "turn tls \(entry.value)"
+        default: return "\(entry.service.rawValue) listen \(entry.value)"
+        }
     }
     static let callbridgeRestart = "callbridge restart"
     static func callbridgeTrustC2W(_ bundle: String) -> String { "callbridge trust c2w \(bundle)" }

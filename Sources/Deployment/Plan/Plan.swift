@@ -246,6 +246,19 @@ public struct SuccessCriterion: Codable, Hashable, Sendable, CustomStringConvert
     }
 }
 
+/// How the CA's answer to a CSR is linted when it arrives: what it is for (a C2W
+/// certificate needs clientAuth too) and the names the deployment needs in its SANs (node
+/// FQDNs, join URL, XMPP domain, cluster FQDN).
+public struct AnswerLint: Codable, Hashable, Sendable {
+    public var role: LintRole
+    public var names: [String]
+
+    public init(role: LintRole, names: [String]) {
+        self.role = role
+        self.names = names
+    }
+}
+
 /// A step done on this machine, as data a program can carry out.
 public enum LocalOperation: Codable, Hashable, Sendable {
     /// A new private key and a CSR from Step 1's syntax.
@@ -257,10 +270,16 @@ public enum LocalOperation: Codable, Hashable, Sendable {
     /// A full chain (entity, intermediates, root) from a certificate and the CA bundle.
     case fullChain(certificate: String, bundle: String, output: String)
     /// Files a person must place in the workspace (a certificate signed by their CA). With
-    /// `chain`, the certificate must also chain to the CA bundle of that workspace path.
-    case awaitFiles(files: [String], chain: String? = nil)
+    /// `chain`, the certificate must also chain to the CA bundle of that workspace path;
+    /// with `lint`, it is linted (Lint.certificate) for its role and must carry the names
+    /// the deployment needs in its SANs.
+    case awaitFiles(files: [String], chain: String? = nil, lint: AnswerLint? = nil)
     /// A renewal's first move: the certificate of the last round, still in the workspace,
     /// is set aside (renamed `<file>.previous`, numbered if taken), so that the plan waits
     /// for the new one instead of taking the old one for it. Nothing when the file is absent.
     case setAside(file: String)
+    /// A trust list: every certificate of each file, in order, each once, as PEM with one
+    /// line break at the end (the call bridges' certificates for `webbridge trust`, the CA
+    /// bundle and the schedulers' certificates for `webbridge3 c2w trust`).
+    case trustList(files: [String], output: String)
 }

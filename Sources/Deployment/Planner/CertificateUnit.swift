@@ -21,7 +21,7 @@ struct CertificateUnit {
     var certificatePath: String { directory + basename + ".crt" }
     var fullChainPath: String { directory + basename + "-fullchain.crt" }
     var slug: String { (directory + basename).replacingOccurrences(of: "/", with: ".") }
-    var needsFullChain: Bool { uses.contains { $0.service == .webbridge3 } }
+    var needsFullChain: Bool { uses.contains { $0.service.takesFullChain } }
 }
 
 /// One service on one node using a certificate, and the file names it uses on that node.
@@ -29,7 +29,7 @@ struct CertificateUse {
     var node: DeploymentNode
     var service: Service
     var key: String
-    /// The certificate file; for webbridge3 on 3.x the full chain.
+    /// The certificate file; for webbridge3 and the scheduler the full chain.
     var certificate: String
     var bundle: String
 }

@@ -42,12 +42,14 @@ extension PlanContext {
                            why: deployment.keys == .local ? "the key cmscerts made for \(unit.basename)" : "the key of the shared certificate \(unit.basename), made on \(unit.maker.name)",
                            uploaded: &uploaded)
                 }
-                let source = use.service == .webbridge3 ? unit.fullChainPath : unit.certificatePath
+                let source = use.service.takesFullChain ? unit.fullChainPath : unit.certificatePath
                 upload(.workspace(source), to: node, as: use.certificate,
                        why: flow == .renew ? "the new certificate under the SAME name as the old one, so nothing is reconfigured" : "the signed certificate for \(use.service.rawValue)",
                        uploaded: &uploaded)
             }
         }
+
+        let trusts = planTrustLists(units: units, uploaded: &uploaded)
 
         // Step 4, then Step 5, node by node.
         var bothWebServices: [String] = []
@@ -61,7 +63,7 @@ extension PlanContext {
             if node.runs(.webadmin) && (node.runs(.webbridge) || node.runs(.webbridge3)) { bothWebServices.append(node.name) }
             for service in node.services.sorted() {
                 for use in uses where use.service == service {
-                    apply(use, after: checks[use.certificate] ?? [])
+                    apply(use, after: checks[use.certificate] ?? [], trust: trusts[node.name] ?? NodeTrust())
                 }
             }
         }
@@ -72,14 +74,18 @@ extension PlanContext {
     }
 
     /// The person's task of placing the CA chain in the workspace; returns its step id.
+    @discardableResult
     mutating func awaitBundle() -> String {
         let b = deployment.caBundle
-        return builder.add(Step(
-            id: Self.id(nil, "await.\(b)"), node: nil, articleStep: 5, kind: .check,
-            command: "Place your CA's chain in the workspace as \(b): the intermediates, then the root, PEM, no entity certificate, no blank lines, one line break at the end",
-            writes: [.workspace(b)],
-            why: "the services' bundle and the tail of every full chain come from the CA that signs the certificates, which is yours, outside cmscerts",
-            local: .awaitFiles(files: [b])))
+        return awaitFile(b, command: "Place your CA's chain in the workspace as \(b): the intermediates, then the root, PEM, no entity certificate, no blank lines, one line break at the end",
+                         why: "the services' bundle and the tail of every full chain come from the CA that signs the certificates, which is yours, outside cmscerts")
+    }
+
+    /// What the unit's certificate is for: a C2W one (serverAuth and clientAuth) when the
+    /// web bridge 3 or the scheduler presents it on C2W, or the call bridge connects with it
+    /// to a web bridge 3; else a TLS server's.
+    func lintRole(_ unit: CertificateUnit) -> LintRole {
+        unit.uses.contains { $0.service == .webbridge3 || $0.service == .scheduler || ($0.service == .callbridge && anyWebBridge3) } ? .c2w : .server
     }
 
     /// ` --key <type>` for `cmscerts pki csr|selfsigned`, nothing for the default RSA 2048.
@@ -141,16 +147,19 @@ extension PlanContext {
             why: "cmscerts does not sign service certificates: your CA does; the plan waits here until the file is in the workspace",
             // The answer is checked against its CSR and, when the services get the CA's
             // bundle, against that chain, before anything is sent.
-            local: .awaitFiles(files: [unit.certificatePath], chain: bundleReady == nil ? nil : deployment.caBundle)))
+            // It is linted too, and must name what the deployment needs in its SANs: a
+            // renewal that reuses the node's CSR may ask for less than the file wants now.
+            local: .awaitFiles(files: [unit.certificatePath], chain: bundleReady == nil ? nil : deployment.caBundle,
+                               lint: AnswerLint(role: lintRole(unit), names: unit.spec.subjectAltNames.map(\.value)))))
 
-        if unit.needsFullChain && threeX {
+        if unit.needsFullChain {
             builder.add(Step(
                 id: Self.id(nil, "fullchain.\(unit.slug)"), node: nil, articleStep: 5, kind: .localPKI,
                 command: "cmscerts bundle build \(unit.certificatePath) \(deployment.caBundle) --out \(unit.fullChainPath) --yes",
                 reads: [.workspace(unit.certificatePath), .workspace(deployment.caBundle)],
                 writes: [.workspace(unit.fullChainPath)],
                 dependsOn: bundleReady.map { [$0] } ?? [],
-                why: "CMS 3.x web bridge takes a full chain: the certificate on top, the intermediates, the root last, one line break at the end",
+                why: "webbridge3 and the scheduler take a full chain: the certificate on top, the intermediates, the root last, one line break at the end",
                 local: .fullChain(certificate: unit.certificatePath, bundle: deployment.caBundle, output: unit.fullChainPath)))
         }
 
@@ -165,7 +174,7 @@ extension PlanContext {
 
     mutating func upload(_ source: FileRef, to node: DeploymentNode, as remote: String, why: String, uploaded: inout Set<FileRef>) {
         let target = FileRef(node: node.name, remote)
-        guard uploaded.insert(target).inserted else { return }
+        guard uploaded.insert(target).inserted, !builder.contains(Self.id(node.name, "put.\(remote)")) else { return }
         builder.add(Step(
             id: Self.id(node.name, "put.\(remote)"), node: node.name, articleStep: 5, kind: .upload,
             command: MMP.put(source.name, remote), reads: [source], writes: [target], why: why))
@@ -188,8 +197,18 @@ extension PlanContext {
         return ids
     }
 
-    /// Step 5 for one service on one node.
-    mutating func apply(_ use: CertificateUse, after checks: [String]) {
+    /// One MMP command of Step 5 for a service on a node (`cms1:callbridge.certs`): every
+    /// service step of the plan is made here.
+    @discardableResult
+    mutating func serviceStep(_ node: String, _ service: Service, _ slug: String, _ command: String, reads: [FileRef] = [],
+                              after: [String], why: String, payload: StepPayload? = nil) -> String {
+        builder.add(Step(id: Self.id(node, "\(service.rawValue).\(slug)"), node: node, articleStep: 5, kind: .mmp,
+                         command: command, reads: reads, dependsOn: after, why: why, payload: payload))
+    }
+
+    /// Step 5 for one service on one node: its certificates, the trust lists it is given
+    /// and, on a first-time enablement, its listeners, with the service off.
+    mutating func apply(_ use: CertificateUse, after checks: [String], trust: NodeTrust) {
         let n = use.node.name
         let s = use.service
         let tag = use.node.loadBalancerTag
@@ -202,8 +221,7 @@ extension PlanContext {
             let payload = read.isEmpty ? nil : StepPayload.serviceFiles(ServiceFiles(
                 service: s.rawValue, key: read.contains(use.key) ? use.key : nil,
                 certificate: read.contains(use.certificate) ? use.certificate : nil, bundle: read.contains(use.bundle) ? use.bundle : nil))
-            return builder.add(Step(id: Self.id(n, "\(s.rawValue).\(slug)"), node: n, articleStep: 5, kind: .mmp,
-                                    command: command, reads: reads, dependsOn: after, why: why, payload: payload))
+            return serviceStep(n, s, slug, command, reads: reads, after: after, why: why, payload: payload)
         }
 
         if flow == .renew {
@@ -217,31 +235,91 @@ extension PlanContext {
         }
 
         let swap = flow == .renewNewNames ? " (the swap to the new names)" : ""
+        // A trust list step reads its file on the node and waits for the step before it.
+        func trustStep(_ slug: String, _ command: String, file: String, after: String, why: String) -> String {
+            step(slug, command, reads: [FileRef(node: n, file)], after: [after], why: why)
+        }
+        // A first-time enablement sets the service's listeners before it starts.
+        func listeners(after last: String) -> String {
+            guard flow == .fresh else { return last }
+            var last = last
+            for entry in use.node.listen.entries where entry.service == s {
+                last = step("listen-\(entry.key)", MMP.listen(entry), after: [last],
+                            why: "a first-time enablement: \(s.rawValue) listens where the deployment file says (listen.\(entry.key))")
+            }
+            return last
+        }
         switch s {
         case .callbridge:
             var last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: use.bundle),
                             reads: files, after: checks, why: "the call bridge's key, certificate and bundle\(swap)")
-            if threeX && anyWebBridge3 {
-                last = step("trust-c2w", MMP.callbridgeTrustC2W(use.bundle), reads: [FileRef(node: n, use.bundle)],
-                            after: [last], why: "CMS 3.x: the call bridge trusts the web bridge's C2W certificate through this bundle")
+            if anyWebBridge3 {
+                last = trustStep("trust-c2w", MMP.callbridgeTrustC2W(use.bundle), file: use.bundle, after: last,
+                                 why: "the call bridge trusts the web bridge's C2W certificate through this bundle (TAC 221729)")
             }
-            step("restart", MMP.callbridgeRestart, after: [last], why: "the call bridge takes new certificates when it restarts")
-        case .webbridge3 where threeX:
+            if let sip = trust.sip {
+                last = trustStep("tls-sip-trust", MMP.tlsSIPTrust(sip), file: sip, after: last,
+                                 why: "SIP TLS: the call bridge trusts the far end's certificate (CUCM, Expressway) through this chain")
+            }
+            step("restart", MMP.callbridgeRestart, after: [listeners(after: last)], why: "the call bridge takes new certificates when it restarts")
+        case .webbridge3:
             let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
             let https = step("https-certs", MMP.webbridge3HTTPS(key: use.key, fullChain: use.certificate),
                              reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [off],
-                             why: "the web bridge's HTTPS key and full chain (CMS 3.x wants the whole chain)\(swap)")
+                             why: "the web bridge's HTTPS key and full chain (Web Bridge 3 takes the whole chain)\(swap)")
             let c2w = step("c2w-certs", MMP.webbridge3C2W(key: use.key, fullChain: use.certificate),
                            reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [https],
                            why: "the C2W (call bridge to web bridge) key and full chain\(swap)")
-            let trust = step("c2w-trust", MMP.webbridge3C2WTrust(use.bundle), reads: [FileRef(node: n, use.bundle)], after: [c2w],
-                             why: "the web bridge trusts the call bridges whose certificates this bundle signs")
-            step("enable", MMP.enable(s, tag: tag), after: [trust], why: "the web bridge back on with its new certificates")
+            let c2wTrust = trust.c2w ?? use.bundle
+            let trusted = trustStep("c2w-trust", MMP.webbridge3C2WTrust(c2wTrust), file: c2wTrust, after: c2w,
+                                    why: trust.c2w == nil ? "the web bridge trusts the call bridges whose certificates this bundle signs"
+                                                          : "the web bridge trusts the call bridges' CA and the schedulers' certificates (TAC 217367)")
+            step("enable", MMP.enable(s, tag: tag), after: [listeners(after: trusted)], why: "the web bridge back on with its new certificates")
+        case .scheduler:
+            let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
+            let c2w = step("c2w-certs", MMP.schedulerC2W(key: use.key, fullChain: use.certificate),
+                           reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [off],
+                           why: "the scheduler's C2W key and full chain, which it presents to the web bridges (TAC 217367)\(swap)")
+            let trusted = trustStep("c2w-trust", MMP.schedulerC2WTrust(use.bundle), file: use.bundle, after: c2w,
+                                    why: "the scheduler trusts the web bridges whose C2W certificates this bundle signs")
+            step("enable", MMP.enable(s, tag: tag), after: [trusted], why: "the scheduler back on with its new certificates")
+        case .recorder, .streamer:
+            let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
+            var last: String
+            if threeX {
+                last = step("sip-certs", MMP.sipCerts(s, key: use.key, certificate: use.certificate, bundle: use.bundle), reads: files,
+                            after: [off], why: "CMS 3.x: the \(s.rawValue) is a SIP endpoint: its key, certificate and bundle (TAC 225405)\(swap)")
+            } else {
+                last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: nil),
+                            reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate)], after: [off],
+                            why: "the \(s.rawValue)'s key and certificate (CMS 2.x: no bundle here, TAC 202722)\(swap)")
+                if s == .recorder {
+                    last = trustStep("trust", MMP.trust(s, use.bundle), file: use.bundle, after: last,
+                                     why: "the recorder trusts the call bridges whose certificates this bundle signs")
+                } else if let list = trust.callBridges {
+                    last = trustStep("trust", MMP.trust(s, list), file: list, after: last,
+                                     why: "the streamer takes calls only from the call bridges whose certificates this list holds (the certificates, not a CA)")
+                }
+            }
+            step("enable", MMP.enable(s, tag: tag), after: [last], why: "\(s.rawValue) back on with its new certificate")
         default:
             let off = step("disable", MMP.disable(s, tag: tag), after: checks, why: "certificates are changed with the service off")
-            let certs = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: use.bundle),
-                             reads: files, after: [off], why: "\(s.rawValue)'s key, certificate and bundle\(swap)")
-            step("enable", MMP.enable(s, tag: tag), after: [certs], why: "\(s.rawValue) back on with its new certificate")
+            // The load balancer and the trunk trust each other's certificates (the CA bundle
+            // when the estate has no other side).
+            let other = s == .loadbalancer ? trust.trunks : s == .trunk ? trust.loadBalancers : nil
+            var last = step("certs", MMP.certs(s, tag: tag, key: use.key, certificate: use.certificate, bundle: other ?? use.bundle),
+                            reads: [FileRef(node: n, use.key), FileRef(node: n, use.certificate), FileRef(node: n, other ?? use.bundle)],
+                            after: [off], why: other == nil ? "\(s.rawValue)'s key, certificate and bundle\(swap)"
+                                                            : "\(s.rawValue)'s key and certificate, and the other side's certificates it trusts\(swap)")
+            if s == .webbridge, let list = trust.callBridges {
+                last = trustStep("trust", MMP.trust(s, list), file: list, after: last,
+                                 why: "the web bridge accepts the call bridges whose certificates this list holds")
+            }
+            if s == .xmpp, let list = trust.xmppCluster {
+                last = trustStep("cluster-trust", MMP.xmppClusterTrust(list), file: list, after: last,
+                                 why: "a clustered XMPP server trusts the other XMPP servers through their certificates (TAC 213479)")
+            }
+            step("enable", MMP.enable(s, tag: tag), after: [listeners(after: last)], why: "\(s.rawValue) back on with its new certificate")
         }
     }
 }

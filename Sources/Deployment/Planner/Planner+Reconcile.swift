@@ -12,7 +12,22 @@ extension PlanContext {
     /// Does the service already use exactly the files the plan would give it?
     func holds(_ use: CertificateUse) -> Bool {
         guard let files = current.node(use.node.name).uses(use.service) else { return false }
-        return files.key == use.key && files.certificate == use.certificate && files.allFiles.contains(use.bundle)
+        return files.key == use.key && files.certificate == use.certificate && bundleShown(use).map(files.allFiles.contains) ?? true
+    }
+
+    /// The CA bundle the service's status names once the plan has applied it; nil for a
+    /// service given a trust list in its place: the 2.x streamer (the call bridges'
+    /// certificates), webbridge3 beside a scheduler (c2w-trust.crt), the load balancer and
+    /// the trunk facing each other (each other's certificates).
+    func bundleShown(_ use: CertificateUse) -> String? {
+        let has = { (service: Service) in deployment.nodes.contains { $0.runs(service) } }
+        switch use.service {
+        case .streamer where !threeX: return nil
+        case .webbridge3 where has(.scheduler): return nil
+        case .loadbalancer where has(.trunk): return nil
+        case .trunk: return nil
+        default: return use.bundle
+        }
     }
 
     /// The set-up's certificates that are not in place yet. A certificate whose every user

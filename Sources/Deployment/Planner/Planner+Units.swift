@@ -21,12 +21,15 @@ extension PlanContext {
             add(node.fqdn)
             switch service {
             case .webadmin:
+                // CUCM checks its "override" host name in the web admin's SANs (TAC 222766).
+                add(deployment.cucmHost)
+            case .recorder, .streamer, .uploader, .scheduler:
                 break
             case .webbridge, .webbridge3:
                 add(deployment.joinURL)
             case .xmpp:
                 add(deployment.xmppDomain)
-            case .callbridge, .turn, .loadbalancer:
+            case .callbridge, .turn, .loadbalancer, .trunk:
                 if clustered {
                     for other in deployment.nodes where other.runs(service) { add(other.fqdn) }
                 }
@@ -86,7 +89,7 @@ extension PlanContext {
         var units: [CertificateUnit] = []
         if d.strategy == .perService {
             for node in d.nodes {
-                for service in node.services {
+                for service in node.services where service.holdsCertificate {
                     let b = node.certificates[service]?.basename ?? service.rawValue
                     guard let spec = serviceSpec([service], on: node, basename: b) else { continue }
                     let use = CertificateUse(node: node, service: service, key: b + ".key",
@@ -100,16 +103,17 @@ extension PlanContext {
             let users = d.nodes.filter { !$0.services.isEmpty }
             guard let maker = users.first, let spec = sharedSpec(basename: b) else { return [] }
             let uses = users.flatMap { node in
-                node.services.map { CertificateUse(node: node, service: $0, key: b + ".key", certificate: certificateName(b, for: $0), bundle: d.caBundle) }
+                node.services.filter(\.holdsCertificate).map { CertificateUse(node: node, service: $0, key: b + ".key", certificate: certificateName(b, for: $0), bundle: d.caBundle) }
             }
             units.append(CertificateUnit(basename: b, spec: spec, maker: maker, directory: "", reuseCSR: false, uses: uses))
         }
         return units
     }
 
-    /// The certificate file a service is given: the full chain for webbridge3 (CMS 3.x).
+    /// The certificate file a service is given: the full chain for webbridge3 and the
+    /// scheduler, which take the whole chain in one file.
     func certificateName(_ basename: String, for service: Service) -> String {
-        service == .webbridge3 ? basename + "-fullchain.crt" : basename + ".crt"
+        service.takesFullChain ? basename + "-fullchain.crt" : basename + ".crt"
     }
 
     /// Renewals: one certificate per key file in use (per node for perService; across
@@ -120,7 +124,7 @@ extension PlanContext {
         var groups: [Group] = []
         for node in d.nodes {
             let state = current.node(node.name)
-            for service in node.services {
+            for service in node.services where service.holdsCertificate {
                 guard let files = state.uses(service), let key = files.key, files.certificate != nil else {
                     if current.nodes[node.name] == nil {
                         problems.append("\(flow.rawValue) keeps or replaces the files \(service.rawValue) uses on \(node.name), but the current state does not say which they are: gather the nodes' state first (on the command line, plan and apply read it unless plan is --offline; or give --state FILE).")
@@ -172,14 +176,7 @@ extension PlanContext {
 
     /// The name the CA bundle is sent under in a proactive renewal: the file's own name,
     /// or a new one when the node holds that name already (the live services use it).
-    func newBundleName(on node: DeploymentNode) -> String {
-        let b = deployment.caBundle
-        let files = Set(current.node(node.name).files)
-        guard files.contains(b) else { return b }
-        let stem = Self.stem(of: b)
-        let ext = String(b.dropFirst(stem.count))
-        return Self.nextName(after: stem, taken: files) + ext
-    }
+    func newBundleName(on node: DeploymentNode) -> String { newName(for: deployment.caBundle, on: node) }
 
     /// `callbridge.key` -> `callbridge`.
     static func stem(of file: String) -> String {

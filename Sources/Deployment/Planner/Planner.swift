@@ -15,6 +15,7 @@ public enum Planner {
         case .fresh:
             let units = context.freshUnits()
             context.planServiceCertificates(units: context.unitsToSetUp(units))
+            context.planUploaders()
             context.planDatabaseUnlessSo()
         case .renew, .renewNewNames:
             let units = context.renewalUnits()

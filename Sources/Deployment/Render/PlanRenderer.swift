@@ -56,6 +56,12 @@ public enum PlanRenderer {
         }
     }
 
+    /// The article's step by its title: `Step 2: CSRs`, ... `Step 5: apply`.
+    static func articleStepName(_ step: Int) -> String {
+        let titles = [1: "CSR syntax", 2: "CSRs", 3: "database cluster", 4: "verification", 5: "apply"]
+        return "Step \(step)" + (titles[step].map { ": " + $0 } ?? "")
+    }
+
     static func header(_ plan: Plan) -> [String] {
         ["cmscerts plan: \(plan.flow.rawValue), CMS \(plan.cmsVersion), \(plan.steps.count) steps on \(plan.nodes.map(\.name).joined(separator: ", "))",
          "digest sha256:\(plan.digest)"] + observation(plan)
@@ -120,17 +126,25 @@ public enum PlanRenderer {
         if !plan.notes.isEmpty {
             lines += ["", "## Notes", ""] + plan.notes.map { "- " + $0 }
         }
-        lines += ["", "## Steps", "",
-                  "| # | Where | Step | Kind | Command | Expect | After | Why |",
-                  "|---|---|---|---|---|---|---|---|"]
+        // As the article reads: the steps of one server together under its name, each with
+        // the article's step and the command as typed, numbered across the whole change.
         var number: [String: Int] = [:]
+        var place: String?
+        let nodes = nodesByName(plan)
         for (i, step) in plan.runbookOrder().enumerated() {
             number[step.id] = i + 1
+            let here = where_(step, nodes)
+            if here != place {
+                lines += ["", "## " + cell(here), "",
+                          "| # | Article step | Kind | Command | Expect | After | Why |",
+                          "|---|---|---|---|---|---|---|"]
+                place = here
+            }
             var command = "`\(cell(step.command))`"
             if let answer = step.confirmation { command += " (answer `\(answer)`)" }
             let expect = step.success.map { cell($0.description) } ?? ""
             let after = step.dependsOn.map { "\(number[$0] ?? 0)" }.joined(separator: ", ")
-            lines.append("| \(i + 1) | \(step.node ?? "workspace") | \(step.articleStep) | \(kindLabel(step.kind)) | \(command) | \(expect) | \(after) | \(cell(step.why)) |")
+            lines.append("| \(i + 1) | \(articleStepName(step.articleStep)) | \(kindLabel(step.kind)) | \(command) | \(expect) | \(after) | \(cell(step.why)) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

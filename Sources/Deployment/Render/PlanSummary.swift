@@ -65,7 +65,7 @@ public struct PlanSummary: Hashable, Sendable {
             let words = step.command.split(separator: " ").map(String.init)
             switch step.local {
             case .makeKeyAndCSR?, .makeSelfSignedCA?: line.keys += 1
-            case .awaitFiles(let files, _)?: line.awaited += files.count
+            case .awaitFiles(let files, _, _)?: line.awaited += files.count
             default: break
             }
             if step.kind == .upload { line.uploads += 1 }

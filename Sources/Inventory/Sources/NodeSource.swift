@@ -40,9 +40,12 @@ public struct NodeScan: Sendable {
 /// files, the services' status commands say which service uses which file, each
 /// certificate file is fetched to a private temporary folder, read, and deleted.
 public enum NodeSource {
-    /// The status commands asked, in order; one a node does not know (xmpp on 3.x,
-    /// webbridge3 on 2.x) simply contributes nothing.
-    public static let statusCommands = ["webadmin", "callbridge", "webbridge", "webbridge3", "turn", "xmpp", "database cluster status"]
+    /// The status commands asked, in order; one a node does not know (xmpp on 3.x, the
+    /// scheduler on 2.x) simply contributes nothing. The recorder, streamer, scheduler,
+    /// load balancer and trunk hold certificates too; the uploader's status names its
+    /// trust lists (unverified: `loadbalancer list`, `trunk list` as their status).
+    public static let statusCommands = ["webadmin", "callbridge", "webbridge", "webbridge3", "turn", "xmpp", "recorder", "streamer",
+                                        "scheduler", "uploader", "loadbalancer list", "trunk list", "database cluster status"]
 
     /// The file names of `pki list`'s output (the lines after its heading): the
     /// executor's reader, so that both read the MMP's listing the same way.
@@ -50,7 +53,7 @@ public enum NodeSource {
 
     /// The certificate and bundle files a service's status names (key files are left out).
     public static func parseStatus(command: String, _ text: String) -> [ServiceFile] {
-        let base = command.hasPrefix("database") ? "database" : command
+        let base = command.hasPrefix("database") ? "database" : command.hasSuffix(" list") ? String(command.dropLast(5)) : command
         var found: [ServiceFile] = []
         for raw in text.split(whereSeparator: \.isNewline) {
             guard let colon = raw.firstIndex(of: ":") else { continue }

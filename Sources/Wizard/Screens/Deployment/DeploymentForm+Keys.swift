@@ -45,7 +45,7 @@ extension DeploymentForm: WizardScreen {
         """
         The deployment file Steps 2, 3 and 5 plan from: the CMS release, the domain, how certificates are cut, where keys are made, the subject of every CSR, and each node with its FQDN, address, SSH target, services and database role.
         ↑/↓ or Tab move between fields; type to edit; ←/→ or Space change a choice; on Services ←/→ move and Space ticks. Enter on "+ Add a node" adds one; F8 removes the node you are on.
-        Every field is checked as you type by the rules the file loader applies (one primary, 1, 3 or 5 database nodes, webbridge3 on 3.x, ...); the reason shows beside the field and in full under the form.
+        Every field is checked as you type by the rules the file loader applies (one primary, 1 or 3 database nodes, each service in its release, ...); the reason shows beside the field and in full under the form.
         F10 checks everything and shows the file to be written on a review screen; y writes it (the old file kept as .previous) and the wizard works on it at once.
         F2 starts a new file in the folder cmscerts was started in; F3 opens another file; F5 drops the changes. On the built-in lab the release and nodes are the lab's and cannot be changed here.
         """

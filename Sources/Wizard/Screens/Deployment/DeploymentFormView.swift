@@ -147,7 +147,7 @@ enum DeploymentFormView {
             case .sshUser: return "The MMP admin account; empty: ~/.ssh/config's User for the host, else your login name."
             case .sshPort: return "The MMP's SSH port; empty: ~/.ssh/config's Port for the host, else 22."
             case .services: return "← → move, Space ticks: the services this node runs, each one gets its certificate."
-            case .database: return "primary initializes the cluster (once); joined holds a copy; connected uses it; 1, 3 or 5 database nodes."
+            case .database: return "primary initializes the cluster (once); joined holds a copy; connected uses it; 1 or 3 database nodes (TAC 210530)."
             case .loadBalancerTag: return "The tag of `loadbalancer certs <tag> ...` when the node runs the load balancer."
             }
         }

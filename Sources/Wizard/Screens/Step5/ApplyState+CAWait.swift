@@ -59,7 +59,7 @@ extension ApplyState {
     func caRequest(for file: String) -> String {
         guard case .success(let plan) = plan,
               let step = plan.steps.first(where: { step in
-                  if case .awaitFiles(let files, _)? = step.local { return files.contains(file) }
+                  if case .awaitFiles(let files, _, _)? = step.local { return files.contains(file) }
                   return false
               }) else { return "" }
         if let csr = step.reads.first(where: { $0.node == nil && $0.name.hasSuffix(".csr") }) {
