@@ -108,23 +108,20 @@ struct ExpiryCommand: ParsableCommand {
             ? Int(size.ws_col) : nil
         let progress = ExpiryProgress(enabled: ExpiryProgress.wanted)
         defer { progress.finish() }
-        var renderer = outputFormat.makeRenderer(color: color, now: instant, width: width)
-        var state = CheckState.ok
-        var count = 0
-        var out = StandardOutput(progress: progress)
-        func take(_ rows: [CertificateRow]) {
-            count += rows.count
-            state = state.worse(rows.checkState)
-            renderer.add(rows, to: &out)
+        let writer = ExpiryWriter(format: outputFormat, color: color, now: instant, width: width) { bytes in
+            progress.clear()
+            StandardOutput.write(bytes)
         }
+        func take(_ rows: [CertificateRow]) { writer.add(rows) }
 
-        renderer.begin(to: &out)
-        if !paths.isEmpty {
-            FileSource.scan(paths, policy: policy, now: instant, passphrase: passphrase,
-                            parser: CertificateFileReader.Parser(rawValue: parser) ?? .lean) { rows in
-                progress.filesRead(Set(rows.map(\.file)).count)
-                take(rows)
+        do {
+            try writer.begin()
+            if !paths.isEmpty {
+                try writer.scanFiles(paths, policy: policy, now: instant, passphrase: passphrase,
+                                     parser: CertificateFileReader.Parser(rawValue: parser) ?? .lean) { progress.filesRead($0) }
             }
+        } catch let error as InventoryError {
+            throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(error.message)")
         }
         var probes: [EndpointTarget] = []
         if !nodes.isEmpty {
@@ -159,8 +156,12 @@ struct ExpiryCommand: ParsableCommand {
                                             done: { progress.endpointProbed() })
             for scan in scans { take(scan.rows) }
         }
-        renderer.finish(to: &out)
-        out.flush()
+        do {
+            try writer.finish()
+        } catch let error as InventoryError {
+            throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: \(error.message)")
+        }
+        let (count, state) = (writer.count, writer.state)
         if count == 0 {
             throw CLIFailure(code: CheckState.unknown.rawValue, message: "UNKNOWN: no certificate found in \(paths.joined(separator: " "))")
         }
@@ -218,39 +219,44 @@ extension ExpiryCommand {
         }
     }
 
-    /// `--now`: an ISO 8601 date (midnight UTC) or date-time with Z or an offset.
+    /// `--now`: an ISO 8601 date (midnight UTC), or a date-time with seconds optional,
+    /// fractions allowed, and Z or an offset (a time without its zone is refused: whose
+    /// midnight would it be?). A day that does not exist (2027-02-30) is refused.
     static func instant(_ text: String) throws -> Date {
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
+        let pattern = #"^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2}))?$"#
+        let refusal = InventoryError("--now \(text) is not an ISO 8601 date or date-time: write 2027-01-31 (midnight UTC) or 2027-01-31T12:00:00Z (or an offset such as +01:00)")
+        guard let match = try? NSRegularExpression(pattern: pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
+            throw refusal
         }
-        throw InventoryError("--now \(text) is not an ISO 8601 date or date-time: write 2027-01-31 (midnight UTC) or 2027-01-31T12:00:00Z (or an offset such as +01:00)")
+        func group(_ i: Int) -> String? { Range(match.range(at: i), in: text).map { String(text[$0]) } }
+        let number = { (i: Int) in group(i).flatMap { Int($0) } }
+        var parts = DateComponents()
+        parts.calendar = Calendar(identifier: .gregorian)
+        parts.timeZone = TimeZone(identifier: "UTC")
+        (parts.year, parts.month, parts.day) = (number(1), number(2), number(3))
+        (parts.hour, parts.minute, parts.second) = (number(4) ?? 0, number(5) ?? 0, number(6) ?? 0)
+        guard parts.isValidDate, parts.hour! < 24, parts.minute! < 60, parts.second! < 60, let date = parts.date else { throw refusal }
+        var offset = 0
+        if let zone = group(8), zone.uppercased() != "Z" {
+            let digits = zone.dropFirst().filter(\.isNumber)
+            let hours = Int(digits.prefix(2)) ?? 0, minutes = Int(digits.suffix(2)) ?? 0
+            guard hours < 24, minutes < 60 else { throw refusal }
+            offset = (hours * 3600 + minutes * 60) * (zone.hasPrefix("-") ? -1 : 1)
+        }
+        let fraction = group(7).flatMap { Double("0" + $0) } ?? 0
+        return date.addingTimeInterval(fraction - Double(offset))
     }
 }
 
-/// Standard output, buffered: written in 64 KB pieces.
-struct StandardOutput: TextOutputStream {
-    private var buffer: [UInt8] = []
-    /// Cleared before each write, so that the output never follows the progress line.
-    var progress: ExpiryProgress?
-
-    init(progress: ExpiryProgress? = nil) { self.progress = progress }
-
-    mutating func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        progress?.clear()
+/// Standard output, written whole.
+enum StandardOutput {
+    static func write(_ bytes: UnsafeRawBufferPointer) {
         var done = 0
-        while done < buffer.count {
-            let n = buffer[done...].withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        while done < bytes.count {
+            let n = Foundation.write(STDOUT_FILENO, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             done += n
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -14,12 +14,15 @@ public struct TableRenderer: RowRenderer {
     public var width: Int?
 
     /// One line kept for sorting: its key and its cells packed with separators.
-    private struct Line {
+    struct Line: Sendable {
         var notAfter: Double
         var order: Int
         var status: CertificateStatus
         /// The cells joined by U+001F, then (after U+001E) the lines to show below it.
         var packed: String
+        /// What the summary counts of it.
+        var problems: Int
+        var state: CheckState
     }
 
     private var lines: [Line] = []
@@ -46,20 +49,34 @@ public struct TableRenderer: RowRenderer {
     public mutating func begin(to output: inout some TextOutputStream) {}
 
     public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
-        // A file's rows arrive together: number its members when it holds more than one.
+        for line in Self.lines(rows) { keep(line) }
+    }
+
+    /// The lines of some rows, the members of a file numbered when it holds more than one
+    /// (a file's rows arrive together).
+    static func lines(_ rows: [CertificateRow]) -> [Line] {
+        var out: [Line] = []
+        out.reserveCapacity(rows.count)
         var index = 0
         while index < rows.count {
             var end = index + 1
             while end < rows.count, rows[end].member != nil, rows[end].location == rows[index].location { end += 1 }
-            for row in rows[index..<end] { keep(row, numbered: end - index > 1 || (row.member ?? 0) > 1) }
+            for row in rows[index..<end] { out.append(line(row, numbered: end - index > 1 || (row.member ?? 0) > 1)) }
             index = end
         }
+        return out
     }
 
-    private mutating func keep(_ row: CertificateRow, numbered: Bool) {
-        counts[row.status, default: 0] += 1
-        problems += row.problems.count
-        state = state.worse(row.checkState)
+    mutating func keep(_ line: Line) {
+        counts[line.status, default: 0] += 1
+        problems += line.problems
+        state = state.worse(line.state)
+        var kept = line
+        kept.order = lines.count
+        lines.append(kept)
+    }
+
+    static func line(_ row: CertificateRow, numbered: Bool) -> Line {
         let cells = [row.status.rawValue.uppercased(), row.daysLeft.map(String.init) ?? "-", row.notAfter.map(Text.day) ?? "-",
                      row.position?.rawValue ?? "-", row.commonName ?? row.subject?.description ?? "-", row.issuerName ?? "-",
                      row.location + (numbered ? row.member.map { " #\($0)" } ?? "" : ""), row.service ?? ""]
@@ -69,8 +86,8 @@ public struct TableRenderer: RowRenderer {
         var packed = cells.joined(separator: String(Self.cellSeparator))
         let below = ((row.reason.map { [$0] } ?? []) + row.problems.map { "PROBLEM: \($0)" }).map { TerminalText.visible($0) }
         if !below.isEmpty { packed += String(Self.extraSeparator) + below.joined(separator: String(Self.cellSeparator)) }
-        lines.append(Line(notAfter: row.notAfter?.timeIntervalSince1970 ?? -.infinity, order: lines.count,
-                          status: row.status, packed: packed))
+        return Line(notAfter: row.notAfter?.timeIntervalSince1970 ?? -.infinity, order: 0,
+                    status: row.status, packed: packed, problems: row.problems.count, state: row.checkState)
     }
 
     public mutating func finish(to output: inout some TextOutputStream) {
