@@ -232,17 +232,28 @@ public final class ExpiryWriter {
             piece.current.lines.append(contentsOf: TableRenderer.lines(rows))
         case .prometheus:
             // The same certificate twice in one file is one series (files apart have paths apart).
-            var seen: Set<String> = []
+            var seen: Set<[UInt8]> = []
             for row in rows {
-                switch PrometheusRenderer.entry(row) {
-                case .error(let labels)?:
+                piece.scratch.removeAll(keepingCapacity: true)
+                switch PrometheusRenderer.appendEntry(row, to: &piece.scratch) {
+                case .error?:
                     piece.current.errorCount += 1
-                    piece.current.errors.append(contentsOf: "x509_cert_error{\(labels)} 1\n".utf8)
-                case let .series(labels, notBefore, notAfter, expired)?:
+                    piece.current.errors.append(contentsOf: "x509_cert_error{".utf8)
+                    piece.current.errors.append(contentsOf: piece.scratch)
+                    piece.current.errors.append(contentsOf: "} 1\n".utf8)
+                case let .series(notBefore, notAfter, expired)?:
+                    let labels = piece.scratch
                     guard rows.count == 1 || seen.insert(labels).inserted else { continue }
-                    piece.current.bytes.append(contentsOf: "x509_cert_not_after{\(labels)} \(notAfter)\n".utf8)
-                    piece.current.notBefore.append(contentsOf: "x509_cert_not_before{\(labels)} \(notBefore)\n".utf8)
-                    piece.current.expired.append(contentsOf: "x509_cert_expired{\(labels)} \(expired ? 1 : 0)\n".utf8)
+                    func line(_ out: inout [UInt8], _ metric: String, _ value: Int64) {
+                        Text.append(metric, to: &out)
+                        out.append(contentsOf: labels)
+                        out.append(contentsOf: "} ".utf8)
+                        Text.append(Int(value), to: &out)
+                        out.append(UInt8(ascii: "\n"))
+                    }
+                    line(&piece.current.bytes, "x509_cert_not_after{", notAfter)
+                    line(&piece.current.notBefore, "x509_cert_not_before{", notBefore)
+                    line(&piece.current.expired, "x509_cert_expired{", expired ? 1 : 0)
                 case nil:
                     continue
                 }

@@ -19,8 +19,6 @@ public struct PrometheusRenderer: RowRenderer {
 
     public init() {}
 
-    static let fields = ["C", "ST", "L", "O", "OU", "CN"]
-
     public mutating func begin(to output: inout some TextOutputStream) {}
 
     public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
@@ -44,20 +42,72 @@ public struct PrometheusRenderer: RowRenderer {
     }
 
     static func entry(_ row: CertificateRow) -> Entry? {
+        var labels: [UInt8] = []
+        switch appendEntry(row, to: &labels) {
+        case .error?: return .error(String(decoding: labels, as: UTF8.self))
+        case let .series(notBefore, notAfter, expired)?:
+            return .series(labels: String(decoding: labels, as: UTF8.self), notBefore: notBefore, notAfter: notAfter, expired: expired)
+        case nil: return nil
+        }
+    }
+
+    /// What `appendEntry` wrote the labels of.
+    enum Kind {
+        case error
+        case series(notBefore: Int64, notAfter: Int64, expired: Bool)
+    }
+
+    /// Appends a row's labels to `out` (nothing when it gives no metric), and says what they are for.
+    static func appendEntry(_ row: CertificateRow, to out: inout [UInt8]) -> Kind? {
         let path = row.location
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        func label(_ key: StaticString, _ value: String) {
+            if !out.isEmpty { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            appendQuoted(value, to: &out)
+        }
         // A file that cannot be read, or a certificate whose dates cannot be: an error
         // to monitoring, never a made-up date.
         if row.status == .unreadable || row.status == .unknown {
-            return .error("filename=\(Self.quote(name)),filepath=\(Self.quote(path))")
+            label("filename=", name)
+            label("filepath=", path)
+            return .error
         }
         guard let notBefore = row.notBefore, let notAfter = row.notAfter else { return nil }
-        var labels = "serial_number=\(Self.quote(Text.decimal(fromHex: row.serialHex ?? "0")))"
-        for field in Self.fields { labels += ",subject_\(field)=\(Self.quote(row.subject?[field] ?? ""))" }
-        for field in Self.fields { labels += ",issuer_\(field)=\(Self.quote(row.issuer?[field] ?? ""))" }
-        labels += ",filename=\(Self.quote(name)),filepath=\(Self.quote(path))"
-        return .series(labels: labels, notBefore: Int64(notBefore.timeIntervalSince1970),
-                       notAfter: Int64(notAfter.timeIntervalSince1970), expired: row.status == .expired)
+        label("serial_number=", Text.decimal(fromHex: row.serialHex ?? "0"))
+        label("subject_C=", row.subject?["C"] ?? "")
+        label("subject_ST=", row.subject?["ST"] ?? "")
+        label("subject_L=", row.subject?["L"] ?? "")
+        label("subject_O=", row.subject?["O"] ?? "")
+        label("subject_OU=", row.subject?["OU"] ?? "")
+        label("subject_CN=", row.subject?["CN"] ?? "")
+        label("issuer_C=", row.issuer?["C"] ?? "")
+        label("issuer_ST=", row.issuer?["ST"] ?? "")
+        label("issuer_L=", row.issuer?["L"] ?? "")
+        label("issuer_O=", row.issuer?["O"] ?? "")
+        label("issuer_OU=", row.issuer?["OU"] ?? "")
+        label("issuer_CN=", row.issuer?["CN"] ?? "")
+        label("filename=", name)
+        label("filepath=", path)
+        return .series(notBefore: Int64(notBefore.timeIntervalSince1970), notAfter: Int64(notAfter.timeIntervalSince1970),
+                       expired: row.status == .expired)
+    }
+
+    /// A label value in double quotes, with the format's three escapes, as bytes.
+    static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                default: out.append(byte)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     static let notAfterHead = "# HELP x509_cert_not_after The timestamp after which the certificate is no longer valid\n# TYPE x509_cert_not_after gauge\n"
@@ -84,15 +134,8 @@ public struct PrometheusRenderer: RowRenderer {
 
     /// A label value in double quotes, with the format's three escapes.
     static func quote(_ value: String) -> String {
-        var out = "\""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out + "\""
+        var out: [UInt8] = []
+        appendQuoted(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
