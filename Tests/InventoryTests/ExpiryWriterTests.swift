@@ -83,4 +83,28 @@ struct ExpiryWriterTests {
         }
         _ = paths
     }
+
+    /// Each folder stays open while its files wait to be read, so a batch stops at
+    /// `PathWalker.folderLimit` folders: a tree of many small (and empty) folders is still
+    /// read whole, in order.
+    @Test func aTreeOfManyFoldersIsReadWhole() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let chain = try TestChain(in: folder)
+        let leaf = try chain.pem("leaf.crt")
+        let count = PathWalker.folderLimit + 50
+        for i in 0..<count {
+            try FileManager.default.createDirectory(atPath: folder.file("tree/a-\(i)-empty"), withIntermediateDirectories: true)
+        }
+        // The empty ones first: a batch that opens its folder limit before any file.
+        for i in 0..<count { try folder.write("tree/b-\(i)-full/leaf.crt", leaf) }
+        let now = Date()
+        var rows: [CertificateRow] = []
+        let stats = FileSource.scan([folder.file("tree")], policy: try ExpiryPolicy(), now: now, batchSize: 100) { rows += $0 }
+        #expect(rows.count == count && stats.files == count)
+        let expected = try viaRows(.csv, [folder.file("tree")], now: now)
+        let bytes = try viaBytes(.csv, [folder.file("tree")], now: now, batchSize: 100)
+        #expect(bytes == expected)
+        #expect(String(decoding: bytes, as: UTF8.self).split(separator: "\r\n").count == count + 1)
+    }
 }

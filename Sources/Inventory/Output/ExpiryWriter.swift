@@ -117,74 +117,89 @@ public final class ExpiryWriter {
         // A path named twice may be read twice: its rows go through `add`, which keeps
         // Prometheus from writing a series twice and the table numbering as before.
         let named = Set(paths)
-        var walker = PathWalker(paths: paths, extensions: FileSource.folderExtensions)
-        var stats = FileScanStats()
-        var batch: [PathWalker.Item] = []
+        // The walk and the writing are one thread's work, done beside the reading of the
+        // batch in hand: while the other threads read batch n, it writes batch n-1 and
+        // walks to batch n+1.
+        let serial = Serial(walker: PathWalker(paths: paths, extensions: FileSource.folderExtensions), batchSize: batchSize)
+        serial.walk()
         let chunk = 16
         let readers = ReaderPool()
-        var finished = false
-        while !finished {
-            batch.removeAll(keepingCapacity: true)
-            let folders = walker.foldersOpened
-            while batch.count < batchSize, walker.foldersOpened - folders < PathWalker.folderLimit, let item = walker.next() {
-                batch.append(item)
-            }
-            if batch.count < batchSize && walker.foldersOpened - folders < PathWalker.folderLimit { finished = true }
-            if batch.isEmpty { break }
-            let chunks = (batch.count + chunk - 1) / chunk
+        let format = self.format
+        nonisolated(unsafe) let writer = self
+        var previous: [Piece] = []
+        while !serial.next.isEmpty {
+            let items = serial.next
+            let chunks = (items.count + chunk - 1) / chunk
             let pieces = UnsafeMutableBufferPointer<Piece>.allocate(capacity: chunks)
             pieces.initialize(repeating: Piece())
             defer { pieces.deinitialize(); pieces.deallocate() }
-            let format = self.format
-            let items = batch
-            do {
-                nonisolated(unsafe) let out = pieces
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let reader = readers.take()
-                    defer { readers.give(reader) }
-                    var piece = Piece()
-                    for index in (c * chunk)..<min(items.count, (c + 1) * chunk) {
-                        let rows: [CertificateRow]
-                        var path = ""
-                        switch items[index] {
-                        case .file(let p):
-                            path = p
-                            rows = FileSource.rows(forFile: p, policy: policy, now: now, passphrase: passphrase, parser: parser)
-                        case .regularFile(let p, let folder, let name):
-                            path = p
-                            rows = FileSource.rows(forRegularFile: p, directory: folder.fd, name: name, buffer: reader,
-                                                   policy: policy, now: now, passphrase: passphrase, parser: parser)
-                        case .problem(let p, let message):
-                            rows = [CertificateRow(unreadable: p, reason: "\(p): \(message)", source: .file)]
-                        }
-                        piece.files += 1
-                        if rows.isEmpty { piece.withoutCertificates += 1 }
-                        for row in rows {
-                            if row.status == .unreadable { piece.unreadable += 1 } else { piece.certificates += 1 }
-                        }
-                        if named.contains(path) {
-                            piece.flush()
-                            piece.parts.append(.rows(rows))
-                        } else {
-                            Self.render(rows, format: format, into: &piece)
-                        }
-                    }
-                    piece.flush()
-                    out[c] = piece
+            nonisolated(unsafe) let out = pieces
+            let written = previous
+            DispatchQueue.concurrentPerform(iterations: chunks + 1) { iteration in
+                if iteration == 0 {
+                    for piece in written { serial.stats.add(piece); writer.takeAll(piece) }
+                    serial.walk()
+                    return
                 }
+                let c = iteration - 1
+                let reader = readers.take()
+                defer { readers.give(reader) }
+                var piece = Piece()
+                for index in (c * chunk)..<min(items.count, (c + 1) * chunk) {
+                    let rows: [CertificateRow]
+                    var path = ""
+                    switch items[index] {
+                    case .file(let p):
+                        path = p
+                        rows = FileSource.rows(forFile: p, policy: policy, now: now, passphrase: passphrase, parser: parser)
+                    case .regularFile(let p, let folder, let name):
+                        path = p
+                        rows = FileSource.rows(forRegularFile: p, directory: folder.fd, name: name, buffer: reader,
+                                               policy: policy, now: now, passphrase: passphrase, parser: parser)
+                    case .problem(let p, let message):
+                        rows = [CertificateRow(unreadable: p, reason: "\(p): \(message)", source: .file)]
+                    }
+                    piece.files += 1
+                    if rows.isEmpty { piece.withoutCertificates += 1 }
+                    for row in rows {
+                        if row.status == .unreadable { piece.unreadable += 1 } else { piece.certificates += 1 }
+                    }
+                    if named.contains(path) {
+                        piece.flush()
+                        piece.parts.append(.rows(rows))
+                    } else {
+                        Self.render(rows, format: format, into: &piece)
+                    }
+                }
+                piece.flush()
+                out[c] = piece
             }
-            for piece in pieces {
-                stats.files += piece.files
-                stats.withoutCertificates += piece.withoutCertificates
-                stats.certificates += piece.certificates
-                stats.unreadable += piece.unreadable
-                takeAll(piece)
-            }
-            read(batch.count)
+            previous = Array(pieces)
+            read(items.count)
         }
+        for piece in previous { serial.stats.add(piece); takeAll(piece) }
         add(namedRows)
         namedRows = []
-        return stats
+        return serial.stats
+    }
+
+    /// The walk, one batch ahead, and the counts: touched by one thread at a time.
+    private final class Serial: @unchecked Sendable {
+        var walker: PathWalker
+        let batchSize: Int
+        var next: [PathWalker.Item] = []
+        var stats = FileScanStats()
+
+        init(walker: PathWalker, batchSize: Int) {
+            self.walker = walker
+            self.batchSize = batchSize
+        }
+
+        /// The next batch: up to `batchSize` items, or fewer when `PathWalker.folderLimit`
+        /// folders have been opened for it (each stays open while its items live).
+        func walk() {
+            next = walker.batch(of: batchSize)
+        }
     }
 
     /// What one reading thread made of its files: runs of rendered rows, and the rows of
@@ -327,6 +342,15 @@ public final class ExpiryWriter {
     private func copy(_ file: TemporaryFile) throws {
         flush()
         try file.replay { sink($0) }
+    }
+}
+
+extension FileScanStats {
+    mutating func add(_ piece: ExpiryWriter.Piece) {
+        files += piece.files
+        withoutCertificates += piece.withoutCertificates
+        certificates += piece.certificates
+        unreadable += piece.unreadable
     }
 }
 

@@ -100,7 +100,7 @@ public struct TableRenderer: RowRenderer {
         for line in lines {
             let main = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)[0]
             for (i, cell) in main.split(separator: Self.cellSeparator, omittingEmptySubsequences: false).enumerated() {
-                widths[i] = max(widths[i], cell.count)
+                widths[i] = max(widths[i], Self.characters(cell))
             }
         }
         // A column with nothing in it (SERVICE for plain files) is left out.
@@ -146,12 +146,25 @@ public struct TableRenderer: RowRenderer {
         }
     }
 
+    /// The characters of a cell: its bytes when it is ASCII (cells hold no CR LF, which
+    /// `TerminalText` escapes), counted as Swift counts them otherwise.
+    static func characters(_ cell: Substring) -> Int {
+        var ascii = true
+        var bytes = 0
+        for byte in cell.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            bytes += 1
+        }
+        return ascii ? bytes : cell.count
+    }
+
     static func format(_ cells: [Substring], widths: [Int]) -> String {
         var out = ""
         let last = widths.lastIndex { $0 > 0 } ?? 0
         for (i, cell) in cells.enumerated() where widths[i] > 0 {
             let clipped: String
-            if cell.count <= widths[i] {
+            let count = characters(cell)
+            if count <= widths[i] {
                 clipped = String(cell)
             } else if i == 6 {
                 clipped = "~" + String(cell.suffix(widths[i] - 1)) // keep the file name
@@ -159,7 +172,15 @@ public struct TableRenderer: RowRenderer {
                 clipped = String(cell.prefix(widths[i] - 1)) + "~"
             }
             if !out.isEmpty || i > 0 && widths[..<i].contains(where: { $0 > 0 }) { out += "  " }
-            out += i == last ? clipped : clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            if i == last {
+                out += clipped
+            } else if count <= widths[i] && clipped.utf8.count == count {
+                // ASCII (the common case): padded by hand, as `padding` would.
+                out += clipped
+                out += String(repeating: " ", count: widths[i] - count)
+            } else {
+                out += clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }
         }
         while out.hasSuffix(" ") { out.removeLast() }
         return out

@@ -29,16 +29,8 @@ public enum FileSource {
                             emit: ([CertificateRow]) throws -> Void) rethrows -> FileScanStats {
         var walker = PathWalker(paths: paths, extensions: extensions)
         var stats = FileScanStats()
-        var batch: [PathWalker.Item] = []
-        batch.reserveCapacity(batchSize)
-        var finished = false
-        while !finished {
-            batch.removeAll(keepingCapacity: true)
-            let folders = walker.foldersOpened
-            while batch.count < batchSize, walker.foldersOpened - folders < PathWalker.folderLimit, let item = walker.next() {
-                batch.append(item)
-            }
-            if batch.count < batchSize && walker.foldersOpened - folders < PathWalker.folderLimit { finished = true }
+        while true {
+            let batch = walker.batch(of: batchSize)
             if batch.isEmpty { break }
             let results = readAll(batch, policy: policy, now: now, passphrase: passphrase, parser: parser)
             var rows: [CertificateRow] = []

@@ -77,6 +77,18 @@ struct PathWalker: IteratorProtocol {
         return nil
     }
 
+    /// The next items, up to `size`, or fewer once `folderLimit` folders have been opened
+    /// since the first (each stays open while its items live); empty at the end.
+    mutating func batch(of size: Int) -> [Item] {
+        var batch: [Item] = []
+        var folders = foldersOpened
+        while batch.count < size, batch.isEmpty || foldersOpened - folders < Self.folderLimit, let item = next() {
+            if batch.isEmpty { folders = foldersOpened }
+            batch.append(item)
+        }
+        return batch
+    }
+
     private func hasExtension(_ path: String) -> Bool {
         guard let dot = path.lastIndex(of: ".") else { return false }
         return extensions.contains(path[path.index(after: dot)...].lowercased())
