@@ -112,7 +112,7 @@ public final class ExpiryWriter {
     /// of files read, after each batch.
     @discardableResult
     public func scanFiles(_ paths: [String], policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
-                          parser: CertificateFileReader.Parser = .lean, batchSize: Int = 4096,
+                          parser: CertificateFileReader.Parser = .lean, batchSize: Int = 2048,
                           read: (Int) -> Void = { _ in }) throws -> FileScanStats {
         // A path named twice may be read twice: its rows go through `add`, which keeps
         // Prometheus from writing a series twice and the table numbering as before.
