@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TerminalText
 
@@ -96,31 +97,63 @@ public struct TableRenderer: RowRenderer {
             return
         }
         lines.sort { $0.notAfter != $1.notAfter ? $0.notAfter < $1.notAfter : $0.order < $1.order }
-        var widths = Self.headings.map { _ in 0 }
-        for line in lines {
-            let main = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)[0]
-            for (i, cell) in main.split(separator: Self.cellSeparator, omittingEmptySubsequences: false).enumerated() {
-                widths[i] = max(widths[i], Self.characters(cell))
+        // Widths, then the text of every line, a chunk of lines at a time on every core.
+        let sorted = lines
+        let chunk = 1024
+        let chunks = (sorted.count + chunk - 1) / chunk
+        let columns = Self.headings.count
+        var partial = [[Int]](repeating: [Int](repeating: 0, count: columns), count: chunks)
+        partial.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var widths = [Int](repeating: 0, count: columns)
+                for line in sorted[(c * chunk)..<min(sorted.count, (c + 1) * chunk)] {
+                    for (i, cell) in Self.cells(line.packed).main.enumerated() { widths[i] = max(widths[i], Self.characters(cell)) }
+                }
+                out[c] = widths
             }
         }
+        var widths = (0..<columns).map { i in partial.map { $0[i] }.max() ?? 0 }
         // A column with nothing in it (SERVICE for plain files) is left out.
         widths = zip(widths, Self.headings).map { $0 == 0 ? 0 : max($0, $1.count) }
         if let width { Self.fit(&widths, into: width) }
         output.write(Self.format(Self.headings.map { Substring($0) }, widths: widths) + "\n")
-        for line in lines {
-            let parts = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)
-            let cells = parts[0].split(separator: Self.cellSeparator, omittingEmptySubsequences: false)
-            var text = Self.format(cells, widths: widths)
-            if color {
-                let status = String(cells[0]).padding(toLength: widths[0], withPad: " ", startingAt: 0)
-                text = "\u{1B}[\(Self.colorCode(line.status))m\(status)\u{1B}[0m" + text.dropFirst(status.count)
-            }
-            output.write(text + "\n")
-            if parts.count > 1 {
-                for extra in parts[1].split(separator: Self.cellSeparator) { output.write("    \(extra)\n") }
+        let (fitted, color) = (widths, color)
+        var texts = [String](repeating: "", count: chunks)
+        texts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var text = ""
+                for line in sorted[(c * chunk)..<min(sorted.count, (c + 1) * chunk)] {
+                    text += Self.text(of: line, widths: fitted, color: color)
+                }
+                out[c] = text
             }
         }
+        for text in texts { output.write(text) }
         output.write(summary() + "\n")
+    }
+
+    /// A line's cells and the lines below it, split at the separators' bytes (both ASCII
+    /// controls that `TerminalText` escapes inside a cell, so only separators remain).
+    static func cells(_ packed: String) -> (main: [Substring], below: [Substring]) {
+        let parts = packed.utf8.split(separator: 0x1E, maxSplits: 1, omittingEmptySubsequences: false)
+        let main = parts[0].split(separator: 0x1F, omittingEmptySubsequences: false).map { Substring($0) }
+        let below = parts.count > 1 ? parts[1].split(separator: 0x1F).map { Substring($0) } : []
+        return (main, below)
+    }
+
+    /// One line of the table, and the lines below it, each with its line break.
+    static func text(of line: Line, widths: [Int], color: Bool) -> String {
+        let (cells, below) = cells(line.packed)
+        var text = format(cells, widths: widths)
+        if color {
+            let status = String(cells[0]).padding(toLength: widths[0], withPad: " ", startingAt: 0)
+            text = "\u{1B}[\(colorCode(line.status))m\(status)\u{1B}[0m" + text.dropFirst(status.count)
+        }
+        text += "\n"
+        for extra in below { text += "    \(extra)\n" }
+        return text
     }
 
     /// Columns that give way, widest first, down to a floor each; then, if that is not
