@@ -51,6 +51,10 @@ public struct PrometheusRenderer: RowRenderer {
         }
     }
 
+    static let fields = ["C", "ST", "L", "O", "OU", "CN"]
+    static let subjectKeys = fields.map { "subject_\($0)=" }
+    static let issuerKeys = fields.map { "issuer_\($0)=" }
+
     /// What `appendEntry` wrote the labels of.
     enum Kind {
         case error
@@ -61,9 +65,9 @@ public struct PrometheusRenderer: RowRenderer {
     static func appendEntry(_ row: CertificateRow, to out: inout [UInt8]) -> Kind? {
         let path = row.location
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        func label(_ key: StaticString, _ value: String) {
+        func label(_ key: String, _ value: String) {
             if !out.isEmpty { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            Text.append(key, to: &out)
             appendQuoted(value, to: &out)
         }
         // A file that cannot be read, or a certificate whose dates cannot be: an error
@@ -75,18 +79,9 @@ public struct PrometheusRenderer: RowRenderer {
         }
         guard let notBefore = row.notBefore, let notAfter = row.notAfter else { return nil }
         label("serial_number=", Text.decimal(fromHex: row.serialHex ?? "0"))
-        label("subject_C=", row.subject?["C"] ?? "")
-        label("subject_ST=", row.subject?["ST"] ?? "")
-        label("subject_L=", row.subject?["L"] ?? "")
-        label("subject_O=", row.subject?["O"] ?? "")
-        label("subject_OU=", row.subject?["OU"] ?? "")
-        label("subject_CN=", row.subject?["CN"] ?? "")
-        label("issuer_C=", row.issuer?["C"] ?? "")
-        label("issuer_ST=", row.issuer?["ST"] ?? "")
-        label("issuer_L=", row.issuer?["L"] ?? "")
-        label("issuer_O=", row.issuer?["O"] ?? "")
-        label("issuer_OU=", row.issuer?["OU"] ?? "")
-        label("issuer_CN=", row.issuer?["CN"] ?? "")
+        for (keys, name) in [(subjectKeys, row.subject), (issuerKeys, row.issuer)] {
+            for (key, field) in zip(keys, fields) { label(key, name?[field] ?? "") }
+        }
         label("filename=", name)
         label("filepath=", path)
         return .series(notBefore: Int64(notBefore.timeIntervalSince1970), notAfter: Int64(notAfter.timeIntervalSince1970),
