@@ -41,7 +41,8 @@ let package = Package(
         // Gathers certificates for the expiry dashboard: files, nodes, TLS endpoints.
         .target(name: "Inventory", dependencies: ["PKI", "Orchestration", "Deployment", "TerminalText"]),
         // ncursesw (libncursesw5-dev): the only module that sees it is NcursesBackend.
-        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // No pkgConfig: ncursesw.pc only adds -D flags SwiftPM refuses (a warning in every build); the module map links ncursesw.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
         // A pure terminal UI toolkit: Buffer, widgets, themes, the program loop. No ncurses.
         .target(name: "TerminalUI", dependencies: ["TerminalText", .product(name: "Yams", package: "Yams")]),
         // Puts a TerminalUI program on a real terminal through ncurses.

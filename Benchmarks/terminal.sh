@@ -12,7 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { echo "tmux is needed: apt-get install tmux" >&2; exit 2; }
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product tui-demo >/dev/null && swift build -c release --product cmscerts >/dev/null
+if [ -z "${SKIP_BUILD:-}" ]; then
+    swift build -c release --product tui-demo >/dev/null
+    swift build -c release --product cmscerts >/dev/null
+fi
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 sock="bench-$$"

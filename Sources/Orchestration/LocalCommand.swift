@@ -42,7 +42,7 @@ public enum LocalCommand {
                                    directory: String? = nil, environment: [String: String]? = nil,
                                    replacingEnvironment: Bool = false) throws -> Result {
         let scratch = NSTemporaryDirectory() + "cmscerts-proc-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: scratch + ".in", contents: input ?? Data(), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: scratch + ".in", contents: input ?? Data(), attributes: [.posixPermissions: 0o600])
         defer { for ext in [".out", ".err", ".in"] { unlink(scratch + ext) } }
         let pid = try spawn(executable, arguments, stdin: scratch + ".in", stdout: scratch + ".out", stderr: scratch + ".err",
                             directory: directory, environment: environment, replacingEnvironment: replacingEnvironment)

@@ -3,6 +3,7 @@
 // wall time beside the sum of the step times and the Plan's critical path.
 //
 //     swift run -c release apply-bench [--latency-ms 50] [--per-node 1] [--nodes 3,5,24]
+//     swift run -c release apply-bench --help
 import Deployment
 import Foundation
 import Lab
@@ -44,11 +45,45 @@ final class Timings: @unchecked Sendable {
     var all: [String: Double] { lock.lock(); defer { lock.unlock() }; return seconds }
 }
 
-func argument(_ name: String, _ fallback: String) -> String {
-    let args = CommandLine.arguments
-    if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
-    return fallback
+let usage = """
+    usage: apply-bench [--latency-ms 50] [--per-node 1] [--nodes 3,5,24]
+
+    Runs the fresh flow on labs of the given sizes, with a latency added to every command
+    and transfer, and prints the wall time beside the sum of the step times, the critical
+    path and the busiest node's total.
+      --latency-ms N   milliseconds added before each command or transfer (default 50)
+      --per-node N     steps at once per node (default 1)
+      --nodes LIST     lab sizes, comma-separated (default 3,5,24)
+      -h, --help       this text
+    """
+
+/// The options given, checked: an unknown argument, a missing or bad value is a usage
+/// error (exit 2), `--help` prints the usage and exits 0.
+func options(_ arguments: [String]) -> [String: String] {
+    func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("apply-bench: \(message)\n\n\(usage)\n".utf8))
+        exit(2)
+    }
+    var found: [String: String] = [:]
+    var rest = arguments[...]
+    while let name = rest.popFirst() {
+        if name == "-h" || name == "--help" {
+            print(usage)
+            exit(0)
+        }
+        guard ["--latency-ms", "--per-node", "--nodes"].contains(name) else { fail("unknown argument '\(name)'") }
+        guard let value = rest.popFirst() else { fail("\(name) needs a value") }
+        let numbers = value.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !numbers.isEmpty, numbers.allSatisfy({ ($0 ?? -1) >= (name == "--latency-ms" ? 0 : 1) }),
+              name == "--nodes" || numbers.count == 1 else { fail("\(name) \(value) is not a valid value") }
+        found[name] = value
+    }
+    return found
 }
+
+let given = options(Array(CommandLine.arguments.dropFirst()))
+
+func argument(_ name: String, _ fallback: String) -> String { given[name] ?? fallback }
 
 /// The deployment that describes a lab.
 func deployment(for topology: LabTopology) -> Deployment {

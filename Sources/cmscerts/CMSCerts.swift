@@ -20,7 +20,7 @@ struct CMSCerts: ParsableCommand {
         ]
     )
 
-    @Option(help: "The wizard's colour theme (a themes/NAME.yaml, or default, monochrome). NO_COLOR set shows it without colour.")
+    @Option(help: "The wizard's colour theme: default, high-contrast, monochrome or nord (or any themes/NAME.yaml). NO_COLOR set shows it without colour.")
     var theme: String?
 
     /// No subcommand: the full-screen wizard.

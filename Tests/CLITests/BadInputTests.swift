@@ -15,7 +15,7 @@ struct BadInputTests {
         var description: String { name }
     }
 
-    static func base(_ dir: String) {
+    @Sendable static func base(_ dir: String) {
         _ = TestSupport.runProduct("cmscerts", ["pki", "selfsigned", "ca", "CN:example.com"], in: dir)
         _ = TestSupport.runProduct("cmscerts", ["pki", "csr", "web", "CN:web.example.com"], in: dir)
         _ = TestSupport.runProduct("cmscerts", ["pki", "csr", "other", "CN:other.example.com"], in: dir)

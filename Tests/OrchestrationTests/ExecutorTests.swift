@@ -12,7 +12,7 @@ struct ExecutorTests {
     /// Runs until the run waits for the outside CA's certificates; returns the journal and the outcome.
     func firstPhase(_ fixture: LabFixture, _ plan: Plan, log: EventLog) async throws -> (Journal, RunOutcome) {
         let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
-        let outcome = await try fixture.executor(plan, journal: journal).run { log.add($0) }
+        let outcome = try await fixture.executor(plan, journal: journal).run { log.add($0) }
         return (journal, outcome)
     }
 
@@ -53,7 +53,7 @@ struct ExecutorTests {
         #expect(resumption.done.count == finished.count - steps.count)
         #expect(resumption.interrupted.isEmpty)
         let second = EventLog()
-        let final = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { second.add($0) }
+        let final = try await fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { second.add($0) }
         #expect(final == .done(ran: plan.steps.count - resumption.done.count, skipped: resumption.done.count))
         // Nothing done before ran again.
         #expect(Set(second.started).isDisjoint(with: resumption.done))
@@ -90,7 +90,7 @@ struct ExecutorTests {
 
         try OutsideCA().place(files, in: fixture.folder)
         let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
-        let final = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done)
+        let final = try await fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done)
         #expect(final == .done(ran: plan.steps.count - resumption.done.count, skipped: resumption.done.count))
         try fixture.expectFreshFlowDone()
         // The full chain made here: entity, intermediate, root.
@@ -116,7 +116,7 @@ struct ExecutorTests {
             let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
             #expect(resumption.interrupted == [step.id])
             #expect(resumption.done.isEmpty)
-            let outcome = await try fixture.executor(plan, journal: resumption.journal)
+            let outcome = try await fixture.executor(plan, journal: resumption.journal)
                 .run(skipping: resumption.done, interrupted: probe ? resumption.interrupted : [])
             guard case .waiting = outcome else {
                 Issue.record("expected the resumed run to reach the wait for the CA, got \(outcome)")
@@ -143,7 +143,7 @@ struct ExecutorTests {
         let others = Set(plan.steps.map(\.id)).subtracting([initialize])
         for probe in [true, false] {
             let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
-            let outcome = await try fixture.executor(plan, journal: journal)
+            let outcome = try await fixture.executor(plan, journal: journal)
                 .run(skipping: others, interrupted: probe ? [initialize] : [])
             if probe {
                 #expect(outcome == .done(ran: 1, skipped: others.count))
@@ -177,7 +177,7 @@ struct ExecutorTests {
         transports["cms2"] = FailingTransport(transports["cms2"]!, failAfter: 5)
         let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
         let log = EventLog()
-        let outcome = await try fixture.executor(plan, journal: journal, transports: transports).run { log.add($0) }
+        let outcome = try await fixture.executor(plan, journal: journal, transports: transports).run { log.add($0) }
         guard case let .failed(failures) = outcome, let failure = failures.first else {
             Issue.record("expected a failure, got \(outcome)")
             return
@@ -194,7 +194,7 @@ struct ExecutorTests {
         let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
         #expect(!resumption.done.contains(failure.stepID))
         let second = EventLog()
-        let next = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { second.add($0) }
+        let next = try await fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { second.add($0) }
         guard case .waiting = next else {
             Issue.record("expected the resumed run to reach the wait for the CA, got \(next)")
             return
@@ -218,7 +218,7 @@ struct ExecutorTests {
 
         var resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
         let log = EventLog()
-        let failed = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { log.add($0) }
+        let failed = try await fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { log.add($0) }
         guard case let .failed(failures) = failed else {
             Issue.record("expected the mismatch to fail the run, got \(failed)")
             return
@@ -242,7 +242,7 @@ struct ExecutorTests {
         resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
         #expect(!resumption.done.contains("cms2:put.webadmin.crt"))
         let second = EventLog()
-        let final = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { second.add($0) }
+        let final = try await fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { second.add($0) }
         #expect(final == .done(ran: plan.steps.count - resumption.done.count, skipped: resumption.done.count))
         #expect(second.started.contains("cms2:put.webadmin.crt"))
         try fixture.expectFreshFlowDone()
@@ -265,7 +265,7 @@ struct ExecutorTests {
         try OutsideCA().sign(fixture.folder + "/cms2/webadmin.csr", into: fixture.folder + "/cms2/webadmin.crt")
         let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
         let log = EventLog()
-        let failed = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { log.add($0) }
+        let failed = try await fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { log.add($0) }
         guard case let .failed(failures) = failed, let failure = failures.first else {
             Issue.record("expected the stranger to fail the run, got \(failed)")
             return
@@ -302,7 +302,7 @@ struct ExecutorTests {
         transports["cms3"] = nil
         let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
         let log = EventLog()
-        let outcome = await try fixture.executor(plan, journal: journal, transports: transports).run { log.add($0) }
+        let outcome = try await fixture.executor(plan, journal: journal, transports: transports).run { log.add($0) }
         guard case let .failed(failures) = outcome else {
             Issue.record("expected a failure, got \(outcome)")
             return

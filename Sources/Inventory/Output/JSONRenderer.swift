@@ -20,25 +20,70 @@ public struct JSONRenderer: RowRenderer {
 
     /// One row as a JSON object on one line.
     public static func object(_ row: CertificateRow) -> String {
-        var out = "{\"source\":\"\(row.source.rawValue)\""
-        out += ",\"node\":" + Text.json(row.node)
-        out += ",\"service\":" + Text.json(row.service)
-        out += ",\"file\":" + Text.json(row.file)
-        out += ",\"member\":" + (row.member.map(String.init) ?? "null")
-        out += ",\"commonName\":" + Text.json(row.commonName)
-        out += ",\"subject\":" + Text.json(row.subject?.description)
-        out += ",\"subjectAltNames\":[" + row.subjectAltNames.map { Text.json($0) }.joined(separator: ",") + "]"
-        out += ",\"issuer\":" + Text.json(row.issuer?.description)
-        out += ",\"issuerCommonName\":" + Text.json(row.issuer?.commonName)
-        out += ",\"serial\":" + Text.json(row.serialHex)
-        out += ",\"sha256\":" + Text.json(row.sha256Fingerprint)
-        out += ",\"notBefore\":" + Text.json(row.notBefore.map(Text.iso))
-        out += ",\"notAfter\":" + Text.json(row.notAfter.map(Text.iso))
-        out += ",\"daysLeft\":" + (row.daysLeft.map(String.init) ?? "null")
-        out += ",\"position\":" + Text.json(row.position?.rawValue)
-        out += ",\"status\":" + Text.json(row.status.rawValue)
-        out += ",\"reason\":" + Text.json(row.reason)
-        out += ",\"problems\":[" + row.problems.map { Text.json($0) }.joined(separator: ",") + "]}"
-        return out
+        var out: [UInt8] = []
+        var scratch: [UInt8] = []
+        append(row, to: &out, scratch: &scratch)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One row's object appended to `out` (`scratch` is reused between rows).
+    static func append(_ row: CertificateRow, to out: inout [UInt8], scratch: inout [UInt8]) {
+        func key(_ text: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
+        func number(_ value: Int?) {
+            if let value { Text.append(value, to: &out) } else { key("null") }
+        }
+        func date(_ value: Date?) {
+            guard let value else { return key("null") }
+            out.append(UInt8(ascii: "\""))
+            Text.appendISO(value, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+        func list(_ values: [String]) {
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Text.appendJSON(value, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        key("{\"source\":\"")
+        Text.append(row.source.rawValue, to: &out)
+        key("\",\"node\":")
+        Text.appendJSON(row.node, to: &out)
+        key(",\"service\":")
+        Text.appendJSON(row.service, to: &out)
+        key(",\"file\":")
+        Text.appendJSON(row.file, to: &out)
+        key(",\"member\":")
+        number(row.member)
+        key(",\"commonName\":")
+        Text.appendJSON(row.commonName, to: &out)
+        key(",\"subject\":")
+        Text.appendJSON(row.subject, to: &out, scratch: &scratch)
+        key(",\"subjectAltNames\":")
+        list(row.subjectAltNames)
+        key(",\"issuer\":")
+        Text.appendJSON(row.issuer, to: &out, scratch: &scratch)
+        key(",\"issuerCommonName\":")
+        Text.appendJSON(row.issuer?.commonName, to: &out)
+        key(",\"serial\":")
+        Text.appendJSON(row.serialHex, to: &out)
+        key(",\"sha256\":")
+        Text.appendJSON(row.sha256Fingerprint, to: &out)
+        key(",\"notBefore\":")
+        date(row.notBefore)
+        key(",\"notAfter\":")
+        date(row.notAfter)
+        key(",\"daysLeft\":")
+        number(row.daysLeft)
+        key(",\"position\":")
+        Text.appendJSON(row.position?.rawValue, to: &out)
+        key(",\"status\":")
+        Text.appendJSON(row.status.rawValue, to: &out)
+        key(",\"reason\":")
+        Text.appendJSON(row.reason, to: &out)
+        key(",\"problems\":")
+        list(row.problems)
+        key("}")
     }
 }

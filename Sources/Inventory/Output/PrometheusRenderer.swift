@@ -19,57 +19,118 @@ public struct PrometheusRenderer: RowRenderer {
 
     public init() {}
 
-    static let fields = ["C", "ST", "L", "O", "OU", "CN"]
-
     public mutating func begin(to output: inout some TextOutputStream) {}
 
     public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
         for row in rows {
-            let path = row.location
-            let name = path.split(separator: "/").last.map(String.init) ?? path
-            // A file that cannot be read, or a certificate whose dates cannot be: an error
-            // to monitoring, never a made-up date.
-            if row.status == .unreadable || row.status == .unknown {
-                errors.append("filename=\(Self.quote(name)),filepath=\(Self.quote(path))")
+            switch Self.entry(row) {
+            case .error(let labels)?:
+                errors.append(labels)
+            case let .series(labels, notBefore, notAfter, expired)?:
+                guard seen.insert(labels).inserted else { continue }
+                series.append((labels, notBefore, notAfter, expired))
+            case nil:
                 continue
             }
-            guard let notBefore = row.notBefore, let notAfter = row.notAfter else { continue }
-            var labels = "serial_number=\(Self.quote(Text.decimal(fromHex: row.serialHex ?? "0")))"
-            for field in Self.fields { labels += ",subject_\(field)=\(Self.quote(row.subject?[field] ?? ""))" }
-            for field in Self.fields { labels += ",issuer_\(field)=\(Self.quote(row.issuer?[field] ?? ""))" }
-            labels += ",filename=\(Self.quote(name)),filepath=\(Self.quote(path))"
-            guard seen.insert(labels).inserted else { continue }
-            series.append((labels, Int64(notBefore.timeIntervalSince1970), Int64(notAfter.timeIntervalSince1970),
-                           row.status == .expired))
         }
     }
 
+    /// What one row gives: an error (its labels), a series, or nothing.
+    enum Entry {
+        case error(String)
+        case series(labels: String, notBefore: Int64, notAfter: Int64, expired: Bool)
+    }
+
+    static func entry(_ row: CertificateRow) -> Entry? {
+        var labels: [UInt8] = []
+        switch appendEntry(row, to: &labels) {
+        case .error?: return .error(String(decoding: labels, as: UTF8.self))
+        case let .series(notBefore, notAfter, expired)?:
+            return .series(labels: String(decoding: labels, as: UTF8.self), notBefore: notBefore, notAfter: notAfter, expired: expired)
+        case nil: return nil
+        }
+    }
+
+    static let fields = ["C", "ST", "L", "O", "OU", "CN"]
+    static let subjectKeys = fields.map { "subject_\($0)=" }
+    static let issuerKeys = fields.map { "issuer_\($0)=" }
+
+    /// What `appendEntry` wrote the labels of.
+    enum Kind {
+        case error
+        case series(notBefore: Int64, notAfter: Int64, expired: Bool)
+    }
+
+    /// Appends a row's labels to `out` (nothing when it gives no metric), and says what they are for.
+    static func appendEntry(_ row: CertificateRow, to out: inout [UInt8]) -> Kind? {
+        let path = row.location
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        func label(_ key: String, _ value: String) {
+            if !out.isEmpty { out.append(UInt8(ascii: ",")) }
+            Text.append(key, to: &out)
+            appendQuoted(value, to: &out)
+        }
+        // A file that cannot be read, or a certificate whose dates cannot be: an error
+        // to monitoring, never a made-up date.
+        if row.status == .unreadable || row.status == .unknown {
+            label("filename=", name)
+            label("filepath=", path)
+            return .error
+        }
+        guard let notBefore = row.notBefore, let notAfter = row.notAfter else { return nil }
+        label("serial_number=", Text.decimal(fromHex: row.serialHex ?? "0"))
+        for (keys, name) in [(subjectKeys, row.subject), (issuerKeys, row.issuer)] {
+            for (key, field) in zip(keys, fields) { label(key, name?[field] ?? "") }
+        }
+        label("filename=", name)
+        label("filepath=", path)
+        return .series(notBefore: Int64(notBefore.timeIntervalSince1970), notAfter: Int64(notAfter.timeIntervalSince1970),
+                       expired: row.status == .expired)
+    }
+
+    /// A label value in double quotes, with the format's three escapes, as bytes.
+    static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                default: out.append(byte)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static let notAfterHead = "# HELP x509_cert_not_after The timestamp after which the certificate is no longer valid\n# TYPE x509_cert_not_after gauge\n"
+    static let notBeforeHead = "# HELP x509_cert_not_before The timestamp before which the certificate is not yet valid\n# TYPE x509_cert_not_before gauge\n"
+    static let expiredHead = "# HELP x509_cert_expired Whether the certificate has expired (1) or not (0)\n# TYPE x509_cert_expired gauge\n"
+    static let errorHead = "# HELP x509_cert_error Whether a file that should hold certificates could not be read\n# TYPE x509_cert_error gauge\n"
+    static func readErrors(_ count: Int) -> String {
+        "# HELP x509_read_errors The number of files that could not be read\n# TYPE x509_read_errors gauge\nx509_read_errors \(count)\n"
+    }
+
     public mutating func finish(to out: inout some TextOutputStream) {
-        out.write("# HELP x509_cert_not_after The timestamp after which the certificate is no longer valid\n# TYPE x509_cert_not_after gauge\n")
+        out.write(Self.notAfterHead)
         for s in series { out.write("x509_cert_not_after{\(s.labels)} \(s.notAfter)\n") }
-        out.write("# HELP x509_cert_not_before The timestamp before which the certificate is not yet valid\n# TYPE x509_cert_not_before gauge\n")
+        out.write(Self.notBeforeHead)
         for s in series { out.write("x509_cert_not_before{\(s.labels)} \(s.notBefore)\n") }
-        out.write("# HELP x509_cert_expired Whether the certificate has expired (1) or not (0)\n# TYPE x509_cert_expired gauge\n")
+        out.write(Self.expiredHead)
         for s in series { out.write("x509_cert_expired{\(s.labels)} \(s.expired ? 1 : 0)\n") }
         if !errors.isEmpty {
-            out.write("# HELP x509_cert_error Whether a file that should hold certificates could not be read\n# TYPE x509_cert_error gauge\n")
+            out.write(Self.errorHead)
             for e in errors { out.write("x509_cert_error{\(e)} 1\n") }
         }
-        out.write("# HELP x509_read_errors The number of files that could not be read\n# TYPE x509_read_errors gauge\n")
-        out.write("x509_read_errors \(errors.count)\n")
+        out.write(Self.readErrors(errors.count))
     }
 
     /// A label value in double quotes, with the format's three escapes.
     static func quote(_ value: String) -> String {
-        var out = "\""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out + "\""
+        var out: [UInt8] = []
+        appendQuoted(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TerminalText
 
@@ -14,12 +15,15 @@ public struct TableRenderer: RowRenderer {
     public var width: Int?
 
     /// One line kept for sorting: its key and its cells packed with separators.
-    private struct Line {
+    struct Line: Sendable {
         var notAfter: Double
         var order: Int
         var status: CertificateStatus
         /// The cells joined by U+001F, then (after U+001E) the lines to show below it.
         var packed: String
+        /// What the summary counts of it.
+        var problems: Int
+        var state: CheckState
     }
 
     private var lines: [Line] = []
@@ -46,20 +50,34 @@ public struct TableRenderer: RowRenderer {
     public mutating func begin(to output: inout some TextOutputStream) {}
 
     public mutating func add(_ rows: [CertificateRow], to output: inout some TextOutputStream) {
-        // A file's rows arrive together: number its members when it holds more than one.
+        for line in Self.lines(rows) { keep(line) }
+    }
+
+    /// The lines of some rows, the members of a file numbered when it holds more than one
+    /// (a file's rows arrive together).
+    static func lines(_ rows: [CertificateRow]) -> [Line] {
+        var out: [Line] = []
+        out.reserveCapacity(rows.count)
         var index = 0
         while index < rows.count {
             var end = index + 1
             while end < rows.count, rows[end].member != nil, rows[end].location == rows[index].location { end += 1 }
-            for row in rows[index..<end] { keep(row, numbered: end - index > 1 || (row.member ?? 0) > 1) }
+            for row in rows[index..<end] { out.append(line(row, numbered: end - index > 1 || (row.member ?? 0) > 1)) }
             index = end
         }
+        return out
     }
 
-    private mutating func keep(_ row: CertificateRow, numbered: Bool) {
-        counts[row.status, default: 0] += 1
-        problems += row.problems.count
-        state = state.worse(row.checkState)
+    mutating func keep(_ line: Line) {
+        counts[line.status, default: 0] += 1
+        problems += line.problems
+        state = state.worse(line.state)
+        var kept = line
+        kept.order = lines.count
+        lines.append(kept)
+    }
+
+    static func line(_ row: CertificateRow, numbered: Bool) -> Line {
         let cells = [row.status.rawValue.uppercased(), row.daysLeft.map(String.init) ?? "-", row.notAfter.map(Text.day) ?? "-",
                      row.position?.rawValue ?? "-", row.commonName ?? row.subject?.description ?? "-", row.issuerName ?? "-",
                      row.location + (numbered ? row.member.map { " #\($0)" } ?? "" : ""), row.service ?? ""]
@@ -69,8 +87,8 @@ public struct TableRenderer: RowRenderer {
         var packed = cells.joined(separator: String(Self.cellSeparator))
         let below = ((row.reason.map { [$0] } ?? []) + row.problems.map { "PROBLEM: \($0)" }).map { TerminalText.visible($0) }
         if !below.isEmpty { packed += String(Self.extraSeparator) + below.joined(separator: String(Self.cellSeparator)) }
-        lines.append(Line(notAfter: row.notAfter?.timeIntervalSince1970 ?? -.infinity, order: lines.count,
-                          status: row.status, packed: packed))
+        return Line(notAfter: row.notAfter?.timeIntervalSince1970 ?? -.infinity, order: 0,
+                    status: row.status, packed: packed, problems: row.problems.count, state: row.checkState)
     }
 
     public mutating func finish(to output: inout some TextOutputStream) {
@@ -79,31 +97,63 @@ public struct TableRenderer: RowRenderer {
             return
         }
         lines.sort { $0.notAfter != $1.notAfter ? $0.notAfter < $1.notAfter : $0.order < $1.order }
-        var widths = Self.headings.map { _ in 0 }
-        for line in lines {
-            let main = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)[0]
-            for (i, cell) in main.split(separator: Self.cellSeparator, omittingEmptySubsequences: false).enumerated() {
-                widths[i] = max(widths[i], cell.count)
+        // Widths, then the text of every line, a chunk of lines at a time on every core.
+        let sorted = lines
+        let chunk = 1024
+        let chunks = (sorted.count + chunk - 1) / chunk
+        let columns = Self.headings.count
+        var partial = [[Int]](repeating: [Int](repeating: 0, count: columns), count: chunks)
+        partial.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var widths = [Int](repeating: 0, count: columns)
+                for line in sorted[(c * chunk)..<min(sorted.count, (c + 1) * chunk)] {
+                    for (i, cell) in Self.cells(line.packed).main.enumerated() { widths[i] = max(widths[i], Self.characters(cell)) }
+                }
+                out[c] = widths
             }
         }
+        var widths = (0..<columns).map { i in partial.map { $0[i] }.max() ?? 0 }
         // A column with nothing in it (SERVICE for plain files) is left out.
         widths = zip(widths, Self.headings).map { $0 == 0 ? 0 : max($0, $1.count) }
         if let width { Self.fit(&widths, into: width) }
         output.write(Self.format(Self.headings.map { Substring($0) }, widths: widths) + "\n")
-        for line in lines {
-            let parts = line.packed.split(separator: Self.extraSeparator, maxSplits: 1, omittingEmptySubsequences: false)
-            let cells = parts[0].split(separator: Self.cellSeparator, omittingEmptySubsequences: false)
-            var text = Self.format(cells, widths: widths)
-            if color {
-                let status = String(cells[0]).padding(toLength: widths[0], withPad: " ", startingAt: 0)
-                text = "\u{1B}[\(Self.colorCode(line.status))m\(status)\u{1B}[0m" + text.dropFirst(status.count)
-            }
-            output.write(text + "\n")
-            if parts.count > 1 {
-                for extra in parts[1].split(separator: Self.cellSeparator) { output.write("    \(extra)\n") }
+        let (fitted, color) = (widths, color)
+        var texts = [String](repeating: "", count: chunks)
+        texts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var text = ""
+                for line in sorted[(c * chunk)..<min(sorted.count, (c + 1) * chunk)] {
+                    text += Self.text(of: line, widths: fitted, color: color)
+                }
+                out[c] = text
             }
         }
+        for text in texts { output.write(text) }
         output.write(summary() + "\n")
+    }
+
+    /// A line's cells and the lines below it, split at the separators' bytes (both ASCII
+    /// controls that `TerminalText` escapes inside a cell, so only separators remain).
+    static func cells(_ packed: String) -> (main: [Substring], below: [Substring]) {
+        let parts = packed.utf8.split(separator: 0x1E, maxSplits: 1, omittingEmptySubsequences: false)
+        let main = parts[0].split(separator: 0x1F, omittingEmptySubsequences: false).map { Substring($0) }
+        let below = parts.count > 1 ? parts[1].split(separator: 0x1F).map { Substring($0) } : []
+        return (main, below)
+    }
+
+    /// One line of the table, and the lines below it, each with its line break.
+    static func text(of line: Line, widths: [Int], color: Bool) -> String {
+        let (cells, below) = cells(line.packed)
+        var text = format(cells, widths: widths)
+        if color {
+            let status = String(cells[0]).padding(toLength: widths[0], withPad: " ", startingAt: 0)
+            text = "\u{1B}[\(colorCode(line.status))m\(status)\u{1B}[0m" + text.dropFirst(status.count)
+        }
+        text += "\n"
+        for extra in below { text += "    \(extra)\n" }
+        return text
     }
 
     /// Columns that give way, widest first, down to a floor each; then, if that is not
@@ -129,12 +179,25 @@ public struct TableRenderer: RowRenderer {
         }
     }
 
+    /// The characters of a cell: its bytes when it is ASCII (cells hold no CR LF, which
+    /// `TerminalText` escapes), counted as Swift counts them otherwise.
+    static func characters(_ cell: Substring) -> Int {
+        var ascii = true
+        var bytes = 0
+        for byte in cell.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            bytes += 1
+        }
+        return ascii ? bytes : cell.count
+    }
+
     static func format(_ cells: [Substring], widths: [Int]) -> String {
         var out = ""
         let last = widths.lastIndex { $0 > 0 } ?? 0
         for (i, cell) in cells.enumerated() where widths[i] > 0 {
             let clipped: String
-            if cell.count <= widths[i] {
+            let count = characters(cell)
+            if count <= widths[i] {
                 clipped = String(cell)
             } else if i == 6 {
                 clipped = "~" + String(cell.suffix(widths[i] - 1)) // keep the file name
@@ -142,7 +205,15 @@ public struct TableRenderer: RowRenderer {
                 clipped = String(cell.prefix(widths[i] - 1)) + "~"
             }
             if !out.isEmpty || i > 0 && widths[..<i].contains(where: { $0 > 0 }) { out += "  " }
-            out += i == last ? clipped : clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            if i == last {
+                out += clipped
+            } else if count <= widths[i] && clipped.utf8.count == count {
+                // ASCII (the common case): padded by hand, as `padding` would.
+                out += clipped
+                out += String(repeating: " ", count: widths[i] - count)
+            } else {
+                out += clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }
         }
         while out.hasSuffix(" ") { out.removeLast() }
         return out

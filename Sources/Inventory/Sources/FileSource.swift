@@ -29,13 +29,8 @@ public enum FileSource {
                             emit: ([CertificateRow]) throws -> Void) rethrows -> FileScanStats {
         var walker = PathWalker(paths: paths, extensions: extensions)
         var stats = FileScanStats()
-        var batch: [PathWalker.Item] = []
-        batch.reserveCapacity(batchSize)
-        var finished = false
-        while !finished {
-            batch.removeAll(keepingCapacity: true)
-            while batch.count < batchSize, let item = walker.next() { batch.append(item) }
-            if batch.count < batchSize { finished = true }
+        while true {
+            let batch = walker.batch(of: batchSize)
             if batch.isEmpty { break }
             let results = readAll(batch, policy: policy, now: now, passphrase: passphrase, parser: parser)
             var rows: [CertificateRow] = []
@@ -57,9 +52,29 @@ public enum FileSource {
                             source: RowSource = .file, node: String? = nil,
                             service: String? = nil, displayName: String? = nil,
                             parser: CertificateFileReader.Parser = .lean) -> [CertificateRow] {
+        rows(of: path, policy: policy, now: now, source: source, node: node, service: service, displayName: displayName) {
+            try CertificateFileReader.read(path: path, passphrase: passphrase, parser: parser)
+        }
+    }
+
+    /// The rows of a file a folder listing says is regular, read into `buffer` (open,
+    /// read, close): as `rows(forFile:)` gives them.
+    /// With `directory` (an open folder's descriptor) and `name`, it is opened by name there.
+    public static func rows(forRegularFile path: String, directory: Int32 = AT_FDCWD, name: String? = nil, buffer: ReadBuffer,
+                            policy: ExpiryPolicy, now: Date = Date(),
+                            passphrase: String? = nil, parser: CertificateFileReader.Parser = .lean) -> [CertificateRow] {
+        rows(of: path, policy: policy, now: now, source: .file, node: nil, service: nil, displayName: nil) {
+            try CertificateFileReader.read(regularFile: path, directory: directory, name: name, buffer: buffer,
+                                           passphrase: passphrase, parser: parser)
+        }
+    }
+
+    private static func rows(of path: String, policy: ExpiryPolicy, now: Date, source: RowSource, node: String?,
+                             service: String?, displayName: String?,
+                             reading: () throws -> CertificateFileContents) -> [CertificateRow] {
         let shown = displayName ?? path
         do {
-            let contents = try CertificateFileReader.read(path: path, passphrase: passphrase, parser: parser)
+            let contents = try reading()
             return contents.certificates.enumerated().map { index, summary in
                 CertificateRow(summary: summary, source: source, file: shown, member: index + 1, node: node,
                                service: service, policy: policy, now: now)
@@ -85,7 +100,7 @@ public enum FileSource {
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             for index in (c * chunk)..<min(count, (c + 1) * chunk) {
                 switch items[index] {
-                case .file(let path):
+                case .file(let path), .regularFile(let path, _, _):
                     base[index] = Result(rows: rows(forFile: path, policy: policy, now: now, passphrase: passphrase, parser: parser))
                 case .problem(let path, let message):
                     base[index] = Result(rows: [CertificateRow(unreadable: path, reason: "\(path): \(message)", source: .file)])

@@ -82,12 +82,30 @@ public enum NodeSource {
     /// parallel); the scans come back in the order of `targets`.
     public static func scan(_ targets: [NodeTarget], policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
                             timeout: Duration = .seconds(30)) async -> [NodeScan] {
+        await scan(targets, jobs: max(1, targets.count), policy: policy, now: now, passphrase: passphrase, timeout: timeout)
+    }
+
+    /// Reads several nodes, at most `jobs` at a time (each node's commands in order); the
+    /// scans come back in the order of `targets`, and `done` is called as each node ends.
+    public static func scan(_ targets: [NodeTarget], jobs: Int, policy: ExpiryPolicy, now: Date = Date(), passphrase: String? = nil,
+                            timeout: Duration = .seconds(30), done: @escaping @Sendable () -> Void = {}) async -> [NodeScan] {
         await withTaskGroup(of: (Int, NodeScan).self) { group in
-            for (index, target) in targets.enumerated() {
-                group.addTask { (index, await scan(target, policy: policy, now: now, passphrase: passphrase, timeout: timeout)) }
-            }
             var scans: [(Int, NodeScan)] = []
-            for await result in group { scans.append(result) }
+            var pending = targets.enumerated().makeIterator()
+            func start() -> Bool {
+                guard let (index, target) = pending.next() else { return false }
+                group.addTask {
+                    let scan = await scan(target, policy: policy, now: now, passphrase: passphrase, timeout: timeout)
+                    done()
+                    return (index, scan)
+                }
+                return true
+            }
+            for _ in 0..<max(1, jobs) where !start() { break }
+            while let result = await group.next() {
+                scans.append(result)
+                _ = start()
+            }
             return scans.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }

@@ -90,6 +90,12 @@ public enum CertificateFileReader {
 
     /// Nil means "not for the fast path": the caller goes through Loader.
     static func fastRead(_ bytes: UnsafeBufferPointer<UInt8>, parser: Parser = .lean) -> CertificateFileContents? {
+        var scratch: [UInt8] = []
+        return fastRead(bytes, parser: parser, scratch: &scratch)
+    }
+
+    /// As `fastRead(_:parser:)`, decoding base64 into `scratch` (kept between files).
+    static func fastRead(_ bytes: UnsafeBufferPointer<UInt8>, parser: Parser, scratch: inout [UInt8]) -> CertificateFileContents? {
         guard bytes.count > 0 else { return nil }
         func summarise(_ der: UnsafeBufferPointer<UInt8>) -> CertificateSummary? {
             switch parser {
@@ -103,7 +109,6 @@ public enum CertificateFileReader {
         }
         var certificates: [CertificateSummary] = []
         var other = 0
-        var scratch = [UInt8](repeating: 0, count: 0)
         var next: Int? = first
         while let start = next {
             // A BEGIN line starts a line (or the file, after an optional BOM).
@@ -180,7 +185,26 @@ public enum CertificateFileReader {
                 var bits = 0
                 var count = 0
                 var padding = false
-                for byte in text {
+                // Whole groups of four base64 characters first (a PEM line is 16 of them),
+                // then one byte at a time for line breaks, padding and anything odd.
+                var index = 0
+                let end = text.count
+                while index < end {
+                    if bits == 0 && !padding && end - index >= 4 {
+                        let a = table[Int(text[index])], b = table[Int(text[index + 1])]
+                        let c = table[Int(text[index + 2])], d = table[Int(text[index + 3])]
+                        if (a | b | c | d) >= 0 {
+                            let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            output[count] = UInt8(truncatingIfNeeded: group >> 16)
+                            output[count + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                            output[count + 2] = UInt8(truncatingIfNeeded: group)
+                            count += 3
+                            index += 4
+                            continue
+                        }
+                    }
+                    let byte = text[index]
+                    index += 1
                     let value = table[Int(byte)]
                     if value >= 0 {
                         if padding { return nil }
