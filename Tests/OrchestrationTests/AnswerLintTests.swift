@@ -26,7 +26,7 @@ struct AnswerLintTests {
         let fixture = try LabFixture(label: "lint-\(service)-\(digest)")
         let plan = try fixture.plan()
         let journal = try Journal.create(stateDirectory: fixture.stateDirectory, plan: plan)
-        let outcome = await try fixture.executor(plan, journal: journal).run()
+        let outcome = try await fixture.executor(plan, journal: journal).run()
         guard case let .waiting(files, _) = outcome else {
             Issue.record("expected a wait, got \(outcome)")
             return
@@ -36,7 +36,7 @@ struct AnswerLintTests {
         try badlySign(ca, csr: fixture.folder + "/cms2/\(service).csr", into: fixture.folder + "/cms2/\(service).crt", digest: digest, eku: eku)
         let resumption = try Journal.resume(stateDirectory: fixture.stateDirectory, runID: journal.runID, plan: plan, workspace: fixture.folder)
         let log = EventLog()
-        let failed = await try fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { log.add($0) }
+        let failed = try await fixture.executor(plan, journal: resumption.journal).run(skipping: resumption.done) { log.add($0) }
         guard case let .failed(failures) = failed, let failure = failures.first(where: { $0.stepID == "local:signed.cms2.\(service)" }) else {
             Issue.record("expected the badly signed certificate to fail the run, got \(failed)")
             return

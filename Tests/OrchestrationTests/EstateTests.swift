@@ -91,7 +91,7 @@ struct EstateTests {
         }
         let state = folder + "/.cmscerts"
         let journal = try Journal.create(stateDirectory: state, plan: plan)
-        let first = await try executor(journal).run()
+        let first = await executor(journal).run()
         guard case let .waiting(files, _) = first else {
             Issue.record("expected the run to wait for the CA, got \(first)")
             return
@@ -104,7 +104,7 @@ struct EstateTests {
         }
         try ca.place(files.filter { !farEnds.contains($0) }, in: folder)
         let resumption = try Journal.resume(stateDirectory: state, runID: journal.runID, plan: plan, workspace: folder)
-        let final = await try executor(resumption.journal).run(skipping: resumption.done)
+        let final = await executor(resumption.journal).run(skipping: resumption.done)
         #expect(final == .done(ran: plan.steps.count - resumption.done.count, skipped: resumption.done.count), "\(final)")
     }
 
