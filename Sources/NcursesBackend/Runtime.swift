@@ -46,16 +46,12 @@ public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = 
     driver.start()
     var size = terminal.size
     driver.handle(.resize(size))
-    var dirty = true
     var caught: Int32?
 
     while !driver.quitRequested {
-        if driver.drainMailbox() { dirty = true }
+        driver.drainMailbox()
         if driver.quitRequested { break }
-        if dirty {
-            terminal.draw(driver.render(size))
-            dirty = false
-        }
+        if let frame = driver.frameIfNeeded(size) { terminal.draw(frame) }
         var fds = [
             pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
             pollfd(fd: signals.pipe.readEnd, events: Int16(POLLIN), revents: 0),
@@ -67,16 +63,14 @@ public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = 
             break
         }
         _ = wake.drain()
-        for event in terminal.readEvents() {
-            if case .resize(let s) = event { size = s }
-            driver.handle(event)
-            dirty = true
-            if driver.quitRequested { break }
-        }
+        // Every key waiting is handled before the next frame: 50 keys that arrive
+        // together cost one redraw, not fifty.
+        let events = terminal.readEvents()
+        if let last = events.last(where: { if case .resize = $0 { return true } else { return false } }), case .resize(let s) = last { size = s }
+        driver.handle(burst: events)
         if terminal.size != size {
             size = terminal.size
             driver.handle(.resize(size))
-            dirty = true
         }
     }
     terminal.close()
