@@ -19,11 +19,17 @@ public struct RunOptions: Sendable {
     /// (a run stopped at a step boundary).
     public var beforeSignalExit: (@Sendable (Int32) -> Void)?
 
+    /// Called with every frame as the terminal is given it (after the ASCII stand-ins
+    /// when the locale is not UTF-8): what the screen should read.
+    public var onFrame: (@Sendable (Buffer) -> Void)?
+
     /// Options.
-    public init(escapeDelay: Int32 = 25, idleWakeup: Int32 = 500, beforeSignalExit: (@Sendable (Int32) -> Void)? = nil) {
+    public init(escapeDelay: Int32 = 25, idleWakeup: Int32 = 500, beforeSignalExit: (@Sendable (Int32) -> Void)? = nil,
+                onFrame: (@Sendable (Buffer) -> Void)? = nil) {
         self.escapeDelay = escapeDelay
         self.idleWakeup = idleWakeup
         self.beforeSignalExit = beforeSignalExit
+        self.onFrame = onFrame
     }
 }
 
@@ -40,6 +46,9 @@ public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = 
     let terminal = NcursesTerminal()
     try terminal.open(escapeDelay: options.escapeDelay)
     defer { terminal.close() }
+    // Outside a UTF-8 locale ncurses drops what it cannot show and leaves the cell's old
+    // text: every symbol goes through its ASCII stand-in first.
+    let ascii = !ASCIIStandIns.localeIsUTF8
 
     let driver = ProgramDriver(program: program, state: state)
     driver.onPost = { [wake] in wake.poke() }
@@ -51,7 +60,11 @@ public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = 
     while !driver.quitRequested {
         driver.drainMailbox()
         if driver.quitRequested { break }
-        if let frame = driver.frameIfNeeded(size) { terminal.draw(frame) }
+        if let frame = driver.frameIfNeeded(size) {
+            let shown = ascii ? frame.asciiStandIns() : frame
+            terminal.draw(shown)
+            options.onFrame?(shown)
+        }
         var fds = [
             pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
             pollfd(fd: signals.pipe.readEnd, events: Int16(POLLIN), revents: 0),

@@ -56,6 +56,13 @@ public struct Buffer: Hashable, Sendable {
         }
     }
 
+    /// Puts `cell` in place as it is, with no care for wide neighbours (for a whole-buffer
+    /// transformation that rewrites both halves itself).
+    mutating func replaceCell(_ cell: Cell, x: Int, y: Int) {
+        guard area.contains(x: x, y: y) else { return }
+        cells[y * size.width + x] = cell
+    }
+
     /// Blanks the other half of a wide character that the cell at (x, y) belongs to.
     private mutating func breakWide(at x: Int, y: Int) {
         let i = y * size.width + x
