@@ -32,8 +32,11 @@ public struct CertificateGroups: Sendable, Hashable {
         /// True in the unused group: no service uses any of its places.
         public var unused: Bool
 
-        /// The fingerprint, or the place of an unreadable file.
-        public var id: String { row.sha256Fingerprint ?? "\(row.source.rawValue):\(row.location)" }
+        /// The fingerprint (an endpoint's: with the endpoint), or the place of an unreadable file.
+        public var id: String {
+            guard let fp = row.sha256Fingerprint else { return "\(row.source.rawValue):\(row.location)" }
+            return row.source == .endpoint ? "\(row.location)@\(fp)" : fp
+        }
 
         /// The worst status of the certificate and its chain, a problem (chain out of
         /// order, not the configured certificate) making it at least a warning.
@@ -104,15 +107,17 @@ public struct CertificateGroups: Sendable, Hashable {
         var byID: [String: Int] = [:]
         var chainMembers: [String: (entry: Int, member: Int)] = [:]
         var placed: Set<FileKey> = []
-        func add(_ entry: Entry) {
-            if let i = byID[entry.id] {
+        // An endpoint's entry is its own (what that server presents, and what is wrong with
+        // how): never merged with another's, nor a file's.
+        func add(_ entry: Entry, merging: Bool = true) {
+            if merging, let i = byID[entry.id] {
                 built[i].places += entry.places
                 built[i].unused = built[i].unused && entry.unused
                 if built[i].chain.isEmpty { built[i].chain = entry.chain }
                 return
             }
-            byID[entry.id] = built.count
-            for (m, member) in entry.chain.enumerated() {
+            if merging { byID[entry.id] = built.count }
+            for (m, member) in entry.chain.enumerated() where merging {
                 if let fp = member.sha256Fingerprint, chainMembers[fp] == nil { chainMembers[fp] = (built.count, m) }
             }
             built.append(entry)
@@ -125,7 +130,7 @@ public struct CertificateGroups: Sendable, Hashable {
             switch key.source {
             case .endpoint:
                 let (first, rest) = head(members)
-                add(Entry(row: first, places: [place(first)], chain: rest, unused: false))
+                add(Entry(row: first, places: [place(first)], chain: rest, unused: false), merging: false)
                 placed.insert(key)
             case .node:
                 let uses = serviceFiles[key.node ?? ""]?.filter { $0.file == key.file } ?? []
@@ -170,9 +175,14 @@ public struct CertificateGroups: Sendable, Hashable {
     /// The same groups, only the entries `filter` matches (any case), in `order`.
     public func view(filter: String, order: Order) -> CertificateGroups {
         let needle = filter.lowercased()
+        return view(order: order) { $0.matches(needle) }
+    }
+
+    /// The same groups, only the entries `keep` keeps, in `order`.
+    public func view(order: Order, where keep: (Entry) -> Bool) -> CertificateGroups {
         var out = self
-        out.entries = Self.sorted(entries.filter { $0.matches(needle) }, order)
-        out.unused = Self.sorted(unused.filter { $0.matches(needle) }, order)
+        out.entries = Self.sorted(entries.filter(keep), order)
+        out.unused = Self.sorted(unused.filter(keep), order)
         return out
     }
 

@@ -14,6 +14,7 @@ extension DashboardState {
     mutating func refresh(_ app: WizardState) -> [ScreenEffect<Message>] {
         generation += 1
         loading = true
+        readSoFar = 0
         let generation = self.generation
         let target = app.context.apply
         let workspace = target?.workspace ?? app.context.workspaceDirectory
@@ -22,7 +23,9 @@ extension DashboardState {
         let scan = Command<Message>.task { send in
             let now = Date()
             guard let policy = try? ExpiryPolicy() else { return }  // the defaults (30, 7) are valid
-            let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now)
+            let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now) { batch in
+                send(.progress(generation: generation, rows: batch.count))
+            }
             send(.loaded(generation: generation, rows: scan.rows, at: now, nodes: scan.nodes))
         }
         return [.command(scan)] + probe(endpoints, app)
@@ -67,6 +70,7 @@ extension DashboardState {
         scannedAt = at
         inspected = nil
         for scan in nodes { nodeScans[scan.node] = scan }
+        readSoFar = rows.count
         mergeRows()
         // Endpoints probed before the nodes were read are probed again, now that what their
         // services are configured with is known.
