@@ -321,10 +321,15 @@ import Testing
         #expect(r20 == nil)
     }
 
-    @Test func helpBarLeavesOutWhatDoesNotFitWhole() {
+    @Test func helpBarDropsDescriptionsLongestFirstBeforeAnyKey() {
         let bar = HelpBar([.move, .choose, .back, .quit])
         #expect(render(bar, width: 40, height: 1).trimmedLines == ["↑↓ move  Enter choose  Esc back  q quit"])
-        #expect(render(bar, width: 30, height: 1).trimmedLines == ["↑↓ move  Enter choose  q quit"])
+        // Too narrow: the longest description goes first, then the next (the first of equals): every key stays.
+        #expect(render(bar, width: 32, height: 1).trimmedLines == ["↑↓ move  Enter  Esc back  q quit"])
+        #expect(render(bar, width: 30, height: 1).trimmedLines == ["↑↓  Enter  Esc back  q quit"])
+        #expect(render(bar, width: 17, height: 1).trimmedLines == ["↑↓  Enter  Esc  q"])
+        // Keys alone too wide: the last ones are left out whole, never cut.
+        #expect(render(bar, width: 10, height: 1).trimmedLines == ["↑↓  Enter"])
         let hidden = HelpBar([KeyBinding(.char("x"), help: "secret", shownInHelp: false), .quit])
         #expect(render(hidden, width: 20, height: 1).trimmedLines == ["q quit"])
     }

@@ -43,8 +43,8 @@ public struct DashboardLine: Sendable, Hashable {
             let open = unfolded.contains(e.id)
             var cells = DashboardView.cells(e.row, problem: problem(e.row))
             let fold = e.chain.isEmpty ? "" : open ? "▼ " : "▶ "
-            if e.places.count > 1 { cells[0] += " +\(e.places.count - 1)" }
-            cells[2] = fold + cells[2]
+            // Other copies: counted after the file (the details list them).
+            cells[2] = fold + cells[2] + (e.places.count > 1 ? " +\(e.places.count - 1)" : "")
             cells[6] = DashboardView.symbol(e.state) + " " + cells[6]
             out.append(DashboardLine(kind: .entry, entry: e, row: e.row, cells: cells))
             guard open else { return }

@@ -61,9 +61,9 @@ extension DashboardState: WizardScreen {
         let f1 = ScreenBinding<Message>(KeyBinding(.f(1), help: "help", shownInHelp: false), .shell(.help))
         if editingFilter {
             let filter: @Sendable (Key) -> ScreenAction<Message> = { .send(.filter($0)) }
-            return [ScreenBinding(KeyBinding([.enter, .esc], label: "Enter/Esc", help: "stop typing"), action: filter),
-                    ScreenBinding(KeyBinding(.ctrl("u"), label: "^U", help: "clear"), action: filter),
-                    ScreenBinding(.typing([.backspace], help: "type the filter"), action: filter), f1]
+            let clear = self.filter.isEmpty ? [] : [ScreenBinding(KeyBinding(.ctrl("u"), label: "^U", help: "clear"), action: filter)]
+            return [ScreenBinding(KeyBinding([.enter, .esc], label: "Enter/Esc", help: "stop typing"), action: filter)] + clear
+                + [ScreenBinding(.typing([.backspace], help: "type the filter"), action: filter), f1]
         }
         if endpointInput != nil {
             let endpoint: @Sendable (Key) -> ScreenAction<Message> = { .send(.endpoint($0)) }
@@ -102,7 +102,7 @@ extension DashboardState: WizardScreen {
         case .filter(let key):
             switch key {
             case .enter, .esc: editingFilter = false
-            case .ctrl("u"): setFilter("")
+            case .ctrl("u") where !filter.isEmpty: setFilter("")
             case .backspace: setFilter(String(filter.dropLast()))
             case .char(let c): setFilter(filter + String(c))
             default: break
