@@ -73,11 +73,13 @@ struct DashboardTests {
         let text = screen.trimmedLines.joined(separator: "\n")
         #expect(text.contains("5 in use: ✓ 1 ok  ! 1 warning  ✗ 2 critical  ? 1 unreadable  0 unused"))
         Snapshot.check(screen.trimmedLines, "dashboard", replacing: f.placeholders)
-        // The colours: the status cells carry the threshold's role.
+        // The colours: the status cells carry the threshold's role (the selected row keeps the selection's).
         let lines = screen.trimmedLines
+        let criticalRow = try #require(lines.firstIndex { $0.contains("callbridge.crt") })
+        let x = try #require(lines[criticalRow].range(of: "critical").map { lines[criticalRow].distance(from: lines[criticalRow].startIndex, to: $0.lowerBound) })
+        #expect(screen[x, criticalRow].style.fg == s.theme[.error].fg)
         let expiredRow = try #require(lines.firstIndex { $0.contains("dbclient.crt") })
-        let x = try #require(lines[expiredRow].range(of: "expired").map { lines[expiredRow].distance(from: lines[expiredRow].startIndex, to: $0.lowerBound) })
-        #expect(screen[x, expiredRow].style.fg == s.theme[.error].fg)
+        #expect(screen[3, expiredRow].style == s.theme[.selected], "the selection, worst first")
         let okRow = try #require(lines.firstIndex { $0.contains("chain/leaf.crt") })
         let y = try #require(lines[okRow].range(of: " ok").map { lines[okRow].distance(from: lines[okRow].startIndex, to: $0.lowerBound) + 1 })
         #expect(screen[y, okRow].style.fg == s.theme[.ok].fg)

@@ -111,7 +111,8 @@ public struct Table: Widget {
     public var emptyText: String
     /// The role of one cell, by its index in `rows` and its column, or nil for the row's
     /// own (an expiry date in `error` when it has passed). The selected row keeps the
-    /// selection's background.
+    /// selection's colours whole (a state's colour on the selection's would be unreadable
+    /// in some themes): what a state means must also be written in the cell.
     public var cellRole: ((_ row: Int, _ column: Int) -> Role?)?
 
     /// A table.
@@ -157,9 +158,7 @@ public struct Table: Widget {
             let cells = rows[visible[v]]
             for (i, column) in columns.enumerated() where i < cells.count {
                 var cellStyle = style
-                if let role = cellRole?(visible[v], i) {
-                    cellStyle = v == selected ? style.patched(with: Style(fg: theme[role].fg, modifiers: theme[role].modifiers)) : theme[role]
-                }
+                if v != selected, let role = cellRole?(visible[v], i) { cellStyle = theme[role] }
                 put(cells[i], in: parts[i], y: y, alignment: column.alignment, style: cellStyle, buffer: &buffer)
             }
         }
