@@ -131,3 +131,16 @@ import Testing
         #expect(missing.isEmpty, "no ASCII stand-in for \(missing.sorted())")
     }
 }
+
+@Suite struct CutWordTests {
+    @Test func aWordCutByTheClipIsRecordedAndNotOtherwise() {
+        var b = Buffer(width: 20, height: 3)
+        b.write("restart each service", x: 0, y: 0, clip: Rect(x: 0, y: 0, width: 14, height: 1))
+        #expect(b.cutWords == [Position(x: 13, y: 0)], "\"restart each s\" is cut in a word")
+        b.write("restart each", x: 0, y: 1, clip: Rect(x: 0, y: 1, width: 8, height: 1))
+        #expect(b.cutWords.count == 1, "cut at a space: \"restart \" is whole")
+        b.write("restart each".truncated(toWidth: 10), x: 0, y: 2)
+        #expect(b.cutWords.count == 1, "shortened with … on purpose")
+        #expect(b == { var c = b; c.write("", x: 0, y: 0); return c }())
+    }
+}

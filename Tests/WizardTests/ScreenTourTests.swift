@@ -96,6 +96,22 @@ struct ScreenTourTests {
         }
     }
 
+    /// At 80x24 and at 200x60: no text is cut in the middle of a word by the edge of its
+    /// place (a shortened value says so with "…"), and every key of the footer is in sight.
+    @Test(arguments: [Size.standard, Size(width: 200, height: 60)])
+    func nothingIsCutAndEveryKeyIsShown(size: Size) async throws {
+        for (name, s) in try await Self.tour(size: size) {
+            let screen = app.view(s, size: size)
+            let cuts = screen.cutWords.map { "row \($0.y): \(screen.line($0.y).trimmingCharacters(in: .whitespaces))" }
+            #expect(cuts.isEmpty, "\(name) at \(size.width)x\(size.height): words cut:\n\(cuts.joined(separator: "\n"))")
+            guard s.help == nil else { continue }
+            let footer = screen.line(size.height - 1)
+            for binding in app.bindings(s) where binding.shownInHelp {
+                #expect(footer.contains(binding.label), "\(name) at \(size.width)x\(size.height): \(binding.label) is not in the footer: \(footer)")
+            }
+        }
+    }
+
     /// Monochrome draws no colour at all: its contrast is the terminal's own text on its own
     /// background. What it must still do is tell states apart from the selection, by attributes.
     @Test func statesDifferFromTheSelectionInEveryThemeAndMonochromeUsesNoColour() throws {
