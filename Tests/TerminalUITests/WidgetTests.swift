@@ -214,6 +214,17 @@ import Testing
     let columns = [TableColumn("Name", width: .length(6)), TableColumn("Days", width: .length(6), alignment: .right)]
     let rows = [["web", "12"], ["db", "3"], ["xmpp", "365"]]
 
+    @Test func aLongTableSaysWhereTheSelectionIs() {
+        let many = (1...10).map { ["row\($0)", "\($0)"] }
+        let columns = [TableColumn("Name", width: .length(6)), TableColumn("Days", width: .fill(1), alignment: .right)]
+        let b = render(Table(columns: columns, rows: many, state: TableState(selected: 6)), width: 20, height: 4)
+        #expect(b.lines[0].hasSuffix(" 7/10 "), "\(b.lines)")
+        #expect(b.lines[1...].contains { $0.hasPrefix("row7") }, "the selection is in view")
+        // All rows in view: no position.
+        let few = render(Table(columns: columns, rows: Array(many.prefix(3)), state: TableState()), width: 20, height: 4)
+        #expect(!few.lines[0].contains("/"))
+    }
+
     @Test func rendersHeaderAndRightAlignedNumbers() {
         let b = render(Table(columns: columns, rows: rows, state: TableState()), width: 13, height: 4)
         #expect(b.lines == [
@@ -258,7 +269,7 @@ import Testing
         s.handle(.end, count: 3, height: 2)
         #expect(s.offset == 1)
         let b = render(Table(columns: columns, rows: rows, state: s), width: 13, height: 3)
-        #expect(b.lines == ["Name     Days", "db          3", "xmpp      365"])
+        #expect(b.lines == ["Name     3/3 ", "db          3", "xmpp      365"], "scrolled: the position shows at the header's end")
     }
 
     @Test func tenThousandRowsScrollAPageAtATime() {

@@ -98,8 +98,9 @@ public struct TableState: Hashable, Sendable {
     }
 }
 
-/// A table with a header row, one selected row, scrolling, sorting (▲/▼ beside the sorted
-/// header) and filtering.
+/// A table with a header row, one selected row, scrolling (with the selection's position,
+/// "12/340", at the header's right end when the rows do not all fit), sorting (▲/▼ beside
+/// the sorted header) and filtering.
 public struct Table: Widget {
     /// The columns.
     public var columns: [TableColumn]
@@ -149,6 +150,12 @@ public struct Table: Widget {
         }
         let selected = min(max(0, state.selected), visible.count - 1)
         let offset = ListNavigation.offset(selected: selected, offset: state.offset, count: visible.count, height: body.height)
+        // A list longer than its place says where the selection is in it, at the header's right end.
+        if visible.count > body.height {
+            let position = " \(selected + 1)/\(visible.count) "
+            let w = CharacterWidth.of(position)
+            if w < area.width { buffer.write(position, x: area.right - w, y: area.y, style: header) }
+        }
         for row in 0..<body.height {
             let v = offset + row
             guard v < visible.count else { break }
