@@ -269,7 +269,7 @@ import Testing
         s.handle(.end, count: 3, height: 2)
         #expect(s.offset == 1)
         let b = render(Table(columns: columns, rows: rows, state: s), width: 13, height: 3)
-        #expect(b.lines == ["Name     3/3 ", "db          3", "xmpp      365"], "scrolled: the position shows at the header's end")
+        #expect(b.lines == ["Name   … 3/3 ", "db          3", "xmpp      365"], "scrolled: the position shows at the header's end, the title it covers shortened")
     }
 
     @Test func tenThousandRowsScrollAPageAtATime() {

@@ -136,26 +136,28 @@ public struct Table: Widget {
         let parts = Layout.horizontal(columns.map(\.width), spacing: 1).split(area.row(0))
         let header = theme[.header]
         buffer.fill(area.row(0), style: header)
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: Self.bodyHeight(area))
+        let visible = state.visibleRows(rows)
+        let selected = min(max(0, state.selected), max(0, visible.count - 1))
+        // A list longer than its place says where the selection is in it, at the header's
+        // right end; the titles it would cover are shortened (with …) to make room.
+        var position = visible.count > body.height && !body.isEmpty ? " \(selected + 1)/\(visible.count) " : ""
+        if CharacterWidth.of(position) >= area.width { position = "" }
+        let titlesEnd = area.right - CharacterWidth.of(position)
         for (i, column) in columns.enumerated() {
             var title = column.title
             if state.sortColumn == i { title += state.ascending ? " ▲" : " ▼" }
-            put(title, in: parts[i], y: area.y, alignment: column.alignment, style: header, buffer: &buffer)
+            var place = parts[i]
+            place.width = max(0, min(place.right, titlesEnd) - place.x)
+            put(title, in: place, y: area.y, alignment: column.alignment, style: header, buffer: &buffer)
         }
-        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: Self.bodyHeight(area))
+        if !position.isEmpty { buffer.write(position, x: titlesEnd, y: area.y, style: header) }
         guard !body.isEmpty else { return }
-        let visible = state.visibleRows(rows)
         if visible.isEmpty {
             buffer.write(emptyText.truncated(toWidth: body.width), x: body.x, y: body.y, style: theme[.muted], clip: body)
             return
         }
-        let selected = min(max(0, state.selected), visible.count - 1)
         let offset = ListNavigation.offset(selected: selected, offset: state.offset, count: visible.count, height: body.height)
-        // A list longer than its place says where the selection is in it, at the header's right end.
-        if visible.count > body.height {
-            let position = " \(selected + 1)/\(visible.count) "
-            let w = CharacterWidth.of(position)
-            if w < area.width { buffer.write(position, x: area.right - w, y: area.y, style: header) }
-        }
         for row in 0..<body.height {
             let v = offset + row
             guard v < visible.count else { break }
