@@ -9,6 +9,12 @@ extension DashboardState {
         refresh(app)
     }
 
+    /// The dashboard's clock: the one source of "now" for every validity it judges (the
+    /// scan's and the endpoints'), asked when the work runs.
+    static func clock(_ app: WizardState) -> @Sendable () -> Date {
+        { Date() }
+    }
+
     /// Reads the workspace's certificates and every node's, off the input loop, and probes
     /// the endpoints on the dashboard again.
     mutating func refresh(_ app: WizardState) -> [ScreenEffect<Message>] {
@@ -20,8 +26,9 @@ extension DashboardState {
         let workspace = target?.workspace ?? app.context.workspaceDirectory
         let skipLabNodes: Bool
         if case .lab = app.context.source { skipLabNodes = true } else { skipLabNodes = false }
+        let clock = Self.clock(app)
         let scan = Command<Message>.task { send in
-            let now = Date()
+            let now = clock()
             guard let policy = try? ExpiryPolicy() else { return }  // the defaults (30, 7) are valid
             let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now) { batch in
                 send(.progress(generation: generation, rows: batch.count))
@@ -48,9 +55,10 @@ extension DashboardState {
         guard let policy = try? ExpiryPolicy() else { return [] }  // the defaults (30, 7) are valid
         let resolved = targets.map { self.resolved($0) }
         probedWith = resolved.map(\.configuredFingerprint)
+        let clock = Self.clock(app)
         return resolved.enumerated().map { index, target in
             .command(.perform {
-                let now = Date()
+                let now = clock()
                 let probe = EndpointProbe.probe(target, directory: directory, policy: policy, now: now, timeout: timeout)
                 return .probed(generation: generation, index: index, probe)
             })
