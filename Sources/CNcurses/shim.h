@@ -26,6 +26,12 @@ static inline WINDOW *cms_stdscr(void) { return stdscr; }
 /* setlocale(LC_ALL, "") so that ncurses speaks UTF-8; must run before initscr. */
 static inline void cms_setlocale_from_environment(void) { setlocale(LC_ALL, ""); }
 
+/* 1 when the terminal can put the cursor anywhere (terminfo "cup"): TERM=dumb cannot. After newterm. */
+static inline int cms_has_cursor_addressing(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1;
+}
+
 static inline int cms_getmaxy(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)x; return y; }
 static inline int cms_getmaxx(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)y; return x; }
 

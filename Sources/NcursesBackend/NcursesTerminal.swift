@@ -42,6 +42,14 @@ final class NcursesTerminal {
         }
         screen = s
         isOpen = true
+        // A terminal that cannot move the cursor (TERM=dumb, a printing terminal) would
+        // show a blank or garbled screen: say so and put it back as it was.
+        guard cms_has_cursor_addressing() != 0 else {
+            close()
+            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
+            throw TerminalError(description: "TERM=\(term) cannot move the cursor (no \"cup\" in terminfo), which the full-screen wizard needs: "
+                                + "run it in a terminal such as xterm, screen or tmux (TERM=xterm-256color, TERM=vt100), or use the subcommands (cmscerts --help)")
+        }
         set_escdelay(escapeDelay)
         raw()
         noecho()

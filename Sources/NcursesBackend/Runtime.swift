@@ -19,11 +19,17 @@ public struct RunOptions: Sendable {
     /// (a run stopped at a step boundary).
     public var beforeSignalExit: (@Sendable (Int32) -> Void)?
 
+    /// Called with every frame as the terminal is given it (after the ASCII stand-ins
+    /// when the locale is not UTF-8): what the screen should read.
+    public var onFrame: (@Sendable (Buffer) -> Void)?
+
     /// Options.
-    public init(escapeDelay: Int32 = 25, idleWakeup: Int32 = 500, beforeSignalExit: (@Sendable (Int32) -> Void)? = nil) {
+    public init(escapeDelay: Int32 = 25, idleWakeup: Int32 = 500, beforeSignalExit: (@Sendable (Int32) -> Void)? = nil,
+                onFrame: (@Sendable (Buffer) -> Void)? = nil) {
         self.escapeDelay = escapeDelay
         self.idleWakeup = idleWakeup
         self.beforeSignalExit = beforeSignalExit
+        self.onFrame = onFrame
     }
 }
 
@@ -40,21 +46,24 @@ public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = 
     let terminal = NcursesTerminal()
     try terminal.open(escapeDelay: options.escapeDelay)
     defer { terminal.close() }
+    // Outside a UTF-8 locale ncurses drops what it cannot show and leaves the cell's old
+    // text: every symbol goes through its ASCII stand-in first.
+    let ascii = !ASCIIStandIns.localeIsUTF8
 
     let driver = ProgramDriver(program: program, state: state)
     driver.onPost = { [wake] in wake.poke() }
     driver.start()
     var size = terminal.size
     driver.handle(.resize(size))
-    var dirty = true
     var caught: Int32?
 
     while !driver.quitRequested {
-        if driver.drainMailbox() { dirty = true }
+        driver.drainMailbox()
         if driver.quitRequested { break }
-        if dirty {
-            terminal.draw(driver.render(size))
-            dirty = false
+        if let frame = driver.frameIfNeeded(size) {
+            let shown = ascii ? frame.asciiStandIns() : frame
+            terminal.draw(shown)
+            options.onFrame?(shown)
         }
         var fds = [
             pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
@@ -67,16 +76,14 @@ public func run<P: Program>(_ program: P, state: P.State, options: RunOptions = 
             break
         }
         _ = wake.drain()
-        for event in terminal.readEvents() {
-            if case .resize(let s) = event { size = s }
-            driver.handle(event)
-            dirty = true
-            if driver.quitRequested { break }
-        }
+        // Every key waiting is handled before the next frame: 50 keys that arrive
+        // together cost one redraw, not fifty.
+        let events = terminal.readEvents()
+        if let last = events.last(where: { if case .resize = $0 { return true } else { return false } }), case .resize(let s) = last { size = s }
+        driver.handle(burst: events)
         if terminal.size != size {
             size = terminal.size
             driver.handle(.resize(size))
-            dirty = true
         }
     }
     terminal.close()

@@ -58,12 +58,22 @@ enum WizardLauncher {
         if noColor { theme = theme.withoutColor }
         let state = WizardState(context: context, theme: theme, themeCatalog: catalog, themes: catalog.available(), noColor: noColor)
         do {
-            _ = try NcursesBackend.run(WizardApp(), state: state, options: RunOptions(beforeSignalExit: { _ in stopRuns() }))
+            _ = try NcursesBackend.run(WizardApp(), state: state, options: RunOptions(beforeSignalExit: { _ in stopRuns() },
+                                                                                        onFrame: frameRecorder(environment)))
         } catch let error as TerminalError {
             stopRuns()
             throw CLIFailure(code: 2, message: "ERROR: \(error.description)")
         }
         stopRuns()
+    }
+
+    /// With CMSCERTS_FRAME_FILE set (tests), every frame's text is written there as it is
+    /// drawn, so that a test can compare the terminal's screen with what was drawn.
+    static func frameRecorder(_ environment: [String: String]) -> (@Sendable (Buffer) -> Void)? {
+        guard let path = environment["CMSCERTS_FRAME_FILE"], !path.isEmpty else { return nil }
+        return { buffer in
+            try? Data(buffer.lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
     }
 
     /// Left mid-run (Ctrl-C, a signal, an error): the run starts nothing new, its running

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TerminalUI
 
@@ -102,5 +103,44 @@ import Testing
         let a = Rect(x: 0, y: 0, width: 5, height: 5), b = Rect(x: 3, y: 4, width: 5, height: 5)
         #expect(a.intersection(b) == Rect(x: 3, y: 4, width: 2, height: 1))
         #expect(a.intersection(Rect(x: 9, y: 9, width: 1, height: 1)).isEmpty)
+    }
+}
+
+@Suite struct ASCIIStandInTests {
+    @Test func everySymbolBecomesOneASCIIColumnAndWideOnesTwo() {
+        var b = Buffer(width: 12, height: 1)
+        b.write("a·✓◀▶⚠界z", x: 0, y: 0)
+        let ascii = b.asciiStandIns()
+        #expect(ascii.lines == ["a.+<>!??z   "])
+        #expect(ascii.cells.allSatisfy { $0.width == 1 && $0.symbol.unicodeScalars.allSatisfy(\.isASCII) })
+        // The original is left as it was.
+        #expect(b.line(0).hasPrefix("a·✓◀▶⚠界z"))
+    }
+
+    @Test func everySymbolTheWizardSourcesDrawHasAStandIn() throws {
+        // Every non-ASCII character in the UI's sources (strings and comments alike) is in the table.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var missing: Set<Character> = []
+        for folder in ["Sources/Wizard", "Sources/TerminalUI"] {
+            let files = FileManager.default.enumerator(atPath: root.appendingPathComponent(folder).path)?.compactMap { $0 as? String } ?? []
+            for file in files where file.hasSuffix(".swift") && !file.hasSuffix("ASCIIStandIns.swift") {
+                let text = try String(contentsOf: root.appendingPathComponent(folder + "/" + file), encoding: .utf8)
+                for c in text where !c.isASCII && CharacterWidth.of(c) == 1 && ASCIIStandIns.table[c] == nil { missing.insert(c) }
+            }
+        }
+        #expect(missing.isEmpty, "no ASCII stand-in for \(missing.sorted())")
+    }
+}
+
+@Suite struct CutWordTests {
+    @Test func aWordCutByTheClipIsRecordedAndNotOtherwise() {
+        var b = Buffer(width: 20, height: 3)
+        b.write("restart each service", x: 0, y: 0, clip: Rect(x: 0, y: 0, width: 14, height: 1))
+        #expect(b.cutWords == [Position(x: 13, y: 0)], "\"restart each s\" is cut in a word")
+        b.write("restart each", x: 0, y: 1, clip: Rect(x: 0, y: 1, width: 8, height: 1))
+        #expect(b.cutWords.count == 1, "cut at a space: \"restart \" is whole")
+        b.write("restart each".truncated(toWidth: 10), x: 0, y: 2)
+        #expect(b.cutWords.count == 1, "shortened with … on purpose")
+        #expect(b == { var c = b; c.write("", x: 0, y: 0); return c }())
     }
 }

@@ -108,6 +108,21 @@ struct Counter: Program {
         #expect(await !app.waitUntil { $0.ticks >= 5 }, "a condition that never holds times out")
     }
 
+    @Test func aBurstOfKeysCostsOneFrame() {
+        let app = HeadlessRuntime(Counter(), state: .init(), size: Size(width: 20, height: 2))
+        let before = app.driver.renders
+        app.burst(Array(repeating: Key.char("+"), count: 50))
+        #expect(app.state.count == 50)
+        #expect(app.driver.renders == before + 1)
+        // Nothing new: no frame at all.
+        #expect(app.driver.frameIfNeeded(app.size) == nil)
+        #expect(app.driver.renders == before + 1)
+        // A burst ending in quit stops there.
+        app.burst([.char("+"), .char("q"), .char("+")])
+        #expect(app.state.count == 51)
+        #expect(app.didQuit)
+    }
+
     @Test func resizeIsAMessage() {
         let app = HeadlessRuntime(Counter(), state: .init(), size: .standard)
         let b = app.resize(to: Size(width: 12, height: 1))

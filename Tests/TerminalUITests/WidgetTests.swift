@@ -214,6 +214,17 @@ import Testing
     let columns = [TableColumn("Name", width: .length(6)), TableColumn("Days", width: .length(6), alignment: .right)]
     let rows = [["web", "12"], ["db", "3"], ["xmpp", "365"]]
 
+    @Test func aLongTableSaysWhereTheSelectionIs() {
+        let many = (1...10).map { ["row\($0)", "\($0)"] }
+        let columns = [TableColumn("Name", width: .length(6)), TableColumn("Days", width: .fill(1), alignment: .right)]
+        let b = render(Table(columns: columns, rows: many, state: TableState(selected: 6)), width: 20, height: 4)
+        #expect(b.lines[0].hasSuffix(" 7/10 "), "\(b.lines)")
+        #expect(b.lines[1...].contains { $0.hasPrefix("row7") }, "the selection is in view")
+        // All rows in view: no position.
+        let few = render(Table(columns: columns, rows: Array(many.prefix(3)), state: TableState()), width: 20, height: 4)
+        #expect(!few.lines[0].contains("/"))
+    }
+
     @Test func rendersHeaderAndRightAlignedNumbers() {
         let b = render(Table(columns: columns, rows: rows, state: TableState()), width: 13, height: 4)
         #expect(b.lines == [
@@ -258,7 +269,7 @@ import Testing
         s.handle(.end, count: 3, height: 2)
         #expect(s.offset == 1)
         let b = render(Table(columns: columns, rows: rows, state: s), width: 13, height: 3)
-        #expect(b.lines == ["Name     Days", "db          3", "xmpp      365"])
+        #expect(b.lines == ["Name   … 3/3 ", "db          3", "xmpp      365"], "scrolled: the position shows at the header's end, the title it covers shortened")
     }
 
     @Test func tenThousandRowsScrollAPageAtATime() {
@@ -321,10 +332,15 @@ import Testing
         #expect(r20 == nil)
     }
 
-    @Test func helpBarLeavesOutWhatDoesNotFitWhole() {
+    @Test func helpBarDropsDescriptionsLongestFirstBeforeAnyKey() {
         let bar = HelpBar([.move, .choose, .back, .quit])
         #expect(render(bar, width: 40, height: 1).trimmedLines == ["↑↓ move  Enter choose  Esc back  q quit"])
-        #expect(render(bar, width: 30, height: 1).trimmedLines == ["↑↓ move  Enter choose  q quit"])
+        // Too narrow: the longest description goes first, then the next (the first of equals): every key stays.
+        #expect(render(bar, width: 32, height: 1).trimmedLines == ["↑↓ move  Enter  Esc back  q quit"])
+        #expect(render(bar, width: 30, height: 1).trimmedLines == ["↑↓  Enter  Esc back  q quit"])
+        #expect(render(bar, width: 17, height: 1).trimmedLines == ["↑↓  Enter  Esc  q"])
+        // Keys alone too wide: the last ones are left out whole, never cut.
+        #expect(render(bar, width: 10, height: 1).trimmedLines == ["↑↓  Enter"])
         let hidden = HelpBar([KeyBinding(.char("x"), help: "secret", shownInHelp: false), .quit])
         #expect(render(hidden, width: 20, height: 1).trimmedLines == ["q quit"])
     }

@@ -1,7 +1,7 @@
 import Deployment
 import Foundation
 import Lab
-import Inventory
+@testable import Inventory
 import TerminalUI
 import TestSupport
 import Testing
@@ -72,13 +72,15 @@ struct DashboardTests {
         var s = try loaded(f)
         let screen = app.view(s, size: .standard)
         let text = screen.trimmedLines.joined(separator: "\n")
-        #expect(text.contains("5 certificates: 1 ok · 1 warning · 2 critical or expired · 1 unreadable"))
+        #expect(text.contains("5 in use: ✓ 1 ok  ! 1 warning  ✗ 2 critical  ? 1 unreadable  0 unused"))
         Snapshot.check(screen.trimmedLines, "dashboard", replacing: f.placeholders)
-        // The colours: the status cells carry the threshold's role.
+        // The colours: the status cells carry the threshold's role (the selected row keeps the selection's).
         let lines = screen.trimmedLines
+        let criticalRow = try #require(lines.firstIndex { $0.contains("callbridge.crt") })
+        let x = try #require(lines[criticalRow].range(of: "critical").map { lines[criticalRow].distance(from: lines[criticalRow].startIndex, to: $0.lowerBound) })
+        #expect(screen[x, criticalRow].style.fg == s.theme[.error].fg)
         let expiredRow = try #require(lines.firstIndex { $0.contains("dbclient.crt") })
-        let x = try #require(lines[expiredRow].range(of: "expired").map { lines[expiredRow].distance(from: lines[expiredRow].startIndex, to: $0.lowerBound) })
-        #expect(screen[x, expiredRow].style.fg == s.theme[.error].fg)
+        #expect(screen[3, expiredRow].style == s.theme[.selected], "the selection, worst first")
         let okRow = try #require(lines.firstIndex { $0.contains("chain/leaf.crt") })
         let y = try #require(lines[okRow].range(of: " ok").map { lines[okRow].distance(from: lines[okRow].startIndex, to: $0.lowerBound) + 1 })
         #expect(screen[y, okRow].style.fg == s.theme[.ok].fg)
@@ -86,46 +88,98 @@ struct DashboardTests {
         Snapshot.check(app.view(s, size: Size(width: 120, height: 40)).trimmedLines, "dashboard-120x40", replacing: f.placeholders)
     }
 
+    /// The File column of the lines on screen, without the fold marker.
+    func files(_ s: WizardState) -> [String] {
+        s.dashboard.lines.map { $0.cells[2].trimmingCharacters(in: .whitespaces) }
+    }
+
     @Test func sortFilterAndInspect() throws {
         let f = try WizardFixture()
         var s = try loaded(f)
-        let cells = s.dashboard.cells
-        // Unreadable files first, then the nearest expiry.
-        #expect(s.dashboard.table.visibleRows(cells).map { cells[$0][2] } == ["broken.pem", "dbclient.crt", "callbridge.crt", "webadmin.crt", "chain/leaf.crt"])
-        _ = app.update(&s, .key(.char("6")))
-        #expect(s.dashboard.table.sortColumn == 5 && s.dashboard.table.ascending)
-        _ = app.update(&s, .key(.char("6")))
-        #expect(s.dashboard.table.ascending == false, "the sorted column again reverses")
-        #expect(cells[s.dashboard.table.visibleRows(cells)[0]][2] == "chain/leaf.crt")
-        _ = app.update(&s, .key(.char("1")))
-        #expect(s.dashboard.table.sortColumn == 0)
-        // Filter.
+        // Worst first: expired and critical, then the unreadable file, the warning, ok.
+        #expect(files(s) == ["dbclient.crt", "callbridge.crt", "broken.pem", "webadmin.crt", "chain/leaf.crt"])
+        // s cycles the order: days left next (no date: first), then node.
+        _ = app.update(&s, .key(.char("s")))
+        #expect(s.dashboard.order == .daysLeft)
+        #expect(files(s).first == "broken.pem")
+        _ = app.update(&s, .key(.char("s")))
+        #expect(s.dashboard.order == .node)
+        #expect(s.dashboard.lines.map { $0.row?.node } == [nil, nil, "cms1", "cms2", "cms3"])
+        // Filter: shown while typed, still shown after Enter, counted in the header.
         _ = app.update(&s, .key(.char("/")))
         #expect(s.dashboard.editingFilter)
         for c in "cms1" { _ = app.update(&s, .key(.char(c))) }
         _ = app.update(&s, .key(.enter))
         #expect(!s.dashboard.editingFilter)
-        #expect(s.dashboard.table.visibleRows(cells).count == 2)
+        #expect(s.dashboard.lines.count == 2)
+        var text = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
+        #expect(text.contains("/cms1  2 in use: ✓ 1 ok  ! 0 warning  ✗ 1 critical  ? 0 unreadable  0 unused"), "\(text)")
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "dashboard-filtered", replacing: f.placeholders)
+        // Esc stops typing and leaves the filter shown; / edits the same filter again.
         _ = app.update(&s, .key(.char("/")))
+        _ = app.update(&s, .key(.backspace))
+        _ = app.update(&s, .key(.char("2")))
         _ = app.update(&s, .key(.esc))
-        #expect(s.dashboard.table.filter.isEmpty && s.dashboard.table.visibleRows(cells).count == 5)
-        // Enter opens the selected row in full; Esc comes back.
+        #expect(s.dashboard.filter == "cms2" && !s.dashboard.editingFilter && s.screen == .dashboard)
+        text = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
+        #expect(text.contains("/cms2") && text.contains("1 in use"))
+        // ^U clears it.
+        _ = app.update(&s, .key(.char("/")))
+        _ = app.update(&s, .key(.ctrl("u")))
+        _ = app.update(&s, .key(.enter))
+        #expect(s.dashboard.filter.isEmpty && s.dashboard.lines.count == 5)
+        // Enter opens the selected line in full; Esc comes back.
         _ = app.update(&s, .key(.char("/")))
         for c in "postgres" { _ = app.update(&s, .key(.char(c))) }
         _ = app.update(&s, .key(.enter))
         _ = app.update(&s, .key(.enter))
-        let opened = try #require(s.dashboard.inspected)
-        #expect(s.dashboard.rows?[opened].file == "dbclient.crt")
+        let opened = try #require(s.dashboard.inspected?.row)
+        #expect(opened.file == "dbclient.crt")
         let inspect = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
         #expect(inspect.contains("cms2:dbclient.crt"))
-        #expect(inspect.contains("expired, -3 days left"))
+        #expect(inspect.contains("✗ expired, -3 days left"))
         #expect(inspect.contains("Issuer        CN=Outside Issuing CA"))
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "dashboard-inspect", replacing: f.placeholders)
         _ = app.update(&s, .key(.esc))
         #expect(s.dashboard.inspected == nil && s.screen == .dashboard)
         _ = app.update(&s, .key(.esc))
         #expect(s.screen == .home)
+    }
+
+    /// A node's certificate with its bundle, its copy in the workspace, and an unused
+    /// expired file: one line, its chain folded (→ or Enter unfolds, ← folds), the copy
+    /// listed in its details, the unused file apart and never counted critical.
+    @Test func chainsFoldCopiesMergeAndUnusedFilesAreApart() throws {
+        let f = try WizardFixture()
+        var s = f.state
+        s.screen = .dashboard
+        s.dashboard.generation = 3
+        func fp(_ json: String, _ value: String) -> String { String(json.dropLast()) + ", \"sha256Fingerprint\": \"\(value)\"}" }
+        let rows = try Self.decode([
+            fp(Self.rowJSON("cms1", "callbridge", "callbridge.crt", "cms1.lab.example.com", 200, "ok", position: "entity"), "A"),
+            fp(Self.rowJSON("cms1", "callbridge", "ca-bundle.crt", "Outside Root CA", 3000, "ok", position: "root"), "R"),
+            fp(Self.rowJSON("cms1", nil, "old.crt", "cms1.lab.example.com", -40, "expired"), "O"),
+            fp(Self.rowJSON(nil, nil, "callbridge.crt", "cms1.lab.example.com", 200, "ok"), "A"),
+        ])
+        let uses = try JSONDecoder().decode([ServiceFile].self, from: Data("""
+            [{"service": "callbridge", "label": "Certificate file", "file": "callbridge.crt", "isServiceCertificate": true},
+             {"service": "callbridge", "label": "CA Bundle file", "file": "ca-bundle.crt", "isServiceCertificate": false}]
+            """.utf8))
+        let scan = NodeScan(node: "cms1", rows: [], serviceFiles: uses, configuredCertificates: [:])
+        _ = app.update(&s, .dashboardLoaded(generation: 3, rows: rows, at: Date(), nodes: [scan]))
+        #expect(files(s) == ["▶ callbridge.crt +1", "1 not counted", "old.crt"], "the workspace's copy is the same line")
+        var text = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
+        #expect(text.contains("1 in use: ✓ 1 ok  ! 0 warning  ✗ 0 critical  ? 0 unreadable  1 unused"), "\(text)")
+        _ = app.update(&s, .key(.right))
+        #expect(files(s) == ["▼ callbridge.crt +1", "└ root", "1 not counted", "old.crt"])
+        _ = app.update(&s, .key(.down))
+        _ = app.update(&s, .key(.left))
+        #expect(files(s).count == 3 && s.dashboard.table.selected == 0, "← folds and selects the certificate")
+        _ = app.update(&s, .key(.enter))
+        #expect(s.dashboard.inspected == nil && files(s).count == 4, "Enter unfolds first")
+        _ = app.update(&s, .key(.enter))
+        text = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
+        #expect(text.contains("Copy at       cms1:callbridge.crt (callbridge)") && text.contains("Copy at       callbridge.crt"), "\(text)")
     }
 
     @Test func aStaleScanIsDroppedAndRefreshAsksAgain() throws {
@@ -196,7 +250,7 @@ struct DashboardTests {
         #expect(s.dashboard.endpointInput == nil)
         #expect(s.dashboard.endpoints.map(\.specification) == ["10.0.0.1:443@join.lab.example.com", "10.0.0.2:445=webbridge3.crt", "10.0.0.3:5061"])
         #expect(s.dashboard.probing == 3)
-        #expect(app.view(s, size: .standard).trimmedLines[2].hasPrefix(" Probing 3 endpoints… 5 certificates"))
+        #expect(app.view(s, size: .standard).trimmedLines[2].hasPrefix(" Probing 3 endpoints… 5 in use"))
         let generation = s.dashboard.endpointGeneration
         let probes = try Self.sampleProbes(s.dashboard.endpoints)
         for (index, probe) in probes.enumerated() {
@@ -204,10 +258,9 @@ struct DashboardTests {
         }
         #expect(s.dashboard.probing == 0)
         #expect(s.dashboard.rows?.count == 10)
-        let cells = s.dashboard.cells
         func cellsOf(_ file: String, member: Int?) throws -> [String] {
-            let index = try #require(s.dashboard.rows?.firstIndex { $0.file == file && $0.member == member })
-            return cells[index]
+            let row = try #require(s.dashboard.rows?.first { $0.file == file && $0.member == member })
+            return DashboardView.cells(row, problem: s.dashboard.problemTag(row))
         }
         #expect(try cellsOf("10.0.0.1:443@join.lab.example.com", member: 1) == ["10.0.0.1:443@join.lab.example.com", "live", "#1 entity", "join.lab.example.com", "2027-06-10", "200", "⚠ order"])
         #expect(try cellsOf("10.0.0.1:443@join.lab.example.com", member: 2).last == "⚠ order")
@@ -219,7 +272,7 @@ struct DashboardTests {
         let screen = app.view(s, size: .standard)
         let lines = screen.trimmedLines
         #expect(lines[1].hasSuffix("and of 3 nodes, 3 live endpoints") || lines[1].hasSuffix("…"))
-        #expect(lines[2].contains("10 certificates: 2 ok · 4 warning · 2 critical or expired · 2 unreadable"))
+        #expect(lines[2].contains("8 in use: ✓ 1 ok  ! 3 warning  ✗ 2 critical  ? 2 unreadable  0 unused"), "one line per endpoint, its chain folded under it")
         let orderRow = try #require(lines.firstIndex { $0.contains("⚠ order") })
         let x = try #require(lines[orderRow].range(of: "⚠ order").map { lines[orderRow].distance(from: lines[orderRow].startIndex, to: $0.lowerBound) })
         #expect(screen[x, orderRow].style.fg == s.theme[.warning].fg)
@@ -230,7 +283,7 @@ struct DashboardTests {
         let refresh = app.update(&s, .key(.char("r")))
         #expect(refresh.count == 4 && s.dashboard.probing == 3 && s.dashboard.endpoints.count == 3)
         #expect(s.dashboard.rows?.count == 10, "the endpoints' last rows stay until they answer again")
-        #expect(app.view(s, size: .standard).trimmedLines[2].hasPrefix(" Reading the files and the nodes… Probing 3 endpoints…"))
+        #expect(app.view(s, size: .standard).trimmedLines[2].hasPrefix(" Reading… 0 certificates so far Probing 3 endpoints…"))
         try answer(&s)
         _ = app.update(&s, .dashboardLoaded(generation: s.dashboard.generation, rows: try Self.sampleRows(), at: Date()))
         #expect(s.dashboard.rows?.count == 10)
@@ -258,9 +311,9 @@ struct DashboardTests {
         #expect(text.contains("Member        1 in the chain presented"))
         Snapshot.check(app.view(s, size: .standard).trimmedLines, "dashboard-endpoint-inspect", replacing: f.placeholders)
         // An answer arriving meanwhile keeps the same row open.
-        let open = try #require(s.dashboard.inspected.flatMap { s.dashboard.rows?[$0] })
+        let open = try #require(s.dashboard.inspected?.row)
         _ = app.update(&s, .dashboardEndpointProbed(generation: s.dashboard.endpointGeneration, index: 0, try Self.sampleProbes(s.dashboard.endpoints)[0]))
-        #expect(s.dashboard.inspected.flatMap { s.dashboard.rows?[$0] } == open)
+        #expect(s.dashboard.inspected?.row == open)
     }
 
     /// A deployment file that lists endpoints (`endpoints:`): the input starts with them,
@@ -341,13 +394,13 @@ struct DashboardTests {
         #expect(first.map(\.commonName) == ["cms1.lab.example.com", "Test Root CA", "Test Issuing CA"])
         #expect(first.allSatisfy { $0.source == .endpoint && $0.status == .ok })
         #expect(f.state.dashboard.probes[0]?.scan.matchesConfigured == true, "the configured file was read from the workspace")
-        #expect(f.state.dashboard.cells[try #require(rows.firstIndex(of: first[0]))].last == "⚠ order")
+        #expect(DashboardView.cells(first[0], problem: f.state.dashboard.problemTag(first[0])).last == "⚠ order")
         let second = try #require(rows.first { $0.file == "127.0.0.1:\(other.port)" })
         #expect(f.state.dashboard.probes[1]?.scan.matchesConfigured == false)
-        #expect(f.state.dashboard.cells[try #require(rows.firstIndex(of: second))].last == "⚠ differs")
+        #expect(DashboardView.cells(second, problem: f.state.dashboard.problemTag(second)).last == "⚠ differs")
         let none = try #require(rows.first { $0.file == "127.0.0.1:\(silent)" })
         #expect(none.status == .unreadable && none.reason?.contains("cannot connect") == true)
-        #expect(f.lines.contains { $0.hasPrefix(" 127.0.0.1:\(other.port) ") && $0.contains(" live ") && $0.contains(" #1 entity ") && $0.hasSuffix(" ⚠ differs") },
+        #expect(f.lines.contains { $0.hasPrefix(" 127.0.0.1:\(other.port) ") && $0.contains(" live ") && $0.contains(" ▶ #1 ent") && $0.hasSuffix(" ⚠ differs") },
                 "\(f.screenText)")
         // The one that did not answer opens with why.
         f.press(.char("/"))
@@ -446,6 +499,9 @@ struct DashboardTests {
         #expect(rows.contains { $0.file == "chain/root.crt" })
         #expect(!rows.contains { $0.file.hasPrefix("nodes/") }, "the lab's node folders are read as nodes, not as files")
         #expect(f.screenText.contains("chain/leaf.crt"))
-        #expect(f.lines.last?.contains("/ filter") == true)
+        // No service of the lab's nodes uses them: the unused group, not counted.
+        #expect(f.state.dashboard.shown.unused.count == 3 && f.state.dashboard.shown.entries.isEmpty)
+        #expect(f.screenText.contains("0 in use: ✓ 0 ok  ! 0 warning  ✗ 0 critical  ? 0 unreadable  3 unused"))
+        #expect(["/", "Esc", "q"].allSatisfy { f.lines.last?.contains($0) == true }, "every key in sight")
     }
 }

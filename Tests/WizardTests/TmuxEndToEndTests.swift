@@ -19,14 +19,15 @@ final class WizardPane {
     /// The lab's workspace: the lab folder, where every screen works (not a node's MMP folder).
     var labWorkspace: String { dataHome + "/cmscerts/lab" }
 
-    init(prepare: ((WizardPane) throws -> Void)? = nil) throws {
+    /// `environment` is added after (and so overrides) the pane's own: LANG, TERM.
+    init(environment: [String: String] = [:], prepare: ((WizardPane) throws -> Void)? = nil) throws {
         folder = TestSupport.temporaryDirectory("wizpane")
         for dir in [home, work] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         try prepare?(self)
         let script = """
             cd '\(work)'
             stty -g > '\(folder)/before'
-            env HOME='\(home)' XDG_DATA_HOME='\(dataHome)' LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= TERM=xterm-256color '\(TestSupport.productPath("cmscerts"))'
+            env HOME='\(home)' XDG_DATA_HOME='\(dataHome)' LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= TERM=xterm-256color \(environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")) '\(TestSupport.productPath("cmscerts"))'
             echo "exit=$?"
             stty -g > '\(folder)/after'
             stty -a > '\(folder)/stty-after'

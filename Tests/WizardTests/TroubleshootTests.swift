@@ -13,6 +13,7 @@ struct TroubleshootTests {
         f.open(.troubleshoot)
         #expect(f.state.screen == .troubleshoot)
         #expect(f.screenText.contains("SAME file name"))
+        await f.settle()  // the nodes read, each flow planned: what its plan does is shown
         f.snapshot("troubleshoot")
         let target = try #require(f.context.apply)
         for (i, flow) in TroubleshootScreen.flows.enumerated() {

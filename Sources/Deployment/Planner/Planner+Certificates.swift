@@ -202,8 +202,11 @@ extension PlanContext {
     @discardableResult
     mutating func serviceStep(_ node: String, _ service: Service, _ slug: String, _ command: String, reads: [FileRef] = [],
                               after: [String], why: String, payload: StepPayload? = nil) -> String {
-        builder.add(Step(id: Self.id(node, "\(service.rawValue).\(slug)"), node: node, articleStep: 5, kind: .mmp,
-                         command: command, reads: reads, dependsOn: after, why: why, payload: payload))
+        // Without files by role, the files it reads on its node are the service's other files.
+        let read = reads.filter { $0.node == node }.map(\.name)
+        let payload = payload ?? (read.isEmpty ? nil : .serviceFiles(ServiceFiles(service: service.rawValue, other: read)))
+        return builder.add(Step(id: Self.id(node, "\(service.rawValue).\(slug)"), node: node, articleStep: 5, kind: .mmp,
+                                command: command, reads: reads, dependsOn: after, why: why, payload: payload))
     }
 
     /// Step 5 for one service on one node: its certificates, the trust lists it is given
@@ -217,10 +220,13 @@ extension PlanContext {
         let named: Set = [use.key, use.certificate, use.bundle]
         @discardableResult
         func step(_ slug: String, _ command: String, reads: [FileRef] = [], after: [String], why: String) -> String {
-            let read = Set(reads.filter { $0.node == n }.map(\.name)).intersection(named)
-            let payload = read.isEmpty ? nil : StepPayload.serviceFiles(ServiceFiles(
+            // The use's own files by role; what else it reads (a trust list's file) as other.
+            let mine = reads.filter { $0.node == n }.map(\.name)
+            let read = Set(mine).intersection(named)
+            let payload = mine.isEmpty ? nil : StepPayload.serviceFiles(ServiceFiles(
                 service: s.rawValue, key: read.contains(use.key) ? use.key : nil,
-                certificate: read.contains(use.certificate) ? use.certificate : nil, bundle: read.contains(use.bundle) ? use.bundle : nil))
+                certificate: read.contains(use.certificate) ? use.certificate : nil, bundle: read.contains(use.bundle) ? use.bundle : nil,
+                other: mine.filter { !named.contains($0) }))
             return serviceStep(n, s, slug, command, reads: reads, after: after, why: why, payload: payload)
         }
 

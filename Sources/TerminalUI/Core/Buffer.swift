@@ -3,6 +3,11 @@ import TerminalText
 /// Buffer, never to the terminal; the backend puts the finished Buffer on screen, and
 /// tests read it back as `lines`.
 public struct Buffer: Hashable, Sendable {
+    /// Where a `write` was cut by its clip in the middle of a word (a letter written at the
+    /// edge, another one left out): a layout defect, which tests look for. Not part of
+    /// the screen: two buffers showing the same cells are equal whatever this holds.
+    public private(set) var cutWords: [Position] = []
+
     /// Columns and rows.
     public private(set) var size: Size
     /// Cells, row by row.
@@ -19,6 +24,14 @@ public struct Buffer: Hashable, Sendable {
     /// A buffer of `width` x `height` blank cells.
     public init(width: Int, height: Int, style: Style = .plain) {
         self.init(size: Size(width: width, height: height), style: style)
+    }
+
+    public static func == (a: Buffer, b: Buffer) -> Bool { a.size == b.size && a.cells == b.cells && a.cursor == b.cursor }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(size)
+        hasher.combine(cells)
+        hasher.combine(cursor)
     }
 
     /// The whole buffer as a rectangle.
@@ -56,6 +69,13 @@ public struct Buffer: Hashable, Sendable {
         }
     }
 
+    /// Puts `cell` in place as it is, with no care for wide neighbours (for a whole-buffer
+    /// transformation that rewrites both halves itself).
+    mutating func replaceCell(_ cell: Cell, x: Int, y: Int) {
+        guard area.contains(x: x, y: y) else { return }
+        cells[y * size.width + x] = cell
+    }
+
     /// Blanks the other half of a wide character that the cell at (x, y) belongs to.
     private mutating func breakWide(at x: Int, y: Int) {
         let i = y * size.width + x
@@ -77,8 +97,15 @@ public struct Buffer: Hashable, Sendable {
         let bounds = (clip ?? area).intersection(area)
         guard y >= bounds.y, y < bounds.bottom else { return x }
         var col = x
+        var previous: Character = " "
         for ch in TerminalText.visible(text) {
-            if col >= bounds.right { break }
+            if col >= bounds.right {
+                if !ch.isWhitespace && !previous.isWhitespace && (ch.isLetter || ch.isNumber) && (previous.isLetter || previous.isNumber) {
+                    cutWords.append(Position(x: bounds.right - 1, y: y))
+                }
+                break
+            }
+            previous = ch
             let shown = ch
             let w = CharacterWidth.of(ch)
             if w == 0 { continue }  // a zero-width format character: nothing to show
@@ -130,6 +157,7 @@ public struct Buffer: Hashable, Sendable {
 
     /// Copies `other` into this buffer with its top left at `origin`, clipped.
     public mutating func blit(_ other: Buffer, at origin: Position) {
+        cutWords += other.cutWords.map { Position(x: $0.x + origin.x, y: $0.y + origin.y) }
         for y in 0..<other.size.height {
             for x in 0..<other.size.width {
                 let c = other[x, y]

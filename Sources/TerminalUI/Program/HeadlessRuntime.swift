@@ -49,6 +49,14 @@ public final class HeadlessRuntime<P: Program> {
         return frame()
     }
 
+    /// Feeds `keys` as one burst, as the terminal runtime reads keys that arrive together
+    /// (all handled, then one frame), and renders that frame.
+    @discardableResult
+    public func burst(_ keys: [Key]) -> Buffer {
+        driver.handle(burst: keys.map { .key($0) })
+        return driver.frameIfNeeded(size).map { frames.append($0); return $0 } ?? screen
+    }
+
     /// Types each character of `text` as a key.
     @discardableResult
     public func type(_ text: String) -> Buffer { press(text.map { Key.char($0) }) }

@@ -18,6 +18,12 @@ public final class ProgramDriver<P: Program>: @unchecked Sendable {
     /// input can wake up; the ncurses runtime writes to a pipe here.
     public var onPost: (@Sendable () -> Void)?
 
+    /// Frames rendered so far (`frame(_:)` calls that drew): a burst of keys handled
+    /// together costs one.
+    public private(set) var renders = 0
+    /// True when something changed since the last frame.
+    public private(set) var needsRender = true
+
     private let lock = NSCondition()
     private var mailbox: [P.Message] = []
     private var running = 0
@@ -36,6 +42,7 @@ public final class ProgramDriver<P: Program>: @unchecked Sendable {
     /// Feeds one terminal event. Returns false when the program dropped it.
     @discardableResult
     public func handle(_ event: TerminalEvent) -> Bool {
+        needsRender = true
         guard let message = program.message(for: event) else {
             if event == .key(.ctrl("c")) { quitRequested = true }
             return false
@@ -44,8 +51,20 @@ public final class ProgramDriver<P: Program>: @unchecked Sendable {
         return true
     }
 
+    /// Feeds every event that arrived together (a burst of keys read in one go, a paste),
+    /// then applies what they posted, before any frame: the screen is drawn once for them
+    /// all, not once per key. Stops at a quit.
+    public func handle(burst events: [TerminalEvent]) {
+        for event in events {
+            handle(event)
+            if quitRequested { return }
+        }
+        drainMailbox()
+    }
+
     /// Applies one message now and starts the commands it returns.
     public func dispatch(_ message: P.Message) {
+        needsRender = true
         perform(program.update(&state, message))
     }
 
@@ -70,7 +89,14 @@ public final class ProgramDriver<P: Program>: @unchecked Sendable {
 
     /// The screen for `size`.
     public func render(_ size: Size) -> Buffer {
-        program.view(state, size: size)
+        renders += 1
+        needsRender = false
+        return program.view(state, size: size)
+    }
+
+    /// The screen for `size` when anything changed since the last frame, else nil.
+    public func frameIfNeeded(_ size: Size) -> Buffer? {
+        needsRender ? render(size) : nil
     }
 
     /// Puts a message in the mailbox; safe from any thread.

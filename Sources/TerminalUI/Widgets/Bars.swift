@@ -1,6 +1,9 @@
 /// The bottom line of every screen: the keys that work here and what they do, from the
 /// same KeyBinding values the update code matches, so the two can never disagree.
-/// Bindings that do not fit are left out whole, never cut in half.
+///
+/// One rule shortens it for every screen when it does not fit: descriptions go first,
+/// the longest first, so that every key stays in sight (the help, F1, says what each
+/// does); only when the keys alone do not fit are the last ones left out, whole.
 public struct HelpBar: Widget {
     /// The bindings, most important first.
     public var bindings: [KeyBinding]
@@ -10,17 +13,35 @@ public struct HelpBar: Widget {
         self.bindings = bindings
     }
 
+    /// The (key, description) pairs shown at `width`; a nil description was dropped to
+    /// make room.
+    public func layout(width: Int) -> [(label: String, help: String?)] {
+        var items: [(label: String, help: String?)] = bindings.filter(\.shownInHelp).map { ($0.label, $0.help) }
+        func total() -> Int {
+            items.reduce(0) { sum, item in
+                sum + CharacterWidth.of(item.label) + (item.help.map { 1 + CharacterWidth.of($0) } ?? 0)
+            } + max(0, items.count - 1) * 2
+        }
+        while total() > width {
+            // The longest description left (the first of equals), else the last key.
+            var longest: (index: Int, width: Int)?
+            for (i, item) in items.enumerated() {
+                guard let help = item.help else { continue }
+                let w = CharacterWidth.of(help)
+                if w > (longest?.width ?? -1) { longest = (i, w) }
+            }
+            if let longest { items[longest.index].help = nil } else { items.removeLast() }
+        }
+        return items
+    }
+
     /// The spans it shows at `width`: key in help-key style, then its help.
     public func spans(width: Int, theme: Theme) -> [Span] {
-        var out: [Span] = [], used = 0
-        for b in bindings where b.shownInHelp {
-            let piece = CharacterWidth.of(b.label) + 1 + CharacterWidth.of(b.help)
-            let gap = out.isEmpty ? 0 : 2
-            if used + gap + piece > width { continue }
-            if gap > 0 { out.append(Span("  ", style: theme[.help])) }
-            out.append(Span(b.label, style: theme[.helpKey]))
-            out.append(Span(" " + b.help, style: theme[.help]))
-            used += gap + piece
+        var out: [Span] = []
+        for item in layout(width: width) {
+            if !out.isEmpty { out.append(Span("  ", style: theme[.help])) }
+            out.append(Span(item.label, style: theme[.helpKey]))
+            if let help = item.help { out.append(Span(" " + help, style: theme[.help])) }
         }
         return out
     }

@@ -98,8 +98,9 @@ public struct TableState: Hashable, Sendable {
     }
 }
 
-/// A table with a header row, one selected row, scrolling, sorting (▲/▼ beside the sorted
-/// header) and filtering.
+/// A table with a header row, one selected row, scrolling (with the selection's position,
+/// "12/340", at the header's right end when the rows do not all fit), sorting (▲/▼ beside
+/// the sorted header) and filtering.
 public struct Table: Widget {
     /// The columns.
     public var columns: [TableColumn]
@@ -111,7 +112,8 @@ public struct Table: Widget {
     public var emptyText: String
     /// The role of one cell, by its index in `rows` and its column, or nil for the row's
     /// own (an expiry date in `error` when it has passed). The selected row keeps the
-    /// selection's background.
+    /// selection's colours whole (a state's colour on the selection's would be unreadable
+    /// in some themes): what a state means must also be written in the cell.
     public var cellRole: ((_ row: Int, _ column: Int) -> Role?)?
 
     /// A table.
@@ -134,19 +136,27 @@ public struct Table: Widget {
         let parts = Layout.horizontal(columns.map(\.width), spacing: 1).split(area.row(0))
         let header = theme[.header]
         buffer.fill(area.row(0), style: header)
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: Self.bodyHeight(area))
+        let visible = state.visibleRows(rows)
+        let selected = min(max(0, state.selected), max(0, visible.count - 1))
+        // A list longer than its place says where the selection is in it, at the header's
+        // right end; the titles it would cover are shortened (with …) to make room.
+        var position = visible.count > body.height && !body.isEmpty ? " \(selected + 1)/\(visible.count) " : ""
+        if CharacterWidth.of(position) >= area.width { position = "" }
+        let titlesEnd = area.right - CharacterWidth.of(position)
         for (i, column) in columns.enumerated() {
             var title = column.title
             if state.sortColumn == i { title += state.ascending ? " ▲" : " ▼" }
-            put(title, in: parts[i], y: area.y, alignment: column.alignment, style: header, buffer: &buffer)
+            var place = parts[i]
+            place.width = max(0, min(place.right, titlesEnd) - place.x)
+            put(title, in: place, y: area.y, alignment: column.alignment, style: header, buffer: &buffer)
         }
-        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: Self.bodyHeight(area))
+        if !position.isEmpty { buffer.write(position, x: titlesEnd, y: area.y, style: header) }
         guard !body.isEmpty else { return }
-        let visible = state.visibleRows(rows)
         if visible.isEmpty {
             buffer.write(emptyText.truncated(toWidth: body.width), x: body.x, y: body.y, style: theme[.muted], clip: body)
             return
         }
-        let selected = min(max(0, state.selected), visible.count - 1)
         let offset = ListNavigation.offset(selected: selected, offset: state.offset, count: visible.count, height: body.height)
         for row in 0..<body.height {
             let v = offset + row
@@ -157,9 +167,7 @@ public struct Table: Widget {
             let cells = rows[visible[v]]
             for (i, column) in columns.enumerated() where i < cells.count {
                 var cellStyle = style
-                if let role = cellRole?(visible[v], i) {
-                    cellStyle = v == selected ? style.patched(with: Style(fg: theme[role].fg, modifiers: theme[role].modifiers)) : theme[role]
-                }
+                if v != selected, let role = cellRole?(visible[v], i) { cellStyle = theme[role] }
                 put(cells[i], in: parts[i], y: y, alignment: column.alignment, style: cellStyle, buffer: &buffer)
             }
         }

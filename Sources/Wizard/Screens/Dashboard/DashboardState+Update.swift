@@ -9,23 +9,34 @@ extension DashboardState {
         refresh(app)
     }
 
+    /// The dashboard's clock: the one source of "now" for every validity it judges (the
+    /// scan's and the endpoints'), asked when the work runs: the deployment's (the lab's,
+    /// moved to rehearse expiry, or the system's).
+    static func clock(_ app: WizardState) -> @Sendable () -> Date {
+        let context = app.context
+        return { context.now() }
+    }
+
     /// Reads the workspace's certificates and every node's, off the input loop, and probes
     /// the endpoints on the dashboard again.
     mutating func refresh(_ app: WizardState) -> [ScreenEffect<Message>] {
         generation += 1
         loading = true
+        readSoFar = 0
         let generation = self.generation
         let target = app.context.apply
         let workspace = app.context.workspaceDirectory
         let skipLabNodes: Bool
         if case .lab = app.context.source { skipLabNodes = true } else { skipLabNodes = false }
-        let context = app.context
+        let clock = Self.clock(app)
+        let connections = app.context.connections
         let scan = Command<Message>.task { send in
-            // The deployment's clock: the lab's, moved to rehearse expiry, or the system's.
-            let now = context.now()
+            let now = clock()
             guard let policy = try? ExpiryPolicy() else { return }  // the defaults (30, 7) are valid
             let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now,
-                                                 connections: context.connections)
+                                                 connections: connections) { batch in
+                send(.progress(generation: generation, rows: batch.count))
+            }
             send(.loaded(generation: generation, rows: scan.rows, at: now, nodes: scan.nodes))
         }
         return [.command(scan)] + probe(endpoints, app)
@@ -44,13 +55,14 @@ extension DashboardState {
         }
         awaiting = Set(targets.indices)
         let generation = endpointGeneration
-        let directory = app.context.workspaceDirectory, timeout = endpointTimeout, context = app.context
+        let directory = app.context.workspaceDirectory, timeout = endpointTimeout
         guard let policy = try? ExpiryPolicy() else { return [] }  // the defaults (30, 7) are valid
         let resolved = targets.map { self.resolved($0) }
         probedWith = resolved.map(\.configuredFingerprint)
+        let clock = Self.clock(app)
         return resolved.enumerated().map { index, target in
             .command(.perform {
-                let now = context.now()
+                let now = clock()
                 let probe = EndpointProbe.probe(target, directory: directory, policy: policy, now: now, timeout: timeout)
                 return .probed(generation: generation, index: index, probe)
             })
@@ -70,6 +82,7 @@ extension DashboardState {
         scannedAt = at
         inspected = nil
         for scan in nodes { nodeScans[scan.node] = scan }
+        readSoFar = rows.count
         mergeRows()
         // Endpoints probed before the nodes were read are probed again, now that what their
         // services are configured with is known.

@@ -4,22 +4,38 @@ import Orchestration
 import PKI
 import TerminalUI
 
-/// The expiry dashboard: every certificate of the workspace and of the nodes, one row
-/// each, coloured by threshold; sorted, filtered, and opened one at a time.
+/// The expiry dashboard: one line per certificate in use, worst first, its chain folded
+/// under it, copies merged, the files no service uses in an unused group; filtered,
+/// sorted, and opened one at a time.
 public struct DashboardState: Sendable {
-    /// The rows, or nil before the first scan ends.
+    /// Every row read (the workspace's, the nodes', the endpoints'), nearest expiry
+    /// first, or nil before the first scan ends: the rows `cmscerts expiry` lists.
     public var rows: [CertificateRow]?
     /// A scan is running.
     public var loading = false
+    /// Rows read so far by the scan running (shown while it reads).
+    public var readSoFar = 0
     /// Which scan the rows come from; older answers are dropped.
     public var generation = 0
-    /// Selection, scroll, sort and filter; unsorted, the rows' own order: unreadable files
-    /// first, then the nearest expiry.
+    /// The rows as a person reads them: grouped, merged, unused apart (all of them).
+    public var groups = CertificateGroups(rows: [])
+    /// The lines on screen: what the filter shows, in `order`, unfolded chains opened.
+    public private(set) var lines: [DashboardLine] = []
+    /// What the filter shows, for the header's counts.
+    public private(set) var shown = CertificateGroups(rows: [])
+    /// Selection and scroll among `lines`.
     public var table = TableState()
+    /// Only entries with a place, a name or a status holding this text (any case); shown
+    /// while not empty, edited again by `/`.
+    public private(set) var filter = ""
     /// True while `/` is taking the filter's text.
     public var editingFilter = false
-    /// The row opened with Enter (an index in `rows`), shown in full.
-    public var inspected: Int?
+    /// The order of the entries (`s` cycles it): worst first unless chosen otherwise.
+    public private(set) var order = CertificateGroups.Order.worst
+    /// Entries (by id) whose chain is unfolded.
+    public private(set) var unfolded: Set<String> = []
+    /// The line opened with Enter, shown in full.
+    public var inspected: DashboardLine?
     /// Rows of the inspect view scrolled past.
     public var inspectScroll = 0
     /// When the rows were read.
@@ -52,8 +68,8 @@ public struct DashboardState: Sendable {
     /// An empty dashboard.
     public init() {}
 
-    /// The table's cells of `rows`, in the dashboard's columns.
-    var cells: [[String]] { (rows ?? []).map { DashboardView.cells($0, problem: problemTag($0)) } }
+    /// The table's cells of `lines`, in the dashboard's columns.
+    var cells: [[String]] { lines.map(\.cells) }
 
     /// Opens the endpoints' input holding `targets` as they are written (the endpoints on
     /// the dashboard, or those a deployment names), to edit, then probe with Enter.
@@ -65,15 +81,58 @@ public struct DashboardState: Sendable {
     /// Endpoints whose probe has not answered yet.
     var probing: Int { awaiting.count }
 
-    /// `rows` again from the scan and the endpoints' answers, nearest expiry first; the row
-    /// open in the inspect view stays open.
+    /// `rows` again from the scan and the endpoints' answers, nearest expiry first, and
+    /// the groups and lines from them; the line open in the inspect view stays open.
     mutating func mergeRows() {
-        let open = inspected.flatMap { index in rows.flatMap { index < $0.count ? $0[index] : nil } }
         let live = probes.compactMap { $0?.rows }.flatMap { $0 }
         rows = scannedRows == nil && live.isEmpty ? nil : ((scannedRows ?? []) + live).sortedByDaysLeft()
-        inspected = open.flatMap { row in rows?.firstIndex(of: row) }
-        let count = table.visibleRows(cells).count
-        table.selected = min(table.selected, max(0, count - 1))
+        let uses = nodeScans.mapValues(\.serviceFiles)
+        groups = CertificateGroups(rows: rows ?? [], serviceFiles: uses, knowsUse: !uses.isEmpty)
+        relayout()
+        if let open = inspected { inspected = lines.first { $0.id == open.id } }
+    }
+
+    /// Sets the filter (the selection back to the first line).
+    mutating func setFilter(_ text: String) {
+        filter = text
+        table.selected = 0
+        table.offset = 0
+        relayout()
+    }
+
+    /// The next order.
+    mutating func cycleOrder() {
+        order = order.next
+        relayout()
+    }
+
+    /// Opens (or, `open` false, closes) the chain of the entry of the selected line; true when it changed.
+    @discardableResult
+    mutating func fold(open: Bool) -> Bool {
+        guard let line = selectedLine, let entry = line.entry, !entry.chain.isEmpty else { return false }
+        let was = unfolded.contains(entry.id)
+        if open { unfolded.insert(entry.id) } else { unfolded.remove(entry.id) }
+        if was == open { return false }
+        relayout()
+        if !open, let i = lines.firstIndex(where: { $0.id == DashboardLine.entryID(entry) }) { table.selected = i }
+        return true
+    }
+
+    /// The line selected, if any.
+    var selectedLine: DashboardLine? {
+        lines.isEmpty ? nil : lines[min(max(0, table.selected), lines.count - 1)]
+    }
+
+    /// `lines` and `shown` again after the rows, the filter, the order or a fold changed:
+    /// done once here, never per key or per frame.
+    mutating func relayout() {
+        // A place, a name or a status (Entry.matches), or any cell of its line.
+        let needle = filter.lowercased()
+        shown = groups.view(order: order) { entry in
+            entry.matches(needle) || DashboardView.cells(entry.row, problem: problemTag(entry.row)).contains { $0.lowercased().contains(needle) }
+        }
+        lines = DashboardLine.lines(shown, unfolded: unfolded, problem: problemTag)
+        table.selected = min(table.selected, max(0, lines.count - 1))
     }
 
     /// What is wrong with how an endpoint presents `row`, in a word or two for the status
@@ -87,19 +146,27 @@ public struct DashboardState: Sendable {
         return [order ? "order" : nil, differs ? "differs" : nil].compactMap { $0 }.joined(separator: "+")
     }
 
-    /// Reads the workspace's certificate files and every node's (through the same transports
-    /// Step 5 uses): the work of the refresh command, off the input loop.
+    /// Reads the workspace's certificate files (through the same Inventory scan as
+    /// `cmscerts expiry`: every file, no cap, `progress` told of each batch) and every
+    /// node's (through the same transports Step 5 uses): the work of the refresh command,
+    /// off the input loop.
     static func scan(target: ApplyTarget?, workspace: String, skipLabNodes: Bool, policy: ExpiryPolicy, now: Date,
-                     connections: WizardConnections) async -> (rows: [CertificateRow], nodes: [NodeScan]) {
+                     connections: WizardConnections, batchSize: Int = 1000,
+                     progress: ([CertificateRow]) -> Void = { _ in }) async -> (rows: [CertificateRow], nodes: [NodeScan]) {
         var rows: [CertificateRow] = []
         var nodes: [NodeScan] = []
-        if let files = try? Workspace(directory: workspace).browse() {
-            for file in files {
-                let ext = (file.relativePath as NSString).pathExtension.lowercased()
-                guard FileSource.folderExtensions.contains(ext) else { continue }
-                if skipLabNodes && file.relativePath.hasPrefix("nodes/") { continue }  // the nodes are read as nodes
-                rows += FileSource.rows(forFile: workspace + "/" + file.relativePath, policy: policy, now: now, displayName: file.relativePath)
+        let prefix = workspace.hasSuffix("/") ? workspace : workspace + "/"
+        FileSource.scan([workspace], policy: policy, now: now, batchSize: batchSize) { batch in
+            var shown: [CertificateRow] = []
+            shown.reserveCapacity(batch.count)
+            for var row in batch {
+                if row.file.hasPrefix(prefix) { row.file.removeFirst(prefix.count) }
+                if let reason = row.reason { row.reason = reason.replacingOccurrences(of: prefix, with: "") }
+                if skipLabNodes && row.file.hasPrefix("nodes/") { continue }  // the nodes are read as nodes
+                shown.append(row)
             }
+            rows += shown
+            progress(shown)
         }
         if let target {
             do {

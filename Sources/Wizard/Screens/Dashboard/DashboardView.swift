@@ -14,9 +14,9 @@ enum DashboardView {
     static func columns(width: Int, nodeWidth: Int = 6) -> [TableColumn] {
         [TableColumn("Node", width: .length(min(max(6, nodeWidth), width >= 100 ? 24 : 16))),
          TableColumn("Service", width: .length(width >= 100 ? 16 : 10)),
-         TableColumn("File", width: .fill(1)), TableColumn("CN", width: .fill(1)),
-         TableColumn("Expires", width: .length(10)), TableColumn("Days", width: .length(6), alignment: .right),
-         TableColumn("Status", width: .length(width >= 100 ? 16 : 10))]
+         TableColumn("File", width: .fill(3)), TableColumn("CN", width: .fill(2)),
+         TableColumn("Expires", width: .length(10)), TableColumn("Days", width: .length(5), alignment: .right),
+         TableColumn("Status", width: .length(width >= 100 ? 22 : 15))]
     }
 
     static let dayFormat: DateFormatter = {
@@ -46,6 +46,17 @@ enum DashboardView {
                 row.daysLeft.map(String.init) ?? "-", status]
     }
 
+    /// The symbol of a state, so that it never rests on colour alone: ✓ ok, ! warning,
+    /// ✗ critical or expired, ? unknown (unreadable).
+    static func symbol(_ state: CheckState) -> String {
+        switch state {
+        case .ok: return "✓"
+        case .warning: return "!"
+        case .critical: return "✗"
+        case .unknown: return "?"
+        }
+    }
+
     static func role(_ status: CertificateStatus) -> Role {
         switch status {
         case .ok: return .ok
@@ -68,46 +79,54 @@ enum DashboardView {
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         let d = s.dashboard
-        if let index = d.inspected, let rows = d.rows, index < rows.count {
-            let row = rows[index]
+        if let line = d.inspected, let row = line.row {
             let probe = row.source == .endpoint ? d.probes.lazy.compactMap { $0 }.first { $0.scan.target.label == row.file } : nil
-            renderInspect(row, probe: probe, scroll: d.inspectScroll, theme: theme, area: area, buffer: &b)
+            let places = line.kind == .entry ? line.entry?.places ?? [] : []
+            renderInspect(row, places: places, probe: probe, scroll: d.inspectScroll, theme: theme, area: area, buffer: &b)
             return
         }
         let inputHeight = d.endpointInput == nil ? 0 : 3
         let parts = Layout.vertical([.length(1), .length(1), .length(inputHeight), .fill(1)]).split(area)
-        let rows = d.rows ?? []
-        let cells = d.cells
+        let lines = d.lines
         var head = "Certificates of \(s.context.apply?.workspace ?? s.context.workspaceDirectory)"
         if let nodes = s.context.apply?.deployment.nodes, !nodes.isEmpty { head += " and of \(countedNodes(nodes.count))" }
         if !d.endpoints.isEmpty { head += ", \(d.endpoints.count) live endpoint\(d.endpoints.count == 1 ? "" : "s")" }
         b.write(head.truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.title], clip: parts[0])
+        // The filter first, so that it stays in sight however long the counts.
         var counts: [Span] = []
+        if d.editingFilter || !d.filter.isEmpty {
+            counts.append(Span("/" + d.filter + (d.editingFilter ? "▏" : ""), style: theme[d.editingFilter ? .inputFocused : .input]))
+            counts.append(Span("  "))
+        }
         if d.loading {
-            counts.append(Span("Reading the files and the nodes… ", style: theme[.muted]))
+            counts.append(Span("Reading… \(d.readSoFar) certificate\(d.readSoFar == 1 ? "" : "s") so far ", style: theme[.muted]))
         }
         if d.probing > 0 {
             counts.append(Span("Probing \(d.probing) endpoint\(d.probing == 1 ? "" : "s")… ", style: theme[.muted]))
         }
-        if d.rows != nil {
-            let by = Dictionary(grouping: rows, by: { role($0) })
-            counts += [Span("\(rows.count) certificates: ", style: theme[.normal]),
-                       Span("\(by[.ok]?.count ?? 0) ok", style: theme[.ok]), Span(" · ", style: theme[.muted]),
-                       Span("\(by[.warning]?.count ?? 0) warning", style: theme[.warning]), Span(" · ", style: theme[.muted]),
-                       Span("\(by[.error]?.count ?? 0) critical or expired", style: theme[.error]), Span(" · ", style: theme[.muted]),
-                       Span("\(by[.muted]?.count ?? 0) unreadable", style: theme[.muted])]
-        }
-        if d.editingFilter || !d.table.filter.isEmpty {
-            counts.append(Span("  /" + d.table.filter + (d.editingFilter ? "▏" : ""), style: theme[d.editingFilter ? .inputFocused : .input]))
+        if d.rows != nil && !d.loading {
+            // What the filter shows: the certificates in use by state, the unused apart.
+            let c = d.shown.counts
+            counts += [Span("\(c.inUse) in use: ", style: theme[.normal]),
+                       Span("✓ \(c.ok) ok", style: theme[.ok]), Span("  "),
+                       Span("! \(c.warning) warning", style: theme[.warning]), Span("  "),
+                       Span("✗ \(c.critical) critical", style: theme[.error]), Span("  "),
+                       Span("? \(c.unknown) unreadable", style: theme[.muted]), Span("  "),
+                       Span("\(c.unused) unused", style: theme[.muted])]
         }
         b.write(counts, x: parts[1].x, y: parts[1].y, clip: parts[1])
         if let input = d.endpointInput {
             renderEndpointInput(input, error: d.endpointError, theme: theme, area: parts[2], buffer: &b)
         }
-        let nodeWidth = zip(rows, cells).filter { $0.0.source == .endpoint }.map { CharacterWidth.of($0.1[0]) }.max() ?? 6
-        let table = Table(columns: columns(width: area.width, nodeWidth: nodeWidth), rows: cells, state: d.table,
-                          emptyText: d.rows == nil ? "Reading…" : (d.table.filter.isEmpty ? "No certificate found" : "No row matches /\(d.table.filter)"),
-                          cellRole: { row, column in column == 6 ? role(rows[row]) : column >= 4 ? role(rows[row].status) : nil })
+        let nodeWidth = lines.filter { $0.row?.source == .endpoint && $0.kind == .entry }.map { CharacterWidth.of($0.cells[0]) }.max() ?? 6
+        let table = Table(columns: columns(width: area.width, nodeWidth: nodeWidth), rows: d.cells, state: d.table,
+                          emptyText: d.rows == nil ? "Reading…" : (d.filter.isEmpty ? "No certificate found" : "No certificate matches /\(d.filter)"),
+                          cellRole: { index, column in
+                              let line = lines[index]
+                              guard let row = line.row else { return column <= 2 ? .muted : nil }
+                              if line.entry?.unused == true && column < 4 { return .muted }
+                              return column == 6 ? role(row) : column >= 4 ? role(row.status) : nil
+                          })
         table.render(area: parts[3], buffer: &b, theme: theme)
     }
 
@@ -127,15 +146,19 @@ enum DashboardView {
         text.render(area: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1), buffer: &b)
     }
 
-    static func renderInspect(_ row: CertificateRow, probe: EndpointProbe? = nil, scroll: Int, theme: Theme, area: Rect, buffer b: inout Buffer) {
+    static func renderInspect(_ row: CertificateRow, places: [CertificateGroups.Place] = [], probe: EndpointProbe? = nil, scroll: Int,
+                              theme: Theme, area: Rect, buffer b: inout Buffer) {
         var t = TextLines(width: area.width, theme: theme)
         t.add(row.location, .title)
         func field(_ name: String, _ value: String?, _ r: Role = .normal) {
             guard let value, !value.isEmpty else { return }
             t.add(value, r, indent: 14, prefix: name.padded(toWidth: 14))
         }
-        field("Status", row.status.rawValue + (row.daysLeft.map { ", \($0) days left" } ?? ""), role(row.status))
+        field("Status", symbol(row.status.checkState) + " " + row.status.rawValue + (row.daysLeft.map { ", \($0) days left" } ?? ""), role(row.status))
         field("Node", row.node)
+        if places.count > 1 {
+            for place in places { field("Copy at", place.text) }
+        }
         if let scan = probe?.scan, row.member == nil {
             field("Endpoint", "\(scan.target.label), live: no chain was read (why below)")
         }

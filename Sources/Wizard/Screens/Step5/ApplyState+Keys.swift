@@ -185,16 +185,7 @@ extension ApplyState: WizardScreen {
         guard needsNodeState else { return [] }
         let flow = self.flow
         return [.command(.task { send in
-            do {
-                let transports = try connections.connect(target)
-                let state = try await NodeStateReader.read(target.deployment, transports: transports)
-                for transport in transports.values {
-                    await transport.close()
-                }
-                send(.stateRead(flow: flow, .success(state)))
-            } catch {
-                send(.stateRead(flow: flow, .failure(WizardFailure(error))))
-            }
+            send(.stateRead(flow: flow, await target.readNodeState(connections)))
         })]
     }
 }
