@@ -146,6 +146,24 @@ struct DashboardTests {
         #expect(s.screen == .home)
     }
 
+    /// cms1's call bridge certificate with its bundle's root, its copy in the workspace and
+    /// an unused expired file, as the dashboard reads them.
+    static func chainedEstate() throws -> (rows: [CertificateRow], scan: NodeScan) {
+        func fp(_ json: String, _ value: String) -> String { String(json.dropLast()) + ", \"sha256Fingerprint\": \"\(value)\"}" }
+        let rows = try decode([
+            fp(rowJSON("cms1", "callbridge", "callbridge.crt", "cms1.lab.example.com", 200, "ok", position: "entity"), "A"),
+            fp(rowJSON("cms1", "callbridge", "ca-bundle.crt", "Outside Root CA", 3000, "ok", position: "root"), "R"),
+            fp(rowJSON("cms1", nil, "old.crt", "cms1.lab.example.com", -40, "expired"), "O"),
+            fp(rowJSON(nil, nil, "callbridge.crt", "cms1.lab.example.com", 200, "ok"), "A"),
+        ])
+        let uses = try JSONDecoder().decode([ServiceFile].self, from: Data("""
+            [{"service": "callbridge", "label": "Certificate file", "file": "callbridge.crt", "isServiceCertificate": true},
+             {"service": "callbridge", "label": "CA Bundle file", "file": "ca-bundle.crt", "isServiceCertificate": false}]
+            """.utf8))
+        let scan = NodeScan(node: "cms1", rows: [], serviceFiles: uses, configuredCertificates: [:])
+        return (rows, scan)
+    }
+
     /// A node's certificate with its bundle, its copy in the workspace, and an unused
     /// expired file: one line, its chain folded (→ or Enter unfolds, ← folds), the copy
     /// listed in its details, the unused file apart and never counted critical.
@@ -154,18 +172,7 @@ struct DashboardTests {
         var s = f.state
         s.screen = .dashboard
         s.dashboard.generation = 3
-        func fp(_ json: String, _ value: String) -> String { String(json.dropLast()) + ", \"sha256Fingerprint\": \"\(value)\"}" }
-        let rows = try Self.decode([
-            fp(Self.rowJSON("cms1", "callbridge", "callbridge.crt", "cms1.lab.example.com", 200, "ok", position: "entity"), "A"),
-            fp(Self.rowJSON("cms1", "callbridge", "ca-bundle.crt", "Outside Root CA", 3000, "ok", position: "root"), "R"),
-            fp(Self.rowJSON("cms1", nil, "old.crt", "cms1.lab.example.com", -40, "expired"), "O"),
-            fp(Self.rowJSON(nil, nil, "callbridge.crt", "cms1.lab.example.com", 200, "ok"), "A"),
-        ])
-        let uses = try JSONDecoder().decode([ServiceFile].self, from: Data("""
-            [{"service": "callbridge", "label": "Certificate file", "file": "callbridge.crt", "isServiceCertificate": true},
-             {"service": "callbridge", "label": "CA Bundle file", "file": "ca-bundle.crt", "isServiceCertificate": false}]
-            """.utf8))
-        let scan = NodeScan(node: "cms1", rows: [], serviceFiles: uses, configuredCertificates: [:])
+        let (rows, scan) = try Self.chainedEstate()
         _ = app.update(&s, .dashboardLoaded(generation: 3, rows: rows, at: Date(), nodes: [scan]))
         #expect(files(s) == ["▶ callbridge.crt +1", "1 not counted", "old.crt"], "the workspace's copy is the same line")
         var text = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")

@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import Orchestration
 import TerminalUI
 import Testing
 @testable import Wizard
@@ -30,6 +31,8 @@ struct ScreenTourTests {
             if f.state.screen != .home { f.press(.esc) }
             await f.settle()
         }
+        out += try await step5States(f)
+        out += try await labClockAndFix(f)
         var dashboard = f.state
         dashboard.screen = .dashboard
         dashboard.dashboard = DashboardState()  // rows of every status, none of the lab's nodes: all in use
@@ -38,6 +41,78 @@ struct ScreenTourTests {
         out.append(("dashboard with rows", dashboard))
         for _ in 0..<1 { _ = WizardApp().update(&dashboard, .key(.down)) }
         out.append(("dashboard, a critical row selected", dashboard))
+        _ = WizardApp().update(&dashboard, .key(.char("/")))
+        for c in "cms" { _ = WizardApp().update(&dashboard, .key(.char(c))) }
+        out.append(("dashboard, typing a filter", dashboard))
+        _ = WizardApp().update(&dashboard, .key(.enter))
+        out.append(("dashboard with a filter", dashboard))
+        var chained = dashboard
+        chained.dashboard = DashboardState()
+        chained.dashboard.generation = 8
+        let (rows, scan) = try DashboardTests.chainedEstate()
+        _ = WizardApp().update(&chained, .dashboardLoaded(generation: 8, rows: rows, at: Date(), nodes: [scan]))
+        _ = WizardApp().update(&chained, .key(.right))
+        out.append(("dashboard, a row unfolded", chained))
+        return out
+    }
+
+    /// Step 5 from Home: its review with the steps shown, then (by the executor's events)
+    /// running, waiting for the lab's CA, failed and done. Leaves `f` on Home.
+    static func step5States(_ f: WizardFixture) async throws -> [(String, WizardState)] {
+        var out: [(String, WizardState)] = []
+        f.open(.step5)
+        await f.settle()
+        f.press(.char("s"))
+        out.append(("step 5 review, steps shown", f.state))
+        var run = f.state
+        run.apply?.phase = .running
+        func progress(_ done: Int) -> StepProgress {
+            StepProgress(stepID: "cms1:csr.webadmin", node: "cms1", command: "pki csr webadmin CN:cms1.lab.example.com", nodeDone: done, nodeTotal: 14)
+        }
+        _ = WizardApp().update(&run, .applyEvent(.runStarted(runID: "20261129-120000-abcd", planDigest: "00", toRun: 50, skipped: 0)))
+        _ = WizardApp().update(&run, .applyEvent(.stepStarted(progress(0))))
+        out.append(("step 5 running", run))
+        var waiting = run
+        let files = ["ca-bundle.crt", "cms1/webadmin.crt", "cms2/callbridge.crt"]
+        _ = WizardApp().update(&waiting, .applyEvent(.stepWaiting(StepProgress(stepID: "local:signed", node: "local", command: "Place the signed certificates",
+                                                                                nodeDone: 3, nodeTotal: 4), files: files)))
+        _ = WizardApp().update(&waiting, .applyEvent(.runFinished(.waiting(files: files, steps: ["local:signed"]))))
+        out.append(("step 5 waiting for the lab's CA", waiting))
+        var failed = run
+        let failure = StepFailure(stepID: "cms1:csr.webadmin", node: "cms1", command: progress(0).command,
+                                  output: "FAILURE: disk full", reason: "the output says FAILURE: disk full")
+        _ = WizardApp().update(&failed, .applyEvent(.stepFailed(progress(0), failure)))
+        _ = WizardApp().update(&failed, .applyEvent(.runFinished(.failed([failure]))))
+        out.append(("step 5 failed", failed))
+        var done = run
+        _ = WizardApp().update(&done, .applyEvent(.stepFinished(progress(14), output: "", seconds: 0.1)))
+        _ = WizardApp().update(&done, .applyEvent(.runFinished(.done(ran: 50, skipped: 0))))
+        out.append(("step 5 done", done))
+        f.press(.esc)
+        await f.settle()
+        return out
+    }
+
+    /// The lab clock (from the dashboard's c) and the Fix screen once its plans are read,
+    /// each flow selected in turn. Leaves `f` on Home.
+    static func labClockAndFix(_ f: WizardFixture) async throws -> [(String, WizardState)] {
+        var out: [(String, WizardState)] = []
+        f.open(.expiry)
+        await f.settle()
+        f.press(.char("c"))
+        out.append(("lab clock", f.state))
+        f.press(.up)
+        out.append(("lab clock, days", f.state))
+        f.press(.esc)
+        f.press(.esc)
+        f.open(.troubleshoot)
+        await f.settle()
+        for flow in TroubleshootScreen.flows {
+            out.append(("fix, \(flow.rawValue) planned", f.state))
+            f.press(.down)
+        }
+        f.press(.esc)
+        await f.settle()
         return out
     }
 
@@ -104,6 +179,9 @@ struct ScreenTourTests {
             let screen = app.view(s, size: size)
             let cuts = screen.cutWords.map { "row \($0.y): \(screen.line($0.y).trimmingCharacters(in: .whitespaces))" }
             #expect(cuts.isEmpty, "\(name) at \(size.width)x\(size.height): words cut:\n\(cuts.joined(separator: "\n"))")
+            if name.hasPrefix("fix, ") {
+                #expect(screen.trimmedLines.contains { $0.hasSuffix("nothing runs before y.") }, "\(name) at \(size.width)x\(size.height): the way on is in sight")
+            }
             guard s.help == nil else { continue }
             let footer = screen.line(size.height - 1)
             for binding in app.bindings(s) where binding.shownInHelp {

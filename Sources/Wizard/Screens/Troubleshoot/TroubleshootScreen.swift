@@ -129,7 +129,8 @@ public struct TroubleshootScreen: WizardScreen {
             if app.context.apply != nil { text.add("Reading what the nodes hold, to say what its plan does…", .muted, indent: 2) }
         }
         text.blank()
-        text.add("Enter plans it for \(app.context.apply.map { countedNodes($0.deployment.nodes.count) } ?? "the estate") and opens the Step 5 review: every command and file, nothing run before y.", .muted, indent: 2)
+        // One line at 80 columns, so that a long plan summary does not push it out of sight.
+        text.add("Enter opens its plan for \(app.context.apply.map { countedNodes($0.deployment.nodes.count) } ?? "the estate") in Step 5's review; nothing runs before y.", .muted, indent: 2)
         text.render(area: parts[3], buffer: &b)
     }
 }
