@@ -52,6 +52,17 @@ struct ApplyTests {
         }
     }
 
+    /// A long workspace path: the head takes the rows its text needs
+    /// (the path is not dropped) and the procedure's description is shortened with "…".
+    @Test func theReviewsHeadKeepsTheWorkspaceAndShortensTheDescription() async throws {
+        let f = try WizardFixture(context: { try WizardContext.lab(directory: $0 + "/a-folder-with-a-long-name-as-home-folders-have/lab") })
+        await openStep5(f)
+        let lines = f.lines
+        #expect(lines.contains { $0.hasSuffix(f.workspace) }, "\(lines.joined(separator: "\n"))")
+        let procedure = try #require(lines.first { $0.contains("Procedure ◀ fresh ▶") })
+        #expect(procedure.hasSuffix("…"), "\(procedure)")
+    }
+
     @Test func arrowsChangeTheProcedureAndEscRunsNothing() async throws {
         let f = try WizardFixture()
         await openStep5(f)

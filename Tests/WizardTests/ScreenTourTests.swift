@@ -179,6 +179,13 @@ struct ScreenTourTests {
             let screen = app.view(s, size: size)
             let cuts = screen.cutWords.map { "row \($0.y): \(screen.line($0.y).trimmingCharacters(in: .whitespaces))" }
             #expect(cuts.isEmpty, "\(name) at \(size.width)x\(size.height): words cut:\n\(cuts.joined(separator: "\n"))")
+            if let procedure = screen.trimmedLines.first(where: { $0.contains("Procedure ◀ ") }), let flow = s.apply?.flow {
+                // The row is not wrapped: its description is whole or says it is shortened.
+                #expect(procedure.hasSuffix(ApplyView.describe(flow)) || procedure.hasSuffix("…"), "\(name) at \(size.width)x\(size.height): \(procedure)")
+            }
+            if s.screen == .apply, s.apply?.phase == .review, let workspace = s.context.apply?.workspace {
+                #expect(screen.trimmedLines.contains { $0.hasSuffix(workspace) }, "\(name) at \(size.width)x\(size.height): the workspace is in sight")
+            }
             if name.hasPrefix("fix, ") {
                 #expect(screen.trimmedLines.contains { $0.hasSuffix("nothing runs before y.") }, "\(name) at \(size.width)x\(size.height): the way on is in sight")
             }

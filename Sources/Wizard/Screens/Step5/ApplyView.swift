@@ -50,12 +50,14 @@ enum ApplyView {
     }
 
     static func renderReview(_ apply: ApplyState, target: ApplyTarget, theme: Theme, area: Rect, buffer b: inout Buffer) {
-        let parts = Layout.vertical([.length(2), .fill(1), .length(1)]).split(area)
-        var top = TextLines(width: parts[0].width, theme: theme)
-        top.add(spans: [Span("Procedure ", style: theme[.title]), Span("◀ \(apply.flow.rawValue) ▶", style: theme[.inputFocused]),
-                        Span("  " + describe(apply.flow).truncated(toWidth: max(0, parts[0].width - 14 - apply.flow.rawValue.count)), style: theme[.muted])])
-        var body = TextLines(width: parts[1].width, theme: theme)
-        var bottom = TextLines(width: parts[2].width, theme: theme)
+        var top = TextLines(width: area.width, theme: theme)
+        // One row: the description shortened (with "…") to what the procedure's name leaves.
+        let procedure = "◀ \(apply.flow.rawValue) ▶"
+        let used = CharacterWidth.of("Procedure " + procedure + "  ")
+        top.add(spans: [Span("Procedure ", style: theme[.title]), Span(procedure, style: theme[.inputFocused]),
+                        Span("  " + describe(apply.flow).truncated(toWidth: max(0, area.width - used)), style: theme[.muted])])
+        var body = TextLines(width: area.width, theme: theme)
+        var bottom = TextLines(width: area.width, theme: theme)
         switch apply.plan {
         case .failure(let failure) where apply.needsNodeState:
             // Not a refusal yet: the nodes' present files are being read for the plan.
@@ -97,6 +99,8 @@ enum ApplyView {
             bottom.add(plan.isNoOp ? "The nodes hold what the deployment file wants: nothing to run. ←/→ picks another procedure."
                                    : "y runs these \(plan.steps.count) steps, nodes in parallel where the order allows.", plan.isNoOp ? .normal : .ok)
         }
+        // The head as tall as its wrapped rows (a long workspace path takes two), at most a third.
+        let parts = Layout.vertical([.length(min(top.rows.count, max(2, area.height / 3))), .fill(1), .length(1)]).split(area)
         top.render(area: parts[0], buffer: &b)
         body.render(area: parts[1], buffer: &b, scroll: apply.scroll)
         bottom.render(area: parts[2], buffer: &b)
