@@ -92,6 +92,7 @@ struct LabWiringTests {
             return
         }
         #expect(f.state.apply?.labNote?.contains("The lab's CA signed \(files.count) files") == true, "\(f.state.apply?.labNote ?? "")")
+        #expect(files.allSatisfy { f.state.apply?.labNote?.contains($0) == true }, "each file by its place in the workspace: \(f.state.apply?.labNote ?? "")")
         #expect(f.state.apply?.log.contains { $0.hasPrefix("lab CA wrote ") } == true)
         await f.settle()
         try f.expectEveryServiceRunning()

@@ -34,7 +34,9 @@ extension ApplyState {
         guard case .waiting(let files, _) = phase, let lab = app.context.labControls, let target = app.context.apply else { return [] }
         return [.command(.perform {
             do {
-                return .labSigned(.success(try lab.sign(files, target.workspace)))
+                // Said relative to the workspace: cms1/webadmin.crt and cms2/webadmin.crt are two files.
+                let folder = target.workspace.hasSuffix("/") ? target.workspace : target.workspace + "/"
+                return .labSigned(.success(try lab.sign(files, target.workspace).map { $0.hasPrefix(folder) ? String($0.dropFirst(folder.count)) : $0 }))
             } catch {
                 return .labSigned(.failure((error as? WizardFailure) ?? WizardFailure(error)))
             }
@@ -45,8 +47,7 @@ extension ApplyState {
     mutating func labSigned(_ result: Result<[String], WizardFailure>) {
         switch result {
         case .success(let written):
-            let names = written.map { ($0 as NSString).lastPathComponent }
-            labNote = "The lab's CA signed \(written.count) file\(written.count == 1 ? "" : "s") (by the lab's clock): \(names.joined(separator: ", "))."
+            labNote = "The lab's CA signed \(written.count) file\(written.count == 1 ? "" : "s") (by the lab's clock): \(written.joined(separator: ", "))."
             log.append("lab CA wrote " + written.joined(separator: ", "))
         case .failure(let failure):
             labNote = "The lab's CA could not sign: " + failure.message
