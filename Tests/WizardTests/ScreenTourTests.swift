@@ -53,7 +53,23 @@ struct ScreenTourTests {
         _ = WizardApp().update(&chained, .dashboardLoaded(generation: 8, rows: rows, at: Date(), nodes: [scan]))
         _ = WizardApp().update(&chained, .key(.right))
         out.append(("dashboard, a row unfolded", chained))
+        out.append(("step 5 waiting for your CA (real servers)", try realServersWaiting(size: size)))
         return out
+    }
+
+    /// Step 5 on real servers (a deployment file, no lab), its run waiting for the CA: the
+    /// files, the profile each needs, where to put them.
+    static func realServersWaiting(size: Size) throws -> WizardState {
+        let f = try WizardFixture(context: { folder in
+            WizardContext.deployment(path: folder + "/deployment.yaml", text: WizardFixture.twoNodes(), currentDirectory: folder, connections: .wired)
+        }, size: size)
+        var s = f.state
+        var apply = ApplyState(target: try #require(s.context.apply), flow: .fresh, current: .empty)
+        apply.runID = "20261129-120000-abcd"
+        apply.phase = .waiting(files: ["ca-bundle.crt", "cms1/webadmin.crt", "cms2/callbridge.crt"], steps: ["local:signed"])
+        s.apply = apply
+        s.screen = .apply
+        return s
     }
 
     /// Step 5 from Home: its review with the steps shown, then (by the executor's events)
