@@ -67,6 +67,21 @@ struct DashboardTests {
         return s
     }
 
+    /// Read at a moved clock (the lab's, 3 years on): the head says so first, so that
+    /// negative days are read against that date.
+    @Test func aMovedClockIsSaidInTheHead() throws {
+        let f = try WizardFixture()
+        var s = f.state
+        s.screen = .dashboard
+        s.dashboard.generation = 7
+        let later = Date(timeIntervalSinceNow: 1095 * 86_400)
+        _ = app.update(&s, .dashboardLoaded(generation: 7, rows: try Self.sampleRows(), at: later))
+        let head = app.view(s, size: .standard).trimmedLines[1].trimmingCharacters(in: .whitespaces)
+        #expect(head.hasPrefix("Lab clock \(DashboardView.dayFormat.string(from: later)) (+1095 d) · Certificates of "), "\(head)")
+        _ = app.update(&s, .dashboardLoaded(generation: 7, rows: try Self.sampleRows(), at: Date()))
+        #expect(app.view(s, size: .standard).trimmedLines[1].hasPrefix(" Certificates of "), "at real time, nothing to say")
+    }
+
     @Test func rowsAreColouredByThresholdAtBothSizes() throws {
         let f = try WizardFixture()
         var s = try loaded(f)

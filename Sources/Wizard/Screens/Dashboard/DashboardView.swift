@@ -91,6 +91,11 @@ enum DashboardView {
         var head = "Certificates of \(s.context.apply?.workspace ?? s.context.workspaceDirectory)"
         if let nodes = s.context.apply?.deployment.nodes, !nodes.isEmpty { head += " and of \(countedNodes(nodes.count))" }
         if !d.endpoints.isEmpty { head += ", \(d.endpoints.count) live endpoint\(d.endpoints.count == 1 ? "" : "s")" }
+        // Judged at a moved clock (the lab's): said first, so that "-731" days reads right.
+        if let at = d.scannedAt, abs(at.timeIntervalSinceNow) > 86_400 {
+            let days = Int((at.timeIntervalSinceNow / 86_400).rounded())
+            head = "Lab clock \(dayFormat.string(from: at)) (\(days > 0 ? "+" : "")\(days) d) · " + head
+        }
         b.write(head.truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.title], clip: parts[0])
         // The filter first, so that it stays in sight however long the counts.
         var counts: [Span] = []
