@@ -141,10 +141,12 @@ struct BundleScreenTests {
         #expect(op.writes.map(\.path) == [f.workspace + "/fullchain.pem"])
         #expect(op.command == "cmscerts bundle build ca/inter.crt ca/leaf.crt ca/root.crt --out fullchain.pem")
         f.snapshot("review-bundle")
+        let reviewed = f.lines
         #expect(!FileManager.default.fileExists(atPath: f.workspace + "/fullchain.pem"))
         f.press(.char("y"))
         await f.settle()
         #expect(f.screenText.contains("✓ Done."))
+        WizardFixture.expectShownDigests(reviewed, match: [f.workspace + "/fullchain.pem"])
         let written = TestSupport.read(f.workspace + "/fullchain.pem")
         #expect(BundleChecker.check(data: Data(written.utf8), name: "fullchain.pem").passed)
         let subjects = TestSupport.openssl(["storeutl", "-noout", "-text", "-certs", f.workspace + "/fullchain.pem"]).stdout

@@ -146,6 +146,7 @@ struct CSRTests {
         #expect(f.screenText.contains("Commands to be run"))
         #expect(f.screenText.contains("Press y or F10 to write these files. Esc goes back and writes nothing."))
         f.snapshot("review-csr")
+        let reviewed = f.lines
         #expect(!FileManager.default.fileExists(atPath: f.workspace + "/webadmin.key"), "nothing before confirming")
         f.press(.enter)
         f.press(.char("x"))
@@ -160,6 +161,8 @@ struct CSRTests {
         #expect(verify.status == 0 && verify.output.contains("verify OK"), "\(verify.output)")
         let text = TestSupport.openssl(["req", "-noout", "-text", "-in", f.workspace + "/webadmin.csr"]).stdout
         #expect(text.contains("DNS:cms1.lab.example.com, DNS:join.lab.example.com"))
+        // The digests the review showed are those of the bytes on disk.
+        WizardFixture.expectShownDigests(reviewed, match: [f.workspace + "/webadmin.key", f.workspace + "/webadmin.csr"])
         let attributes = try FileManager.default.attributesOfItem(atPath: f.workspace + "/webadmin.key")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         f.press(.enter)

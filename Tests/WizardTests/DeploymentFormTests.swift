@@ -71,6 +71,7 @@ struct DeploymentFormTests {
         #expect(f.screenText.contains("o: Example Inc."))
         let before = try String(contentsOfFile: f.folder + "/lab/deployment.yaml", encoding: .utf8)
         f.snapshot("deployment-review")
+        let reviewed = f.lines
 
         f.press(.char("y"))
         await f.settle()
@@ -78,6 +79,7 @@ struct DeploymentFormTests {
             Issue.record("the file is written: \(f.screenText)")
             return
         }
+        WizardFixture.expectShownDigests(reviewed, match: [f.folder + "/lab/deployment.yaml"])
         let written = try String(contentsOfFile: f.folder + "/lab/deployment.yaml", encoding: .utf8)
         let loaded = try DeploymentFile.load(yaml: written)
         #expect(loaded.strategy == .sanCertificate && loaded.subject.organization == "Example Inc.")

@@ -34,11 +34,37 @@ final class WizardFixture {
     var screenText: String { lines.joined(separator: "\n") }
     var workspace: String { context.workspaceDirectory }
 
-    /// Variable text of the screen (the temporary folder) replaced by a fixed token of the
-    /// same length, so that snapshots are stable and the layout unchanged.
+    /// Variable text of the screen (the temporary folder, the digests of the review's writes:
+    /// a new key's bytes are random) replaced by a fixed token of the same length, so that
+    /// snapshots are stable and the layout unchanged.
     var placeholders: [String: String] {
         let token = "/TMP" + String(repeating: "_", count: max(0, folder.count - 4))
-        return [folder: token]
+        var placeholders = [folder: token]
+        for write in state.review?.operation.writes ?? [] where !write.digest.isEmpty {
+            placeholders["SHA-256 " + write.digest.prefix(ReviewState.digestShown)] = "SHA-256 " + String(repeating: "#", count: ReviewState.digestShown)
+        }
+        return placeholders
+    }
+
+    /// The digest the review on `screen` shows under the row of the file `name`.
+    static func shownDigest(of name: String, on screen: [String]) -> String? {
+        guard let row = screen.firstIndex(where: { $0.hasPrefix("   " + name + " ") }), row + 1 < screen.count else { return nil }
+        let next = screen[row + 1].trimmingCharacters(in: .whitespaces)
+        guard next.hasPrefix("SHA-256 "), next.hasSuffix("…") else { return nil }
+        return String(next.dropFirst("SHA-256 ".count).dropLast())
+    }
+
+    /// Checks that the review on `screen` showed, for each file of `paths` now written, the
+    /// start of the SHA-256 that openssl computes of its bytes.
+    static func expectShownDigests(_ screen: [String], match paths: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        for path in paths {
+            let dgst = TestSupport.openssl(["dgst", "-sha256", "-r", path])
+            let onDisk = String(dgst.stdout.prefix { $0 != " " })
+            let shown = shownDigest(of: (path as NSString).lastPathComponent, on: screen)
+            #expect(dgst.status == 0 && onDisk.count == 64, "\(dgst.output)", sourceLocation: sourceLocation)
+            #expect(shown?.count == ReviewState.digestShown && onDisk.hasPrefix(shown ?? "-"),
+                    "\(path): the review showed \(shown ?? "no digest"), openssl says \(onDisk)", sourceLocation: sourceLocation)
+        }
     }
 
     func snapshot(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -34,9 +34,18 @@ public struct ChecklistState: Hashable, Sendable {
         }
         return true
     }
+
+    /// Moves the selection as the checklist drawn into `area` shows it (its rows are the
+    /// page), and ticks as `handle(_:count:height:)` does: update code pages a checklist
+    /// by the area its view's layout gives it.
+    @discardableResult
+    public mutating func handle(_ key: Key, count: Int, in area: Rect) -> Bool {
+        handle(key, count: count, height: max(1, area.height))
+    }
 }
 
-/// A list of items with a tick box each: "[x] name".
+/// A list of items with a tick box each: "[x] name". A checklist longer than its place
+/// says where the selection is in it (" 7/10 ") at the right end of its last row.
 public struct Checklist: Widget {
     /// The items.
     public var items: [String]
@@ -52,13 +61,15 @@ public struct Checklist: Widget {
     public func render(area: Rect, buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty, !items.isEmpty else { return }
         let offset = ListNavigation.offset(selected: state.selected, offset: state.offset, count: items.count, height: area.height)
+        let position = ListPosition(selected: state.selected, count: items.count, area: area)
         for row in 0..<area.height {
             let i = offset + row
             guard i < items.count else { break }
             let style = i == state.selected ? theme[.selected] : theme[.normal]
             buffer.fill(area.row(row), style: style)
             let box = state.checked.contains(i) ? "[x] " : "[ ] "
-            buffer.write(box + items[i], x: area.x, y: area.y + row, style: style, clip: area)
+            buffer.write(box + items[i], x: area.x, y: area.y + row, style: style, clip: position.room(row: row))
         }
+        position.render(buffer: &buffer, theme: theme)
     }
 }

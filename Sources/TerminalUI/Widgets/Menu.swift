@@ -44,9 +44,18 @@ public struct MenuState: Hashable, Sendable {
         offset = ListNavigation.offset(selected: selected, offset: offset, count: items.count, height: height)
         return true
     }
+
+    /// Moves the selection as the menu drawn into `area` shows it (its rows are the page):
+    /// update code pages a menu by the area its view's layout gives it.
+    @discardableResult
+    public mutating func handle(_ key: Key, items: [MenuItem], in area: Rect) -> Bool {
+        handle(key, items: items, height: max(1, area.height))
+    }
 }
 
 /// A vertical list of choices with one selected: the home screen's ways in, pickers.
+/// A menu longer than its place says where the selection is in it (" 7/10 ", as a table
+/// does) at the right end of its last row, which is shortened to make room.
 public struct Menu: Widget {
     /// The items.
     public var items: [MenuItem]
@@ -62,6 +71,7 @@ public struct Menu: Widget {
     public func render(area: Rect, buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty, !items.isEmpty else { return }
         let offset = ListNavigation.offset(selected: state.selected, offset: state.offset, count: items.count, height: area.height)
+        let position = ListPosition(selected: state.selected, count: items.count, area: area)
         for row in 0..<area.height {
             let i = offset + row
             guard i < items.count else { break }
@@ -71,15 +81,17 @@ public struct Menu: Widget {
             var style = item.enabled ? theme[.normal] : theme[.muted]
             if isSelected { style = theme[.selected] }
             buffer.fill(area.row(row), style: style)
+            let line = position.room(row: row)
             let marker = isSelected ? "> " : "  "
-            let detailWidth = item.detail.isEmpty ? 0 : min(CharacterWidth.of(item.detail), max(0, area.width / 2))
-            let titleRoom = area.width - 2 - (detailWidth > 0 ? detailWidth + 1 : 0)
-            buffer.write(marker + item.title.truncated(toWidth: max(0, titleRoom)), x: area.x, y: y, style: style, clip: area)
+            let detailWidth = item.detail.isEmpty ? 0 : min(CharacterWidth.of(item.detail), max(0, line.width / 2))
+            let titleRoom = line.width - 2 - (detailWidth > 0 ? detailWidth + 1 : 0)
+            buffer.write(marker + item.title.truncated(toWidth: max(0, titleRoom)), x: line.x, y: y, style: style, clip: line)
             if detailWidth > 0 {
                 let detail = item.detail.truncated(toWidth: detailWidth)
                 let detailStyle = isSelected ? style : theme[.muted]
-                buffer.write(detail, x: area.right - CharacterWidth.of(detail), y: y, style: detailStyle, clip: area)
+                buffer.write(detail, x: line.right - CharacterWidth.of(detail), y: y, style: detailStyle, clip: line)
             }
         }
+        position.render(buffer: &buffer, theme: theme)
     }
 }

@@ -96,6 +96,14 @@ public struct TableState: Hashable, Sendable {
         offset = ListNavigation.offset(selected: selected, offset: offset, count: count, height: height)
         return true
     }
+
+    /// Moves the selection as the table drawn into `area` shows it (its body under the
+    /// header is the page): update code pages a table by the area its view's layout gives
+    /// it, never by a height summed apart from the view.
+    @discardableResult
+    public mutating func handle(_ key: Key, count: Int, in area: Rect) -> Bool {
+        handle(key, count: count, height: max(1, Table.bodyHeight(area)))
+    }
 }
 
 /// A table with a header row, one selected row, scrolling (with the selection's position,
@@ -141,7 +149,7 @@ public struct Table: Widget {
         let selected = min(max(0, state.selected), max(0, visible.count - 1))
         // A list longer than its place says where the selection is in it, at the header's
         // right end; the titles it would cover are shortened (with …) to make room.
-        var position = visible.count > body.height && !body.isEmpty ? " \(selected + 1)/\(visible.count) " : ""
+        var position = ListNavigation.position(selected: selected, count: visible.count, height: body.height)
         if CharacterWidth.of(position) >= area.width { position = "" }
         let titlesEnd = area.right - CharacterWidth.of(position)
         for (i, column) in columns.enumerated() {

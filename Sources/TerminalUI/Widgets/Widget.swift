@@ -39,6 +39,13 @@ public enum ListNavigation {
         }
     }
 
+    /// Where the selection is in a list that does not all show in `height` rows, as
+    /// tables, menus and checklists draw it (" 7/10 "); "" when every row shows.
+    public static func position(selected: Int, count: Int, height: Int) -> String {
+        guard count > height, height > 0 else { return "" }
+        return " \(min(max(0, selected), count - 1) + 1)/\(count) "
+    }
+
     /// The first visible row so that `selected` shows in `height` rows, moving the
     /// previous `offset` as little as possible.
     public static func offset(selected: Int, offset: Int, count: Int, height: Int) -> Int {
@@ -85,5 +92,40 @@ public enum TextWrap {
             out.append(line)
         }
         return out
+    }
+}
+
+/// The selection's position (" 7/10 ") of a menu or checklist longer than its area, at the
+/// right end of the area's last row: what that row shows is kept out of its place.
+struct ListPosition {
+    /// The text, "" when every item shows.
+    let text: String
+    /// Where it goes (empty when it is not shown).
+    let place: Rect
+    /// The list's area.
+    let area: Rect
+
+    init(selected: Int, count: Int, area: Rect) {
+        var text = ListNavigation.position(selected: selected, count: count, height: area.height)
+        // Never more than half the row: a narrow list keeps its items readable.
+        if CharacterWidth.of(text) * 2 > area.width { text = "" }
+        let width = CharacterWidth.of(text)
+        self.text = text
+        self.area = area
+        place = text.isEmpty ? Rect(x: area.right, y: area.bottom - 1, width: 0, height: 0)
+            : Rect(x: area.right - width, y: area.bottom - 1, width: width, height: 1)
+    }
+
+    /// The part of row `row` of the area left to the item drawn there.
+    func room(row: Int) -> Rect {
+        let line = area.row(row)
+        guard !text.isEmpty, row == area.height - 1 else { return line }
+        return Rect(x: line.x, y: line.y, width: line.width - place.width, height: 1)
+    }
+
+    /// Draws the position, in the header's colours as a table's is.
+    func render(buffer: inout Buffer, theme: Theme) {
+        guard !text.isEmpty else { return }
+        buffer.write(text, x: place.x, y: place.y, style: theme[.header], clip: place)
     }
 }

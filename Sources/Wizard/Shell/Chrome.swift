@@ -20,12 +20,12 @@ extension WizardApp {
             return b
         }
         let screen = focused(s.screen)
-        let rows = Layout.vertical([.length(1), .fill(1), .length(1), .length(1)]).split(b.area)
+        let rows = Self.chrome(b.area)
         StatusLine(left: " cmscerts · " + screen.title(s), right: "\(s.context.shortName) · theme \(theme.name) ", role: .status)
-            .render(area: rows[0], buffer: &b, theme: theme)
-        screen.render(s, rows[1].inset(left: 1, right: 1), &b)
-        StatusLine(left: " " + screen.footnote(s), role: .muted).render(area: rows[2], buffer: &b, theme: theme)
-        HelpBar(bindings(s)).render(area: rows[3], buffer: &b, theme: theme)
+            .render(area: rows.title, buffer: &b, theme: theme)
+        screen.render(s, rows.body, &b)
+        StatusLine(left: " " + screen.footnote(s), role: .muted).render(area: rows.footnote, buffer: &b, theme: theme)
+        HelpBar(bindings(s)).render(area: rows.keys, buffer: &b, theme: theme)
         if let help = s.help {
             HelpOverlay(title: screen.title(s), text: screen.helpText(s), keys: screen.bindings(s), scroll: help.scroll).render(area: b.area, buffer: &b, theme: theme)
         }
@@ -34,4 +34,18 @@ extension WizardApp {
         }
         return b
     }
+
+    /// The screen's rows: the title bar, the body a screen draws into (a column of margin
+    /// each side), its footnote and its keys. The one layout of the chrome: `view` draws by
+    /// it, and a screen's keys page its lists in the body it gives (`WizardState.bodyArea`).
+    static func chrome(_ area: Rect) -> (title: Rect, body: Rect, footnote: Rect, keys: Rect) {
+        let rows = Layout.vertical([.length(1), .fill(1), .length(1), .length(1)]).split(area)
+        return (rows[0], rows[1].inset(left: 1, right: 1), rows[2], rows[3])
+    }
+}
+
+extension WizardState {
+    /// Where the screen in focus is drawn at the terminal's size: its update pages a list by
+    /// the part of it its view's layout gives the list, so keys move what the screen shows.
+    var bodyArea: Rect { WizardApp.chrome(Rect(size: size)).body }
 }

@@ -69,7 +69,7 @@ extension BundleScreenState: WizardScreen {
         switch message {
         case .list(let key):
             let before = list.checked
-            list.handle(key, count: files?.count ?? 0, height: BundleView.listHeight(app.size))
+            list.handle(key, count: files?.count ?? 0, in: BundleView.layout(app.bodyArea).list)
             return list.checked == before ? [] : analyse(app)
         case .editOutput(let key):
             let before = output.text

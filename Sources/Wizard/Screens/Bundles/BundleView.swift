@@ -4,18 +4,24 @@ import TerminalUI
 /// The bundle screen: the file picker, the chain top to bottom with every problem, the
 /// mode and the output name.
 enum BundleView {
-    /// Rows of the file list at `size`, so that update moves the selection as the screen shows it.
-    static func listHeight(_ size: Size) -> Int { max(1, size.height - 3 - 4 - 2) }
+    /// Where the parts go in the screen's `area`: the folder line, the file picker's box and
+    /// the list inside it, the chain's box, the mode, the output and the refusal. The view
+    /// draws by it and the keys page the list by it, so that they move it as it shows.
+    static func layout(_ area: Rect) -> (folder: Rect, files: Rect, list: Rect, chain: Rect, mode: Rect, output: Rect, refusal: Rect) {
+        let parts = Layout.vertical([.length(1), .fill(1), .length(1), .length(1), .length(1)]).split(area)
+        let cols = Layout.horizontal([.length(30), .fill(1)], spacing: 1).split(parts[1])
+        return (parts[0], cols[0], Block().inner(cols[0]), cols[1], parts[2], parts[3], parts[4])
+    }
 
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         let st = s.bundles
-        let parts = Layout.vertical([.length(1), .fill(1), .length(1), .length(1), .length(1)]).split(area)
-        b.write(("Folder: " + s.context.workspaceDirectory + " and subfolders").truncated(toWidth: parts[0].width), x: parts[0].x, y: parts[0].y, style: theme[.muted], clip: parts[0])
-        let cols = Layout.horizontal([.length(30), .fill(1)], spacing: 1).split(parts[1])
+        let places = layout(area)
+        let folder = places.folder
+        b.write(("Folder: " + s.context.workspaceDirectory + " and subfolders").truncated(toWidth: folder.width), x: folder.x, y: folder.y, style: theme[.muted], clip: folder)
         let filesBlock = Block(title: "Files (Space picks)", role: st.focus == .files ? .focused : .border)
-        filesBlock.render(area: cols[0], buffer: &b, theme: theme)
-        let listArea = filesBlock.inner(cols[0])
+        filesBlock.render(area: places.files, buffer: &b, theme: theme)
+        let listArea = places.list
         if let files = st.files {
             if files.isEmpty {
                 var t = TextLines(width: listArea.width, theme: theme)
@@ -31,8 +37,8 @@ enum BundleView {
         }
         let modeName = st.mode == .fullChain ? "full chain" : "CA bundle"
         let chainBlock = Block(title: "Chain, top to bottom (\(modeName))", role: .border)
-        chainBlock.render(area: cols[1], buffer: &b, theme: theme)
-        let chainArea = chainBlock.inner(cols[1])
+        chainBlock.render(area: places.chain, buffer: &b, theme: theme)
+        let chainArea = chainBlock.inner(places.chain)
         chainLines(st, width: chainArea.width, theme: theme).render(area: chainArea, buffer: &b, scroll: st.scroll)
         // Mode, output, and why review was refused.
         let full = st.mode == .fullChain
@@ -40,8 +46,8 @@ enum BundleView {
                  Span(full ? "(•) full chain" : "( ) full chain", style: full ? theme[.focused] : theme[.muted]),
                  Span("   "),
                  Span(full ? "( ) CA bundle" : "(•) CA bundle", style: full ? theme[.muted] : theme[.focused]),
-                 Span("   m switches", style: theme[.muted])], x: parts[2].x, y: parts[2].y, clip: parts[2])
-        let out = parts[3]
+                 Span("   m switches", style: theme[.muted])], x: places.mode.x, y: places.mode.y, clip: places.mode)
+        let out = places.output
         b.write("Output", x: out.x, y: out.y, style: st.focus == .output ? theme[.focused] : theme[.normal], clip: out)
         let field = Rect(x: out.x + 8, y: out.y, width: min(30, max(0, out.width - 8)), height: 1)
         TextField(state: st.output, focused: st.focus == .output).render(area: field, buffer: &b, theme: theme)
@@ -50,7 +56,8 @@ enum BundleView {
             b.write(("✗ " + nameProblem).truncated(toWidth: max(0, out.right - field.right - 1)), x: field.right + 1, y: out.y, style: theme[.error], clip: out)
         }
         if let error = st.submitError {
-            b.write(("✗ " + error).truncated(toWidth: parts[4].width), x: parts[4].x, y: parts[4].y, style: theme[.error], clip: parts[4])
+            let refusal = places.refusal
+            b.write(("✗ " + error).truncated(toWidth: refusal.width), x: refusal.x, y: refusal.y, style: theme[.error], clip: refusal)
         }
     }
 

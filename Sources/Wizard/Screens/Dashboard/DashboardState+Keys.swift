@@ -87,7 +87,7 @@ extension DashboardState: WizardScreen {
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
         switch message {
         case .table(let key):
-            table.handle(key, count: lines.count, height: DashboardView.tableHeight(app.size))
+            table.handle(key, count: lines.count, in: DashboardView.layout(app.bodyArea, self).table)
         case .inspect:
             if !fold(open: true), let line = selectedLine, line.row != nil {
                 inspected = line

@@ -73,8 +73,13 @@ enum DashboardView {
         return !row.problems.isEmpty && (r == .ok || r == .muted) ? .warning : r
     }
 
-    /// Rows of the table's body at `size` (the screen less its bars and the two head lines).
-    static func tableHeight(_ size: Size) -> Int { max(1, size.height - 3 - 2 - 1) }
+    /// Where the list's parts go in the screen's `area`: the head line, the counts, the
+    /// endpoints' input (while open) and the table. The view draws by it and the table's
+    /// keys page by it, so that they move the table as it shows.
+    static func layout(_ area: Rect, _ d: DashboardState) -> (head: Rect, counts: Rect, input: Rect, table: Rect) {
+        let parts = Layout.vertical([.length(1), .length(1), .length(d.endpointInput == nil ? 0 : 3), .fill(1)]).split(area)
+        return (parts[0], parts[1], parts[2], parts[3])
+    }
 
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
@@ -85,8 +90,8 @@ enum DashboardView {
             renderInspect(row, places: places, probe: probe, scroll: d.inspectScroll, theme: theme, area: area, buffer: &b)
             return
         }
-        let inputHeight = d.endpointInput == nil ? 0 : 3
-        let parts = Layout.vertical([.length(1), .length(1), .length(inputHeight), .fill(1)]).split(area)
+        let places = layout(area, d)
+        let parts = [places.head, places.counts, places.input, places.table]
         let lines = d.lines
         var head = "Certificates of \(s.context.apply?.workspace ?? s.context.workspaceDirectory)"
         if let nodes = s.context.apply?.deployment.nodes, !nodes.isEmpty { head += " and of \(countedNodes(nodes.count))" }

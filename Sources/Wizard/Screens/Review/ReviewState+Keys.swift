@@ -23,7 +23,7 @@ extension ReviewState: WizardScreen {
 
     func helpText(_ app: WizardState) -> String {
         """
-        The review lists exactly the files that will be written (path, what, mode, whether a file of that name is replaced) and the commands that will be run.
+        The review lists exactly the files that will be written (path, what, mode, whether a file of that name is replaced, and the first 12 hex digits of the SHA-256 of the bytes to be written: the file written has that digest) and the commands that will be run.
         y or F10 confirms; Enter alone does not. Esc or n goes back and writes nothing.
         Files are written atomically (temporary file, then rename); private keys get mode 0600; a key is never overwritten.
         """

@@ -21,6 +21,8 @@ extension ReviewState {
                 let name = folders.count == 1 ? lastPathComponent(w.path) : w.path
                 let line = "  " + name.padded(toWidth: 21) + " " + w.what.truncated(toWidth: 33).padded(toWidth: 34) + w.modeText.padded(toWidth: 6) + (w.replaces ? "yes" : "no")
                 t.add(spans: [Span(line, style: w.replaces ? theme[.warning] : theme[.normal])])
+                // What lands on disk is what is shown: the start of its bytes' SHA-256.
+                if !w.digest.isEmpty { t.add(spans: [Span("    SHA-256 " + String(w.digest.prefix(Self.digestShown)) + "…", style: theme[.muted])]) }
                 if CharacterWidth.of(name) > 21 || CharacterWidth.of(w.what) > 33 {
                     t.add(w.path + ": " + w.what, .muted, indent: 6, prefix: "    ")
                 }
@@ -62,6 +64,9 @@ extension ReviewState {
         }
         t.render(area: area, buffer: &b, scroll: r.scroll)
     }
+
+    /// Hex digits of a write's SHA-256 the review shows.
+    static let digestShown = 12
 
     static func parentFolder(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -81,7 +81,7 @@ extension PlanViewState: WizardScreen {
         switch message {
         case .table(let key):
             guard case .success(let plan) = plan(app) else { return [] }
-            table.handle(key, count: PlanViewState.csrRows(plan).count, height: PlanViews.tableHeight(app.size))
+            table.handle(key, count: PlanViewState.csrRows(plan).count, in: PlanViews.step2Layout(app.bodyArea, self).table)
         case .scroll(let rows):
             scroll = max(0, scroll + rows)
         case .edit:

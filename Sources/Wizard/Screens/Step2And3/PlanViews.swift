@@ -86,7 +86,13 @@ enum PlanViews {
         }
     }
 
-    static func tableHeight(_ size: Size) -> Int { max(1, size.height - 3 - 1 - 6 - 1) }
+    /// Where Step 2's parts go in the screen's `area`: the title, the table, and the detail of
+    /// the row selected (or the editor, taller). The view draws by it and the table's keys
+    /// page by it, so that they move the table as it shows.
+    static func step2Layout(_ area: Rect, _ st: PlanViewState) -> (title: Rect, table: Rect, detail: Rect) {
+        let parts = Layout.vertical([.length(1), .fill(1), .length(st.editor == nil ? 6 : 9)]).split(area)
+        return (parts[0], parts[1], parts[2])
+    }
 
     static func renderStep2(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
@@ -96,7 +102,8 @@ enum PlanViews {
             return
         }
         let rows = PlanViewState.csrRows(plan)
-        let parts = Layout.vertical([.length(1), .fill(1), .length(st.editor == nil ? 6 : 9)]).split(area)
+        let places = step2Layout(area, st)
+        let parts = [places.title, places.table, places.detail]
         b.write("\(rows.count) CSRs from the deployment's certificate strategy, as the plan makes them".truncated(toWidth: parts[0].width),
                 x: parts[0].x, y: parts[0].y, style: theme[.title], clip: parts[0])
         let cells = step2Cells(rows, st)

@@ -61,7 +61,7 @@ extension VerifyState: WizardScreen {
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
         switch message {
         case .move(let key):
-            list.handle(key, items: VerifyView.items(self), height: VerifyView.listHeight(app.size))
+            list.handle(key, items: VerifyView.items(self), in: VerifyView.layout(app.bodyArea).list)
         case .switchSource(let step):
             return switchSource(by: step, app)
         case .check:

@@ -4,8 +4,14 @@ import TerminalUI
 /// Step 4 on screen: the files on the left, the checks of the one chosen on the right,
 /// each passed (✓) or failed (✗) with the reason, then the full inspect text and chain.
 enum VerifyView {
-    /// Rows of the file list at `size`.
-    static func listHeight(_ size: Size) -> Int { max(1, size.height - 3 - 2 - 2) }
+    /// Where the parts go in the screen's `area`: the source selector, the location, the
+    /// files' box and the list inside it, the checks' box. The view draws by it and the keys
+    /// page the list by it, so that they move it as it shows.
+    static func layout(_ area: Rect) -> (sources: Rect, location: Rect, files: Rect, list: Rect, checks: Rect) {
+        let parts = Layout.vertical([.length(1), .length(1), .fill(1)]).split(area)
+        let cols = Layout.horizontal([.length(30), .fill(1)], spacing: 1).split(parts[2])
+        return (parts[0], parts[1], cols[0], Block().inner(cols[0]), cols[1])
+    }
 
     static func items(_ v: VerifyState) -> [MenuItem] {
         let bundle = v.bundle(for: v.selectedFile)?.file
@@ -62,13 +68,13 @@ enum VerifyView {
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         let v = s.verify
-        let parts = Layout.vertical([.length(1), .length(1), .fill(1)]).split(area)
-        b.write(sourceSpans(s, sources: sources(s)), x: parts[0].x, y: parts[0].y, clip: parts[0])
-        b.write(location(s).truncated(toWidth: parts[1].width), x: parts[1].x, y: parts[1].y, style: theme[.muted], clip: parts[1])
-        let cols = Layout.horizontal([.length(30), .fill(1)], spacing: 1).split(parts[2])
+        let places = layout(area)
+        let top = places.sources, line = places.location
+        b.write(sourceSpans(s, sources: sources(s)), x: top.x, y: top.y, clip: top)
+        b.write(location(s).truncated(toWidth: line.width), x: line.x, y: line.y, style: theme[.muted], clip: line)
         let filesBlock = Block(title: v.source == .here ? "Files here" : "Files on " + v.source.name, role: .focused)
-        filesBlock.render(area: cols[0], buffer: &b, theme: theme)
-        let listArea = filesBlock.inner(cols[0])
+        filesBlock.render(area: places.files, buffer: &b, theme: theme)
+        let listArea = places.list
         let error = v.source == .here ? v.listError : v.nodeError
         let loaded = v.source == .here ? v.files != nil : v.nodeListing != nil
         if let error {
@@ -86,8 +92,8 @@ enum VerifyView {
             Menu(items: items(v), state: v.list).render(area: listArea, buffer: &b, theme: theme)
         }
         let resultBlock = Block(title: v.result.map { "Checks of " + $0.label } ?? "Checks", role: .border)
-        resultBlock.render(area: cols[1], buffer: &b, theme: theme)
-        let inner = resultBlock.inner(cols[1])
+        resultBlock.render(area: places.checks, buffer: &b, theme: theme)
+        let inner = resultBlock.inner(places.checks)
         var t = TextLines(width: inner.width, theme: theme)
         if let file = v.checking {
             t.add(v.source == .here ? "Checking \(file)…" : "Checking \(file) on \(v.source.name)…", .muted)

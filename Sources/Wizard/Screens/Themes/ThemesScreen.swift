@@ -28,8 +28,12 @@ public struct ThemesScreen: WizardScreen {
         self.themes = themes
     }
 
-    /// Rows of the menu on a terminal of `size` (the body less the title and the error).
-    static func menuHeight(_ size: Size) -> Int { max(1, size.height - 6) }
+    /// Where the parts go in the screen's `area`: the title, the menu, the error. The view
+    /// draws by it and the menu's keys page by it, so that they move the menu as it shows.
+    static func layout(_ area: Rect) -> (title: Rect, menu: Rect, error: Rect) {
+        let parts = Layout.vertical([.length(2), .fill(1), .length(2)]).split(area)
+        return (parts[0], parts[1], parts[2])
+    }
 
     func title(_ app: WizardState) -> String { "Theme" }
 
@@ -58,7 +62,7 @@ public struct ThemesScreen: WizardScreen {
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
         switch message {
         case .move(let key):
-            menu.handle(key, items: themes.map { MenuItem($0.name, detail: $0.description) }, height: Self.menuHeight(app.size))
+            menu.handle(key, items: themes.map { MenuItem($0.name, detail: $0.description) }, in: Self.layout(app.bodyArea).menu)
             return []
         case .use:
             guard menu.selected < themes.count else { return [] }
@@ -77,7 +81,8 @@ public struct ThemesScreen: WizardScreen {
 
     func render(area: Rect, buffer b: inout Buffer, _ app: WizardState) {
         let theme = app.theme
-        let parts = Layout.vertical([.length(2), .fill(1), .length(2)]).split(area)
+        let places = Self.layout(area)
+        let parts = [places.title, places.menu, places.error]
         var top = TextLines(width: parts[0].width, theme: theme)
         top.add("Pick a theme; Enter uses it. In use: \(theme.name).", .title)
         top.render(area: parts[0], buffer: &b)
