@@ -80,6 +80,10 @@ line "run" "wall (s)" "CPU (s)" "RSS MB" "output"
 read -r floor_wall floor_cpu floor_rss < <(measure floor "$WORK/floor" "$CORPUS")
 line "C floor: readdir, openat, read, close (floor.c)" "$floor_wall" "$floor_cpu" "$floor_rss" "$(cut -d' ' -f1 "$WORK/floor.out") files"
 
+# What starting the process costs (Foundation, ICU, the argument parser), before any file.
+read -r start_wall start_cpu start_rss < <(measure start "$BIN" --help)
+line "cmscerts --help (the process start)" "$start_wall" "$start_cpu" "$start_rss" ""
+
 json_wall=""
 for format in $FORMATS; do
     read -r wall cpu rss < <(measure "$format" "$BIN" expiry "$CORPUS" --format "$format")
