@@ -21,6 +21,10 @@
 #                           10) openssl s_server, the rest refused ports; each probe has
 #                           TIMEOUT seconds (default 3); cmscerts uses --jobs JOBS (32)
 #        SKIP_BUILD=1       build nothing: use the existing .build/release/cmscerts
+#        STATIC=1           build and time cmscerts with the Swift libraries linked in
+#                           (--static-swift-stdlib, in .build-static; needs libcurl's
+#                           development files: apt-get install libcurl4-openssl-dev)
+#        BIN=PATH           time this cmscerts instead (with SKIP_BUILD=1)
 # needs: swift, cc, python3 with cryptography, openssl, GNU time (/usr/bin/time; apt-get install time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,10 +46,13 @@ if [ "$existing" -ne "$COUNT" ]; then
     python3 Benchmarks/make_corpus.py "$CORPUS" "$COUNT"
 fi
 
-if [ -z "${SKIP_BUILD:-}" ]; then
+if [ -n "${STATIC:-}" ]; then
+    [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product cmscerts --static-swift-stdlib --scratch-path .build-static >/dev/null
+    BIN=${BIN:-.build-static/release/cmscerts}
+elif [ -z "${SKIP_BUILD:-}" ]; then
     swift build -c release --product cmscerts >/dev/null
 fi
-BIN=.build/release/cmscerts
+BIN=${BIN:-.build/release/cmscerts}
 [ -x "$BIN" ] || { echo "$BIN is missing: run without SKIP_BUILD" >&2; exit 2; }
 WORK=$(mktemp -d)
 PIDS=()
