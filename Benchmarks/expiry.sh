@@ -21,6 +21,10 @@
 #                           10) openssl s_server, the rest refused ports; each probe has
 #                           TIMEOUT seconds (default 3); cmscerts uses --jobs JOBS (32)
 #        SKIP_BUILD=1       build nothing: use the existing .build/release/cmscerts
+#        STATIC=1           build and time cmscerts with the Swift libraries linked in
+#                           (--static-swift-stdlib, in .build-static; needs libcurl's
+#                           development files: apt-get install libcurl4-openssl-dev)
+#        BIN=PATH           time this cmscerts instead (with SKIP_BUILD=1)
 # needs: swift, cc, python3 with cryptography, openssl, GNU time (/usr/bin/time; apt-get install time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,10 +46,13 @@ if [ "$existing" -ne "$COUNT" ]; then
     python3 Benchmarks/make_corpus.py "$CORPUS" "$COUNT"
 fi
 
-if [ -z "${SKIP_BUILD:-}" ]; then
+if [ -n "${STATIC:-}" ]; then
+    [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product cmscerts --static-swift-stdlib --scratch-path .build-static >/dev/null
+    BIN=${BIN:-.build-static/release/cmscerts}
+elif [ -z "${SKIP_BUILD:-}" ]; then
     swift build -c release --product cmscerts >/dev/null
 fi
-BIN=.build/release/cmscerts
+BIN=${BIN:-.build/release/cmscerts}
 [ -x "$BIN" ] || { echo "$BIN is missing: run without SKIP_BUILD" >&2; exit 2; }
 WORK=$(mktemp -d)
 PIDS=()
@@ -79,6 +86,10 @@ line "run" "wall (s)" "CPU (s)" "RSS MB" "output"
 
 read -r floor_wall floor_cpu floor_rss < <(measure floor "$WORK/floor" "$CORPUS")
 line "C floor: readdir, openat, read, close (floor.c)" "$floor_wall" "$floor_cpu" "$floor_rss" "$(cut -d' ' -f1 "$WORK/floor.out") files"
+
+# What starting the process costs (Foundation, ICU, the argument parser), before any file.
+read -r start_wall start_cpu start_rss < <(measure start "$BIN" --help)
+line "cmscerts --help (the process start)" "$start_wall" "$start_cpu" "$start_rss" ""
 
 json_wall=""
 for format in $FORMATS; do

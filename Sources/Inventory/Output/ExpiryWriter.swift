@@ -88,9 +88,9 @@ public final class ExpiryWriter {
         case .json: write(firstJSON ? "]\n" : "\n]\n")
         case .csv: break
         case .table:
-            var text = TextBytes()
-            table.finish(to: &text)
-            write(bytes: text.bytes)
+            var bytes: [UInt8] = []
+            table.finish(to: &bytes)
+            write(bytes: bytes)
         case .prometheus:
             write(PrometheusRenderer.notBeforeHead)
             try copy(families[0])
@@ -352,12 +352,6 @@ extension FileScanStats {
         certificates += piece.certificates
         unreadable += piece.unreadable
     }
-}
-
-/// A TextOutputStream into bytes (for the table's last step).
-struct TextBytes: TextOutputStream {
-    var bytes: [UInt8] = []
-    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
 }
 
 /// The read buffers of the reading threads, one per thread at a time.

@@ -64,7 +64,7 @@ public struct PrometheusRenderer: RowRenderer {
     /// Appends a row's labels to `out` (nothing when it gives no metric), and says what they are for.
     static func appendEntry(_ row: CertificateRow, to out: inout [UInt8]) -> Kind? {
         let path = row.location
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = fileName(path)
         func label(_ key: String, _ value: String) {
             if !out.isEmpty { out.append(UInt8(ascii: ",")) }
             Text.append(key, to: &out)
@@ -88,11 +88,32 @@ public struct PrometheusRenderer: RowRenderer {
                        expired: row.status == .expired)
     }
 
+    /// The path's last component (`path.split(separator: "/").last`), the path when it has
+    /// none; an ASCII path is cut at its bytes (each a Character there).
+    static func fileName(_ path: String) -> String {
+        var path = path
+        let cut: String?? = path.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return .none }
+            var end = bytes.count
+            while end > 0 && bytes[end - 1] == 0x2F { end -= 1 }
+            guard end > 0 else { return .some(nil) }
+            var start = end
+            while start > 0 && bytes[start - 1] != 0x2F { start -= 1 }
+            return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+        }
+        switch cut {
+        case .some(let name?): return name
+        case .some(nil): return path
+        case .none: return path.split(separator: "/").last.map(String.init) ?? path
+        }
+    }
+
     /// A label value in double quotes, with the format's three escapes, as bytes.
     static func appendQuoted(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else { return out.append(contentsOf: bytes) }
             for byte in bytes {
                 switch byte {
                 case 0x5C: out.append(contentsOf: [0x5C, 0x5C])

@@ -114,7 +114,7 @@ enum Text {
 
     /// Upper-case hex to decimal digits (x509-certificate-exporter's serial_number is decimal).
     static func decimal(fromHex hex: String) -> String {
-        var digits: [UInt8] = [] // base 10^9 would be faster; serials are 20 bytes at most
+        var digits: [UInt8] = []
         var value: [UInt32] = [0] // little-endian base 2^32
         for character in hex.utf8 {
             let nibble: UInt32
@@ -132,15 +132,20 @@ enum Text {
             }
             if carry > 0 { value.append(carry) }
         }
+        // Nine decimal digits per division by 10^9, least significant first.
         while !(value.count == 1 && value[0] == 0) {
             var remainder: UInt64 = 0
             for i in value.indices.reversed() {
                 let current = remainder << 32 | UInt64(value[i])
-                value[i] = UInt32(current / 10)
-                remainder = current % 10
+                value[i] = UInt32(current / 1_000_000_000)
+                remainder = current % 1_000_000_000
             }
-            digits.append(UInt8(remainder) + 48)
             while value.count > 1 && value.last == 0 { value.removeLast() }
+            let more = !(value.count == 1 && value[0] == 0)
+            repeat {
+                digits.append(UInt8(remainder % 10) + 48)
+                remainder /= 10
+            } while remainder > 0 || (more && digits.count % 9 != 0)
         }
         return digits.isEmpty ? "0" : String(decoding: digits.reversed(), as: UTF8.self)
     }

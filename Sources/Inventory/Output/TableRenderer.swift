@@ -78,22 +78,60 @@ public struct TableRenderer: RowRenderer {
     }
 
     static func line(_ row: CertificateRow, numbered: Bool) -> Line {
-        let cells = [row.status.rawValue.uppercased(), row.daysLeft.map(String.init) ?? "-", row.notAfter.map(Text.day) ?? "-",
-                     row.position?.rawValue ?? "-", row.commonName ?? row.subject?.description ?? "-", row.issuerName ?? "-",
-                     row.location + (numbered ? row.member.map { " #\($0)" } ?? "" : ""), row.service ?? ""]
-            // Certificate fields, file names and node output come from outside: escaped
-            // before they reach the terminal (and before they could forge a separator).
-            .map { TerminalText.visible($0) }
-        var packed = cells.joined(separator: String(Self.cellSeparator))
-        let below = ((row.reason.map { [$0] } ?? []) + row.problems.map { "PROBLEM: \($0)" }).map { TerminalText.visible($0) }
-        if !below.isEmpty { packed += String(Self.extraSeparator) + below.joined(separator: String(Self.cellSeparator)) }
+        // The cells as bytes: printable ASCII (the common case) is copied, anything else
+        // goes through `TerminalText.visible`. Certificate fields, file names and node
+        // output come from outside: escaped before they reach the terminal (and before
+        // they could forge a separator).
+        var packed: [UInt8] = []
+        packed.reserveCapacity(160)
+        func cell(_ text: String) {
+            var text = text
+            let plain = text.withUTF8 { bytes in
+                guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
+                packed.append(contentsOf: bytes)
+                return true
+            }
+            if !plain { Text.append(TerminalText.visible(text), to: &packed) }
+        }
+        func separator() { packed.append(0x1F) }
+        for byte in row.status.rawValue.utf8 { packed.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) }
+        separator()
+        if let days = row.daysLeft { Text.append(days, to: &packed) } else { packed.append(UInt8(ascii: "-")) }
+        separator()
+        if let notAfter = row.notAfter { Text.appendDay(notAfter, to: &packed) } else { packed.append(UInt8(ascii: "-")) }
+        separator()
+        cell(row.position?.rawValue ?? "-")
+        separator()
+        cell(row.commonName ?? row.subject?.description ?? "-")
+        separator()
+        cell(row.issuerName ?? "-")
+        separator()
+        cell(row.location + (numbered ? row.member.map { " #\($0)" } ?? "" : ""))
+        separator()
+        cell(row.service ?? "")
+        if row.reason != nil || !row.problems.isEmpty {
+            packed.append(0x1E)
+            if let reason = row.reason { cell(reason) }
+            for (index, problem) in row.problems.enumerated() {
+                if index > 0 || row.reason != nil { separator() }
+                cell("PROBLEM: " + problem)
+            }
+        }
         return Line(notAfter: row.notAfter?.timeIntervalSince1970 ?? -.infinity, order: 0,
-                    status: row.status, packed: packed, problems: row.problems.count, state: row.checkState)
+                    status: row.status, packed: String(decoding: packed, as: UTF8.self),
+                    problems: row.problems.count, state: row.checkState)
     }
 
     public mutating func finish(to output: inout some TextOutputStream) {
+        var bytes: [UInt8] = []
+        finish(to: &bytes)
+        output.write(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The table's bytes (what `finish(to:)` writes).
+    mutating func finish(to output: inout [UInt8]) {
         if lines.isEmpty {
-            output.write("No certificates found.\n")
+            Text.append("No certificates found.\n", to: &output)
             return
         }
         lines.sort { $0.notAfter != $1.notAfter ? $0.notAfter < $1.notAfter : $0.order < $1.order }
@@ -108,7 +146,11 @@ public struct TableRenderer: RowRenderer {
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 var widths = [Int](repeating: 0, count: columns)
                 for line in sorted[(c * chunk)..<min(sorted.count, (c + 1) * chunk)] {
-                    for (i, cell) in Self.cells(line.packed).main.enumerated() { widths[i] = max(widths[i], Self.characters(cell)) }
+                    var packed = line.packed
+                    let ascii = packed.withUTF8 { Self.asciiWidths($0, into: &widths) }
+                    if !ascii {
+                        for (i, cell) in Self.cells(line.packed).main.enumerated() { widths[i] = max(widths[i], Self.characters(cell)) }
+                    }
                 }
                 out[c] = widths
             }
@@ -117,21 +159,81 @@ public struct TableRenderer: RowRenderer {
         // A column with nothing in it (SERVICE for plain files) is left out.
         widths = zip(widths, Self.headings).map { $0 == 0 ? 0 : max($0, $1.count) }
         if let width { Self.fit(&widths, into: width) }
-        output.write(Self.format(Self.headings.map { Substring($0) }, widths: widths) + "\n")
+        Text.append(Self.format(Self.headings.map { Substring($0) }, widths: widths) + "\n", to: &output)
         let (fitted, color) = (widths, color)
-        var texts = [String](repeating: "", count: chunks)
+        var texts = [[UInt8]](repeating: [], count: chunks)
         texts.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var text = ""
+                var text: [UInt8] = []
+                text.reserveCapacity(chunk * 128)
                 for line in sorted[(c * chunk)..<min(sorted.count, (c + 1) * chunk)] {
-                    text += Self.text(of: line, widths: fitted, color: color)
+                    var packed = line.packed
+                    let done = !color && packed.withUTF8 { bytes in
+                        guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+                        Self.appendASCII(bytes, widths: fitted, to: &text)
+                        return true
+                    }
+                    if !done { Text.append(Self.text(of: line, widths: fitted, color: color), to: &text) }
                 }
                 out[c] = text
             }
         }
-        for text in texts { output.write(text) }
-        output.write(summary() + "\n")
+        for text in texts { output.append(contentsOf: text) }
+        Text.append(summary() + "\n", to: &output)
+    }
+
+    /// Widens `widths` to a packed line's cells when the line is ASCII (a cell's
+    /// characters are then its bytes); false, and nothing changed, when it is not.
+    static func asciiWidths(_ packed: UnsafeBufferPointer<UInt8>, into widths: inout [Int]) -> Bool {
+        var end = packed.count
+        for (index, byte) in packed.enumerated() {
+            if byte >= 0x80 { return false }
+            if byte == 0x1E { end = index; break }
+        }
+        if packed[end...].contains(where: { $0 >= 0x80 }) { return false }
+        var column = 0, start = 0
+        for index in 0...end where index == end || packed[index] == 0x1F {
+            if column < widths.count { widths[column] = max(widths[column], index - start) }
+            column += 1
+            start = index + 1
+        }
+        return true
+    }
+
+    /// `text(of:widths:color: false)` of an ASCII line, as bytes.
+    static func appendASCII(_ packed: UnsafeBufferPointer<UInt8>, widths: [Int], to out: inout [UInt8]) {
+        let last = widths.lastIndex { $0 > 0 } ?? 0
+        let lineStart = out.count
+        let end = packed.firstIndex(of: 0x1E) ?? packed.count
+        var column = 0, start = 0
+        var shown = false
+        for index in 0...end where index == end || packed[index] == 0x1F {
+            defer { column += 1; start = index + 1 }
+            guard column < widths.count, widths[column] > 0 else { continue }
+            let width = widths[column]
+            if shown { out.append(contentsOf: "  ".utf8) }
+            shown = true
+            let count = index - start
+            if count <= width {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: packed[start..<index]))
+            } else if column == 6 {
+                out.append(UInt8(ascii: "~")) // keep the file name
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: packed[(index - width + 1)..<index]))
+            } else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: packed[start..<(start + width - 1)]))
+                out.append(UInt8(ascii: "~"))
+            }
+            if column != last && count < width { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - count)) }
+        }
+        while out.count > lineStart && out.last == 0x20 { out.removeLast() }
+        out.append(UInt8(ascii: "\n"))
+        guard end < packed.count else { return }
+        for extra in packed[(end + 1)...].split(separator: 0x1F) {
+            out.append(contentsOf: "    ".utf8)
+            out.append(contentsOf: extra)
+            out.append(UInt8(ascii: "\n"))
+        }
     }
 
     /// A line's cells and the lines below it, split at the separators' bytes (both ASCII

@@ -48,6 +48,16 @@ extension Text {
         out.append(UInt8(ascii: "Z"))
     }
 
+    /// "2027-11-29", as `day`.
+    static func appendDay(_ date: Date, to out: inout [UInt8]) {
+        let (y, m, d, _, _, _) = civil(date)
+        guard (0...9999).contains(y) else { return append(day(date), to: &out) }
+        func two(_ v: Int) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
+        two(y / 100); two(y % 100)
+        out.append(UInt8(ascii: "-")); two(m)
+        out.append(UInt8(ascii: "-")); two(d)
+    }
+
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A JSON string literal, as `json`: the bytes of valid UTF-8 need escaping only

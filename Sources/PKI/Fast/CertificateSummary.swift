@@ -114,27 +114,34 @@ extension CertificateSummary {
               let issuer = readName(fields.inside(issuerElement)),
               let subject = readName(fields.inside(subjectElement)) else { return nil }
 
-        var digest = [UInt8](repeating: 0, count: 32)
-        _ = SHA256(bytes.baseAddress! + certificate.start, certificate.end - certificate.start, &digest)
+        let fingerprint = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            _ = SHA256(bytes.baseAddress! + certificate.start, certificate.end - certificate.start, digest.baseAddress)
+            return hex(UnsafeBufferPointer(digest), separator: true)
+        }
         return CertificateSummary(
             subject: subject, issuer: issuer, serialHex: serialHex,
             notBefore: Date(timeIntervalSince1970: TimeInterval(notBefore)),
             notAfter: Date(timeIntervalSince1970: TimeInterval(notAfter)),
             subjectAltNames: sans, isCA: isCA, isSelfIssued: fields.equal(issuerElement, subjectElement),
-            sha256Fingerprint: hex(digest, separator: true))
+            sha256Fingerprint: fingerprint)
     }
 
     static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     static func hex(_ bytes: some Collection<UInt8>, separator: Bool) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 3)
-        for byte in bytes {
-            if separator && !out.isEmpty { out.append(UInt8(ascii: ":")) }
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
+        guard !bytes.isEmpty else { return "" }
+        // Written straight into the String's storage: no array between.
+        let count = bytes.count * (separator ? 3 : 2) - (separator ? 1 : 0)
+        return String(unsafeUninitializedCapacity: count) { out in
+            var i = 0
+            for byte in bytes {
+                if separator && i > 0 { out[i] = UInt8(ascii: ":"); i += 1 }
+                out[i] = hexDigits[Int(byte >> 4)]
+                out[i + 1] = hexDigits[Int(byte & 0x0F)]
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A non-negative INTEGER as BN_bn2hex prints it: whole bytes, no leading zero byte.
