@@ -527,3 +527,35 @@ struct DashboardTests {
         #expect(["/", "Esc", "q"].allSatisfy { f.lines.last?.contains($0) == true }, "every key in sight")
     }
 }
+
+/// The details of a certificate carry its lint (`cmscerts pki lint`'s checks), read again
+/// from this machine's copy when opened: a certificate openssl made without a SAN says so,
+/// with why CMS cares; a node's copy alone says where to lint it.
+@Suite("The dashboard's details lint the certificate opened")
+struct DashboardLintTests {
+    @Test(.timeLimit(.minutes(2))) func openingACertificateLintsIt() async throws {
+        let f = try WizardFixture()
+        let workspace = f.context.workspaceDirectory
+        let made = TestSupport.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "200",
+                                        "-subj", "/CN=old.example.com", "-addext", "basicConstraints=critical,CA:FALSE",
+                                        "-keyout", "old.key", "-out", "zz-no-san.crt"], in: workspace)
+        try #require(made.status == 0, "\(made.stderr)")
+        f.open(.expiry)
+        await f.settle()
+        f.press(.char("/"))
+        f.type("zz-no-san")
+        f.press(.enter)
+        let header = f.lines.first { $0.contains(" in use: ") } ?? ""
+        #expect(header.hasSuffix("1 unused"), "the counts that fit, none cut: \(header)")
+        f.press(.down, .enter)
+        await f.settle()
+        let text = f.screenText
+        #expect(text.contains("✗ error no-san: no subjectAltName"), "\(text)")
+        #expect(text.contains("read from") == false, "a finding, not clean: \(text)")
+
+        // A node's copy only: said, not guessed.
+        let row = CertificateRow(unreadable: "x.crt", reason: "gone", source: .node, node: "cms1")
+        let none = DashboardLint.read(row, places: [], workspace: workspace)
+        #expect(none.findings == nil && none.source.contains("Step 4"))
+    }
+}

@@ -35,6 +35,8 @@ extension DashboardState: WizardScreen {
         case loaded(generation: Int, rows: [CertificateRow], at: Date, nodes: [NodeScan])
         /// What endpoint `index` presented, probed by probing number `generation`.
         case probed(generation: Int, index: Int, EndpointProbe)
+        /// The lint of the certificate opened (by its fingerprint).
+        case linted(DashboardLint)
     }
 
     func title(_ app: WizardState) -> String { "Expiry dashboard" }
@@ -81,7 +83,7 @@ extension DashboardState: WizardScreen {
                        .help, ScreenBinding(KeyBinding(.esc, help: "home"), .shell(.back(to: .home))), .quit]
             + (rows.isEmpty ? [] : [ScreenBinding(.jump, action: table)])
             // The built-in lab only: its clock, moved on a screen of its own (LabClock).
-            + (app.context.labControls == nil ? [] : [ScreenBinding(KeyBinding(.char("c"), help: "lab clock"), .shell(.open(.labClock)))])
+            + (app.context.labControls == nil ? [] : [ScreenBinding(KeyBinding(.char("c"), help: "clock"), .shell(.open(.labClock)))])
     }
 
     mutating func update(_ message: Message, _ app: WizardState) -> [ScreenEffect<Message>] {
@@ -89,10 +91,16 @@ extension DashboardState: WizardScreen {
         case .table(let key):
             table.handle(key, count: lines.count, in: DashboardView.layout(app.bodyArea, self).table)
         case .inspect:
-            if !fold(open: true), let line = selectedLine, line.row != nil {
+            if !fold(open: true), let line = selectedLine, let row = line.row {
                 inspected = line
                 inspectScroll = 0
+                inspectedLint = nil
+                let places = line.kind == .entry ? line.entry?.places ?? [] : []
+                let workspace = app.context.workspaceDirectory
+                return [.command(.perform { .linted(DashboardLint.read(row, places: places, workspace: workspace)) })]
             }
+        case .linted(let lint):
+            if inspected?.row?.sha256Fingerprint == lint.fingerprint { inspectedLint = lint }
         case .fold(let open):
             fold(open: open)
         case .closeInspect:

@@ -38,6 +38,9 @@ public struct DashboardState: Sendable {
     public var inspected: DashboardLine?
     /// Rows of the inspect view scrolled past.
     public var inspectScroll = 0
+    /// The lint of the certificate open (read again from this machine's copy when opened):
+    /// nil until read, or when no copy of it is on this machine.
+    public var inspectedLint: DashboardLint?
     /// When the rows were read.
     public var scannedAt: Date?
     /// The workspace's and the nodes' rows, as the last scan read them; `rows` adds the

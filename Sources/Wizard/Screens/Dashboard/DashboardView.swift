@@ -87,7 +87,7 @@ enum DashboardView {
         if let line = d.inspected, let row = line.row {
             let probe = row.source == .endpoint ? d.probes.lazy.compactMap { $0 }.first { $0.scan.target.label == row.file } : nil
             let places = line.kind == .entry ? line.entry?.places ?? [] : []
-            renderInspect(row, places: places, probe: probe, scroll: d.inspectScroll, theme: theme, area: area, buffer: &b)
+            renderInspect(row, places: places, probe: probe, lint: d.inspectedLint, scroll: d.inspectScroll, theme: theme, area: area, buffer: &b)
             return
         }
         let places = layout(area, d)
@@ -117,12 +117,18 @@ enum DashboardView {
         if d.rows != nil && !d.loading {
             // What the filter shows: the certificates in use by state, the unused apart.
             let c = d.shown.counts
-            counts += [Span("\(c.inUse) in use: ", style: theme[.normal]),
-                       Span("✓ \(c.ok) ok", style: theme[.ok]), Span("  "),
-                       Span("! \(c.warning) warning", style: theme[.warning]), Span("  "),
-                       Span("✗ \(c.critical) critical", style: theme[.error]), Span("  "),
-                       Span("? \(c.unknown) unreadable", style: theme[.muted]), Span("  "),
-                       Span("\(c.unused) unused", style: theme[.muted])]
+            let states: [(count: Int, span: Span)] = [
+                (c.ok, Span("✓ \(c.ok) ok", style: theme[.ok])), (c.warning, Span("! \(c.warning) warning", style: theme[.warning])),
+                (c.critical, Span("✗ \(c.critical) critical", style: theme[.error])),
+                (c.unknown, Span("? \(c.unknown) unreadable", style: theme[.muted])), (c.unused, Span("\(c.unused) unused", style: theme[.muted]))]
+            // Every count when they fit; the ones at zero left out when they do not (a filter
+            // takes room), so that no count is cut.
+            func line(_ shown: [(count: Int, span: Span)]) -> [Span] {
+                [Span("\(c.inUse) in use: ", style: theme[.normal])] + shown.enumerated().flatMap { $0.offset == 0 ? [$0.element.span] : [Span("  "), $0.element.span] }
+            }
+            let full = line(states)
+            let width = (counts + full).reduce(0) { $0 + $1.width }
+            counts += width <= parts[1].width ? full : line(states.filter { $0.count > 0 })
         }
         b.write(counts, x: parts[1].x, y: parts[1].y, clip: parts[1])
         if let input = d.endpointInput {
@@ -156,7 +162,8 @@ enum DashboardView {
         text.render(area: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1), buffer: &b)
     }
 
-    static func renderInspect(_ row: CertificateRow, places: [CertificateGroups.Place] = [], probe: EndpointProbe? = nil, scroll: Int,
+    static func renderInspect(_ row: CertificateRow, places: [CertificateGroups.Place] = [], probe: EndpointProbe? = nil,
+                              lint: DashboardLint? = nil, scroll: Int,
                               theme: Theme, area: Rect, buffer b: inout Buffer) {
         var t = TextLines(width: area.width, theme: theme)
         t.add(row.location, .title)
@@ -195,6 +202,14 @@ enum DashboardView {
         field("SHA-256", row.sha256Fingerprint)
         field("Unreadable", row.reason, .error)
         for problem in row.problems { field("Problem", problem, .warning) }
+        if let lint, lint.fingerprint == row.sha256Fingerprint {
+            if let findings = lint.findings {
+                if findings.isEmpty { field("Lint", "✓ clean (\(lint.role.rawValue), read from \(lint.source))", .ok) }
+                for f in findings { field("Lint", "\(f.severity == .error ? "✗" : "!") \(f.text)", f.severity == .error ? .error : .warning) }
+            } else {
+                field("Lint", lint.source, .muted)
+            }
+        }
         t.render(area: area, buffer: &b, scroll: scroll)
     }
 }
