@@ -332,12 +332,15 @@ import Testing
         #expect(r20 == nil)
     }
 
-    @Test func helpBarDropsDescriptionsLongestFirstBeforeAnyKey() {
+    @Test func helpBarDropsTheSharedKeysWordsFirstThenTheLongestBeforeAnyKey() {
         let bar = HelpBar([.move, .choose, .back, .quit])
         #expect(render(bar, width: 40, height: 1).trimmedLines == ["↑↓ move  Enter choose  Esc back  q quit"])
-        // Too narrow: the longest description goes first, then the next (the first of equals): every key stays.
-        #expect(render(bar, width: 32, height: 1).trimmedLines == ["↑↓ move  Enter  Esc back  q quit"])
-        #expect(render(bar, width: 30, height: 1).trimmedLines == ["↑↓  Enter  Esc back  q quit"])
+        // Too narrow: the words of the keys every screen shares go first (the first of
+        // equals), the screen's own last: every key stays, and "choose" longest.
+        #expect(render(bar, width: 34, height: 1).trimmedLines == ["↑↓  Enter choose  Esc back  q quit"])
+        #expect(render(bar, width: 32, height: 1).trimmedLines == ["↑↓  Enter choose  Esc  q quit"])
+        #expect(render(bar, width: 28, height: 1).trimmedLines == ["↑↓  Enter choose  Esc  q"])
+        #expect(render(bar, width: 23, height: 1).trimmedLines == ["↑↓  Enter  Esc  q"])
         #expect(render(bar, width: 17, height: 1).trimmedLines == ["↑↓  Enter  Esc  q"])
         // Keys alone too wide: the last ones are left out whole, never cut.
         #expect(render(bar, width: 10, height: 1).trimmedLines == ["↑↓  Enter"])

@@ -1,9 +1,11 @@
 /// The bottom line of every screen: the keys that work here and what they do, from the
 /// same KeyBinding values the update code matches, so the two can never disagree.
 ///
-/// One rule shortens it for every screen when it does not fit: descriptions go first,
-/// the longest first, so that every key stays in sight (the help, F1, says what each
-/// does); only when the keys alone do not fit are the last ones left out, whole.
+/// One rule shortens it for every screen when it does not fit: descriptions go first, so
+/// that every key stays in sight (the help, F1, says what each does). The words of the
+/// keys every screen shares (↑↓, Tab, Esc, F1/?, q: the design's common vocabulary; ←→ differ by screen)
+/// go before a screen's own, whose words a newcomer needs; within each, the longest
+/// first. Only when the keys alone do not fit are the last ones left out, whole.
 public struct HelpBar: Widget {
     /// The bindings, most important first.
     public var bindings: [KeyBinding]
@@ -12,6 +14,9 @@ public struct HelpBar: Widget {
     public init(_ bindings: [KeyBinding]) {
         self.bindings = bindings
     }
+
+    /// The keys that mean the same on every screen: their words are dropped first.
+    public static let sharedKeys: Set<Key> = [.up, .down, .tab, .backTab, .esc, .f(1), .char("?"), .char("q")]
 
     /// The (key, description) pairs shown at `width`; a nil description was dropped to
     /// make room.
@@ -22,13 +27,16 @@ public struct HelpBar: Widget {
                 sum + CharacterWidth.of(item.label) + (item.help.map { 1 + CharacterWidth.of($0) } ?? 0)
             } + max(0, items.count - 1) * 2
         }
+        let shared = bindings.filter(\.shownInHelp).map { $0.keys.allSatisfy(Self.sharedKeys.contains) }
         while total() > width {
-            // The longest description left (the first of equals), else the last key.
-            var longest: (index: Int, width: Int)?
+            // The longest description left among the shared keys' (the first of equals),
+            // then among the screen's own, else the last key.
+            var longest: (index: Int, shared: Bool, width: Int)?
             for (i, item) in items.enumerated() {
                 guard let help = item.help else { continue }
                 let w = CharacterWidth.of(help)
-                if w > (longest?.width ?? -1) { longest = (i, w) }
+                if let l = longest, l.shared != shared[i] ? l.shared : l.width >= w { continue }
+                longest = (i, shared[i], w)
             }
             if let longest { items[longest.index].help = nil } else { items.removeLast() }
         }
