@@ -46,6 +46,18 @@ import Testing
         #expect(lines(t, width: 3, height: 2, scroll: -5) == ["a  ", "b  "])
     }
 
+    /// Text longer than a place of six rows or more keeps the last row to say which rows
+    /// show, so that a list cut at the bottom never looks whole; scrolling reaches the end.
+    @Test func aLongTextSaysWhichRowsShow() {
+        var t = TextLines(width: 20, theme: theme)
+        for i in 1...10 { t.add("item \(i)") }
+        #expect(lines(t, width: 20, height: 6) == ["item 1              ", "item 2              ", "item 3              ",
+                                                   "item 4              ", "item 5              ", "      rows 1-5 of 10"])
+        #expect(lines(t, width: 20, height: 6, scroll: 99).suffix(2) == ["item 10             ", "     rows 6-10 of 10"])
+        #expect(lines(t, width: 20, height: 10).last == "item 10             ", "all of it fits: no position")
+        #expect(lines(t, width: 8, height: 6).last == "    5/10", "narrow: the short form")
+    }
+
     @Test func squeezedAreasNeverCrash() {
         var t = TextLines(width: 0, theme: theme)
         t.add("text that wraps", indent: 4, prefix: "> ")

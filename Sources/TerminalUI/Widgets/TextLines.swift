@@ -67,10 +67,25 @@ public struct TextLines: Sendable {
 
     /// Draws rows from `scroll` into `area` (the scroll is kept within the rows, so the
     /// last row never leaves the bottom).
+    /// The smallest place that gives a row to its position: a smaller one (a two-row
+    /// message) shows text in every row.
+    public static let positionMinimumHeight = 6
+
+    /// Draws the rows from `scroll` on. Text longer than its place keeps its last row to
+    /// say where the view is in it ("rows 1-15 of 31", right-aligned), as a table
+    /// says where its selection is, so that a list cut at the bottom never looks whole.
     public func render(area: Rect, buffer: inout Buffer, scroll: Int = 0) {
         guard !area.isEmpty else { return }
-        for (i, row) in rows.dropFirst(max(0, min(scroll, max(0, rows.count - area.height)))).prefix(area.height).enumerated() {
+        let overflows = rows.count > area.height && area.height >= Self.positionMinimumHeight
+        let height = overflows ? area.height - 1 : area.height
+        let first = max(0, min(scroll, max(0, rows.count - height)))
+        for (i, row) in rows.dropFirst(first).prefix(height).enumerated() {
             buffer.write(row, x: area.x, y: area.y + i, clip: area)
         }
+        guard overflows else { return }
+        var position = "rows \(first + 1)-\(first + height) of \(rows.count)"
+        if CharacterWidth.of(position) > area.width { position = "\(first + height)/\(rows.count)" }
+        guard CharacterWidth.of(position) <= area.width else { return }
+        buffer.write(position, x: area.right - CharacterWidth.of(position), y: area.bottom - 1, style: theme[.muted])
     }
 }
