@@ -537,29 +537,39 @@ struct DashboardTests {
 /// with why CMS cares; a node's copy alone says where to lint it.
 @Suite("The dashboard's details lint the certificate opened")
 struct DashboardLintTests {
-    @Test(.timeLimit(.minutes(2))) func openingACertificateLintsIt() async throws {
+    /// Pure: the rows of the file as the scan makes them, Enter, then the lint message the
+    /// command sends back (the engine's node read is not needed to open a file's details).
+    @Test func openingACertificateLintsIt() throws {
         let f = try WizardFixture()
+        let app = WizardApp()
         let workspace = f.context.workspaceDirectory
         let made = TestSupport.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "200",
                                         "-subj", "/CN=old.example.com", "-addext", "basicConstraints=critical,CA:FALSE",
                                         "-keyout", "old.key", "-out", "zz-no-san.crt"], in: workspace)
         try #require(made.status == 0, "\(made.stderr)")
-        f.open(.expiry)
-        await f.settle()
-        f.press(.char("/"))
-        f.type("zz-no-san")
-        f.press(.enter)
-        let header = f.lines.first { $0.contains(" in use: ") } ?? ""
-        #expect(header.hasSuffix("1 unused"), "the counts that fit, none cut: \(header)")
-        f.press(.down, .enter)
-        await f.settle()
-        let text = f.screenText
+        var s = f.state
+        s.screen = .dashboard
+        s.dashboard.generation = 7
+        var rows = FileSource.rows(forFile: workspace + "/zz-no-san.crt", policy: try ExpiryPolicy(), now: Date())
+        for i in rows.indices { rows[i].file = "zz-no-san.crt" }
+        _ = app.update(&s, .dashboardLoaded(generation: 7, rows: rows, at: Date()))
+        _ = app.update(&s, .key(.char("/")))
+        for c in "zz-no-san" { _ = app.update(&s, .key(.char(c))) }
+        _ = app.update(&s, .key(.enter))
+        let header = app.view(s, size: .standard).trimmedLines.first { $0.contains(" in use: ") } ?? ""
+        #expect(header.hasSuffix("/zz-no-san  1 in use: ✓ 1 ok"), "the counts that fit (the zeros left out), none cut: \(header)")
+        let opened = app.update(&s, .key(.enter))
+        let row = try #require(s.dashboard.inspected?.row)
+        #expect(opened.count == 1, "opening reads the certificate again, off the input loop")
+        let lint = DashboardLint.read(row, places: s.dashboard.inspected?.entry?.places ?? [], workspace: workspace)
+        _ = s.dashboard.update(.linted(lint), s)
+        let text = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
         #expect(text.contains("✗ error no-san: no subjectAltName"), "\(text)")
         #expect(text.contains("read from") == false, "a finding, not clean: \(text)")
 
         // A node's copy only: said, not guessed.
-        let row = CertificateRow(unreadable: "x.crt", reason: "gone", source: .node, node: "cms1")
-        let none = DashboardLint.read(row, places: [], workspace: workspace)
+        let nodeRow = CertificateRow(unreadable: "x.crt", reason: "gone", source: .node, node: "cms1")
+        let none = DashboardLint.read(nodeRow, places: [], workspace: workspace)
         #expect(none.findings == nil && none.source.contains("Step 4"))
     }
 }
