@@ -36,12 +36,10 @@ extension Text {
 
     /// "2027-11-29T10:04:05Z", as `iso`.
     static func appendISO(_ date: Date, to out: inout [UInt8]) {
-        let (y, m, d, hh, mm, ss) = civil(date)
+        let (y, _, _, hh, mm, ss) = civil(date)
         guard (0...9999).contains(y) else { return append(iso(date), to: &out) }
         func two(_ v: Int) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
-        two(y / 100); two(y % 100)
-        out.append(UInt8(ascii: "-")); two(m)
-        out.append(UInt8(ascii: "-")); two(d)
+        appendDay(date, to: &out)
         out.append(UInt8(ascii: "T")); two(hh)
         out.append(UInt8(ascii: ":")); two(mm)
         out.append(UInt8(ascii: ":")); two(ss)
