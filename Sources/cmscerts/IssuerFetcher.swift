@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PKI
 
 /// Fetches a missing issuer's certificate from the URL the certificate itself names
@@ -11,7 +8,7 @@ import PKI
 /// as every certificate file.
 enum IssuerFetcher {
     static let maximumSize = 1 << 20
-    static let timeout: TimeInterval = 10
+    static let timeout: Duration = .seconds(10)
 
     struct Fetched {
         var url: String
@@ -21,42 +18,25 @@ enum IssuerFetcher {
     }
 
     static func fetch(_ url: String) throws -> Fetched {
-        guard let parsed = URL(string: url), parsed.scheme?.lowercased() == "http", parsed.host != nil else {
-            throw CLIFailure(code: 1, message: "FAILURE: \(url): only http:// caIssuers URLs are fetched (RFC 5280); get that CA's certificate from your CA and add it to the files")
+        let shown = url
+        let response: HTTPGet.Response
+        do {
+            response = try HTTPGet.get(url, accept: "application/pkix-cert, application/pkcs7-mime, */*",
+                                       timeout: timeout, maximumSize: maximumSize)
+        } catch let error as HTTPGetError {
+            if error.message.hasPrefix("only http://") {
+                throw CLIFailure(code: 1, message: "FAILURE: \(shown): only http:// caIssuers URLs are fetched (RFC 5280); get that CA's certificate from your CA and add it to the files")
+            }
+            throw CLIFailure(code: 1, message: "FAILURE: \(shown) \(error.message)")
         }
-        var request = URLRequest(url: parsed, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.setValue("application/pkix-cert, application/pkcs7-mime, */*", forHTTPHeaderField: "Accept")
-        let box = ResultBox()
-        let semaphore = DispatchSemaphore(value: 0)
-        let task = URLSession.shared.dataTask(with: request) { data, response, error in
-            box.set(data: data, response: response, error: error)
-            semaphore.signal()
+        guard response.status == 200 else {
+            throw CLIFailure(code: 1, message: "FAILURE: \(shown) answered HTTP \(response.status)")
         }
-        task.resume()
-        if semaphore.wait(timeout: .now() + timeout + 1) == .timedOut {
-            task.cancel()
-            throw CLIFailure(code: 1, message: "FAILURE: \(url) did not answer in \(Int(timeout)) seconds")
-        }
-        let (data, response, error) = box.get()
-        if let error { throw CLIFailure(code: 1, message: "FAILURE: cannot fetch \(url): \(error.localizedDescription)") }
-        if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-            throw CLIFailure(code: 1, message: "FAILURE: \(url) answered HTTP \(http.statusCode)")
-        }
-        guard let data, !data.isEmpty else { throw CLIFailure(code: 1, message: "FAILURE: \(url) answered with nothing") }
-        guard data.count <= maximumSize else {
-            throw CLIFailure(code: 1, message: "FAILURE: \(url) answered \(data.count) bytes: far too large for a CA certificate")
-        }
-        let loaded = try Loader.load(data: data, name: url, keys: .skip)
+        guard !response.body.isEmpty else { throw CLIFailure(code: 1, message: "FAILURE: \(shown) answered with nothing") }
+        let loaded = try Loader.load(data: Data(response.body), name: url, keys: .skip)
         guard !loaded.certificates.isEmpty else {
-            throw CLIFailure(code: 1, message: "FAILURE: \(url) holds no certificate")
+            throw CLIFailure(code: 1, message: "FAILURE: \(shown) holds no certificate")
         }
-        return Fetched(url: url, bytes: data.count, format: loaded.format, certificates: loaded.certificates)
-    }
-
-    private final class ResultBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: (Data?, URLResponse?, Error?) = (nil, nil, nil)
-        func set(data: Data?, response: URLResponse?, error: Error?) { lock.lock(); value = (data, response, error); lock.unlock() }
-        func get() -> (Data?, URLResponse?, Error?) { lock.lock(); defer { lock.unlock() }; return value }
+        return Fetched(url: url, bytes: response.body.count, format: loaded.format, certificates: loaded.certificates)
     }
 }
