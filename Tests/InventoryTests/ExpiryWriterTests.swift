@@ -38,11 +38,13 @@ struct ExpiryWriterTests {
         return Array(text.utf8)
     }
 
-    func viaBytes(_ format: ExpiryFormat, _ paths: [String], now: Date, batchSize: Int) throws -> [UInt8] {
+    func viaBytes(_ format: ExpiryFormat, _ paths: [String], now: Date, batchSize: Int,
+                  familyMemoryLimit: Int = TemporaryFile.memoryLimit) throws -> [UInt8] {
         var out: [UInt8] = []
         let writer = ExpiryWriter(format: format, color: format == .table, now: now, width: format == .table ? 100 : nil) {
             out.append(contentsOf: $0)
         }
+        writer.familyMemoryLimit = familyMemoryLimit
         try writer.begin()
         try writer.scanFiles(paths, policy: try ExpiryPolicy(), now: now, batchSize: batchSize)
         try writer.finish()
@@ -59,6 +61,10 @@ struct ExpiryWriterTests {
         for batchSize in [1, 3, 4096] {
             let bytes = try viaBytes(format, paths, now: now, batchSize: batchSize)
             #expect(bytes == expected, "\(format) in batches of \(batchSize):\n\(String(decoding: bytes, as: UTF8.self))\n---\n\(String(decoding: expected, as: UTF8.self))")
+        }
+        // Prometheus' later families past their memory limit go through a temporary file.
+        if format == .prometheus {
+            #expect(try viaBytes(format, paths, now: now, batchSize: 3, familyMemoryLimit: 100) == expected)
         }
     }
 

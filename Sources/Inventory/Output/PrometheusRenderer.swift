@@ -1,4 +1,5 @@
 import Foundation
+import PKI
 
 /// The Prometheus text format with x509-certificate-exporter's names: per certificate
 /// `x509_cert_not_after`, `x509_cert_not_before` (Unix seconds) and `x509_cert_expired`
@@ -78,14 +79,42 @@ public struct PrometheusRenderer: RowRenderer {
             return .error
         }
         guard let notBefore = row.notBefore, let notAfter = row.notAfter else { return nil }
-        label("serial_number=", Text.decimal(fromHex: row.serialHex ?? "0"))
-        for (keys, name) in [(subjectKeys, row.subject), (issuerKeys, row.issuer)] {
-            for (key, field) in zip(keys, fields) { label(key, name?[field] ?? "") }
-        }
+        if !out.isEmpty { out.append(UInt8(ascii: ",")) }
+        Text.append("serial_number=\"", to: &out)
+        Text.appendDecimal(fromHex: row.serialHex ?? "0", to: &out)
+        out.append(UInt8(ascii: "\""))
+        appendFields(of: row.subject, keys: subjectKeys, to: &out)
+        appendFields(of: row.issuer, keys: issuerKeys, to: &out)
         label("filename=", name)
         label("filepath=", path)
         return .series(notBefore: Int64(notBefore.timeIntervalSince1970), notAfter: Int64(notAfter.timeIntervalSince1970),
                        expired: row.status == .expired)
+    }
+
+    /// The six name labels (C, ST, L, O, OU, CN in that order), each the first value of
+    /// its attribute in the name (as `name[field]`) or empty: one pass over the name.
+    static func appendFields(of name: DistinguishedName?, keys: [String], to out: inout [UInt8]) {
+        var first = (-1, -1, -1, -1, -1, -1)
+        if let attributes = name?.attributes {
+            for index in attributes.indices.reversed() {
+                switch attributes[index].name {
+                case "C": first.0 = index
+                case "ST": first.1 = index
+                case "L": first.2 = index
+                case "O": first.3 = index
+                case "OU": first.4 = index
+                case "CN": first.5 = index
+                default: continue
+                }
+            }
+        }
+        withUnsafeBytes(of: first) { raw in
+            for (slot, index) in raw.bindMemory(to: Int.self).enumerated() {
+                out.append(UInt8(ascii: ","))
+                Text.append(keys[slot], to: &out)
+                appendQuoted(index >= 0 ? name!.attributes[index].value : "", to: &out)
+            }
+        }
     }
 
     /// The path's last component (`path.split(separator: "/").last`), the path when it has

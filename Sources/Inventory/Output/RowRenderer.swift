@@ -114,39 +114,65 @@ enum Text {
 
     /// Upper-case hex to decimal digits (x509-certificate-exporter's serial_number is decimal).
     static func decimal(fromHex hex: String) -> String {
-        var digits: [UInt8] = []
-        var value: [UInt32] = [0] // little-endian base 2^32
-        for character in hex.utf8 {
-            let nibble: UInt32
-            switch character {
-            case 48...57: nibble = UInt32(character - 48)
-            case 65...70: nibble = UInt32(character - 55)
-            case 97...102: nibble = UInt32(character - 87)
-            default: continue
+        var out: [UInt8] = []
+        appendDecimal(fromHex: hex, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `decimal(fromHex:)`'s digits appended to `out`. A serial is at most 20 bytes (RFC
+    /// 5280), so it is worked on the stack: eight hex digits to a 32-bit limb, nine
+    /// decimal digits per division by 10^9; longer ones (OpenSSL reads any length) go
+    /// through an array.
+    static func appendDecimal(fromHex hex: String, to out: inout [UInt8]) {
+        let digitCount = hex.utf8.count
+        let limbCapacity = digitCount / 8 + 1
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: limbCapacity) { value in
+            // Little-endian base 2^32, read from the last hex digit back.
+            var limbs = 0
+            var limb: UInt32 = 0
+            var shift: UInt32 = 0
+            for character in hex.utf8.reversed() {
+                let nibble: UInt32
+                switch character {
+                case 48...57: nibble = UInt32(character - 48)
+                case 65...70: nibble = UInt32(character - 55)
+                case 97...102: nibble = UInt32(character - 87)
+                default: continue
+                }
+                limb |= nibble << shift
+                shift += 4
+                if shift == 32 {
+                    value[limbs] = limb
+                    limbs += 1
+                    limb = 0
+                    shift = 0
+                }
             }
-            var carry = nibble
-            for i in value.indices {
-                let product = UInt64(value[i]) * 16 + UInt64(carry)
-                value[i] = UInt32(truncatingIfNeeded: product)
-                carry = UInt32(product >> 32)
+            if shift > 0 { value[limbs] = limb; limbs += 1 }
+            while limbs > 0 && value[limbs - 1] == 0 { limbs -= 1 }
+            guard limbs > 0 else { return out.append(UInt8(ascii: "0")) }
+            // At most 10 decimal digits per 32-bit limb, least significant first.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limbs * 10 + 9) { digits in
+                var count = 0
+                while limbs > 0 {
+                    var remainder: UInt64 = 0
+                    for i in stride(from: limbs - 1, through: 0, by: -1) {
+                        let current = remainder << 32 | UInt64(value[i])
+                        value[i] = UInt32(truncatingIfNeeded: current / 1_000_000_000)
+                        remainder = current % 1_000_000_000
+                    }
+                    while limbs > 0 && value[limbs - 1] == 0 { limbs -= 1 }
+                    // Nine digits, but no leading zeros in the most significant group.
+                    var written = 0
+                    repeat {
+                        digits[count] = UInt8(truncatingIfNeeded: remainder % 10) + 48
+                        remainder /= 10
+                        count += 1
+                        written += 1
+                    } while remainder > 0 || (limbs > 0 && written < 9)
+                }
+                out.append(contentsOf: UnsafeBufferPointer(start: digits.baseAddress, count: count).reversed())
             }
-            if carry > 0 { value.append(carry) }
         }
-        // Nine decimal digits per division by 10^9, least significant first.
-        while !(value.count == 1 && value[0] == 0) {
-            var remainder: UInt64 = 0
-            for i in value.indices.reversed() {
-                let current = remainder << 32 | UInt64(value[i])
-                value[i] = UInt32(current / 1_000_000_000)
-                remainder = current % 1_000_000_000
-            }
-            while value.count > 1 && value.last == 0 { value.removeLast() }
-            let more = !(value.count == 1 && value[0] == 0)
-            repeat {
-                digits.append(UInt8(remainder % 10) + 48)
-                remainder /= 10
-            } while remainder > 0 || (more && digits.count % 9 != 0)
-        }
-        return digits.isEmpty ? "0" : String(decoding: digits.reversed(), as: UTF8.self)
     }
 }

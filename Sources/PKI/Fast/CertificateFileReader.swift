@@ -165,13 +165,19 @@ public enum CertificateFileReader {
         return nil
     }
 
-    static let base64Values: [Int8] = {
-        var table = [Int8](repeating: -1, count: 256)
-        for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            table[Int(byte)] = Int8(index)
+    /// Four tables, one per place in a group of four base64 characters, holding the
+    /// character's six bits already shifted to that place; anything else has bits above
+    /// the 24 of a group (0x0100_0000 white space, 0x0200_0000 padding, 0x0400_0000 bad),
+    /// so one OR of four loads decodes a whole group and one compare checks it.
+    static let base64Places: [UInt32] = {
+        var table = [UInt32](repeating: 0x0400_0000, count: 4 * 256)
+        for place in 0..<4 {
+            for space in [0x20, 0x09, 0x0D, 0x0A] { table[place * 256 + space] = 0x0100_0000 }
+            table[place * 256 + Int(UInt8(ascii: "="))] = 0x0200_0000
+            for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+                table[place * 256 + Int(byte)] = UInt32(index) << UInt32(18 - 6 * place)
+            }
         }
-        for space in [0x20, 0x09, 0x0D, 0x0A] { table[space] = -2 }
-        table[Int(UInt8(ascii: "="))] = -3
         return table
     }()
 
@@ -179,45 +185,55 @@ public enum CertificateFileReader {
     /// padding (headers such as Proc-Type make it nil: those go to OpenSSL whole).
     static func decodeBase64(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Int? {
         if out.count < text.count { out = [UInt8](repeating: 0, count: text.count) }
-        return base64Values.withUnsafeBufferPointer { table -> Int? in
+        guard let input = text.baseAddress else { return 0 }
+        return base64Places.withUnsafeBufferPointer { places -> Int? in
             out.withUnsafeMutableBufferPointer { output -> Int? in
-                var accumulator: UInt32 = 0
-                var bits = 0
+                let table = places.baseAddress!
+                let output = output.baseAddress!
                 var count = 0
-                var padding = false
-                // Whole groups of four base64 characters first (a PEM line is 16 of them),
-                // then one byte at a time for line breaks, padding and anything odd.
                 var index = 0
                 let end = text.count
-                while index < end {
-                    if bits == 0 && !padding && end - index >= 4 {
-                        let a = table[Int(text[index])], b = table[Int(text[index + 1])]
-                        let c = table[Int(text[index + 2])], d = table[Int(text[index + 3])]
-                        if (a | b | c | d) >= 0 {
-                            let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                            output[count] = UInt8(truncatingIfNeeded: group >> 16)
-                            output[count + 1] = UInt8(truncatingIfNeeded: group >> 8)
-                            output[count + 2] = UInt8(truncatingIfNeeded: group)
-                            count += 3
-                            index += 4
-                            continue
-                        }
+                // Whole groups of four characters (a PEM line is 16 of them), one OR each.
+                while true {
+                    while end - index >= 4 {
+                        let group = table[Int(input[index])] | table[256 + Int(input[index + 1])]
+                            | table[512 + Int(input[index + 2])] | table[768 + Int(input[index + 3])]
+                        guard group < 0x0100_0000 else { break }
+                        output[count] = UInt8(truncatingIfNeeded: group >> 16)
+                        output[count + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                        output[count + 2] = UInt8(truncatingIfNeeded: group)
+                        count += 3
+                        index += 4
                     }
-                    let byte = text[index]
+                    // A line break between groups: skip it and go on by groups.
+                    var skipped = false
+                    while index < end, table[Int(input[index])] == 0x0100_0000 {
+                        index += 1
+                        skipped = true
+                    }
+                    if index == end { return count }
+                    if !skipped { break }
+                }
+                // The rest one character at a time: padding, a group cut by a line break,
+                // or something that is not base64.
+                var accumulator: UInt32 = 0
+                var bits = 0
+                var padding = false
+                while index < end {
+                    let value = table[768 + Int(input[index])]
                     index += 1
-                    let value = table[Int(byte)]
-                    if value >= 0 {
+                    if value < 0x0100_0000 {
                         if padding { return nil }
-                        accumulator = accumulator << 6 | UInt32(value)
+                        accumulator = accumulator << 6 | value
                         bits += 6
                         if bits >= 8 {
                             bits -= 8
                             output[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
                             count += 1
                         }
-                    } else if value == -2 {
+                    } else if value == 0x0100_0000 {
                         continue
-                    } else if value == -3 {
+                    } else if value == 0x0200_0000 {
                         padding = true
                     } else {
                         return nil

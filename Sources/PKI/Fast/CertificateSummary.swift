@@ -208,6 +208,7 @@ extension CertificateSummary {
     static func readName(_ cursor: DERCursor) -> DistinguishedName? {
         var sets = cursor
         var attributes: [DistinguishedName.Attribute] = []
+        attributes.reserveCapacity(memberCount(cursor, depth: 2))
         while !sets.atEnd {
             guard let set = sets.next(tag: 0x31) else { return nil }
             var members = sets.inside(set)
@@ -221,6 +222,19 @@ extension CertificateSummary {
             }
         }
         return DistinguishedName(attributes: attributes)
+    }
+
+    /// How many elements lie `depth` levels down (1: the cursor's own elements; 2: the
+    /// elements inside each of them), so that an array is made once at its size rather
+    /// than grown one append at a time. Malformed bytes stop the count: the walk that
+    /// follows finds them.
+    static func memberCount(_ cursor: DERCursor, depth: Int) -> Int {
+        var walker = cursor
+        var count = 0
+        while let element = walker.next() {
+            count += depth == 1 ? 1 : memberCount(walker.inside(element), depth: depth - 1)
+        }
+        return count
     }
 
     /// UTF8String, PrintableString and IA5String (ASCII only); anything else is OpenSSL's.
@@ -272,6 +286,7 @@ extension CertificateSummary {
         guard let list = wrapper.next(tag: 0x30), wrapper.atEnd else { return nil }
         var names = wrapper.inside(list)
         var out: [SubjectAltName] = []
+        out.reserveCapacity(memberCount(names, depth: 1))
         let bytes = cursor.bytes
         while !names.atEnd {
             guard let name = names.next() else { return nil }

@@ -29,7 +29,9 @@ public final class ReadBuffer: @unchecked Sendable {
     /// folder (openat), which spares the kernel walking the whole path again.
     public func readRegularFile(_ path: String, directory: Int32 = AT_FDCWD, name: String? = nil) -> UnsafeBufferPointer<UInt8>? {
         // O_NONBLOCK: a FIFO put in the file's place since the listing does not hang the scan.
-        let fd = openat(directory, name ?? path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        // withCString: a short name is not stored with its NUL, and passing the String
+        // itself copied it into a new array for every file.
+        let fd = (name ?? path).withCString { openat(directory, $0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var count = 0
