@@ -148,6 +148,8 @@ public final class ExpiryWriter {
                 let reader = readers.take()
                 defer { readers.give(reader) }
                 var piece = Piece()
+                // Room for the chunk's rows at once, rather than buffers doubled a row at a time.
+                piece.current.reserve(rows: chunk, format: format)
                 for index in (c * chunk)..<min(items.count, (c + 1) * chunk) {
                     let rows: [CertificateRow]
                     var path = ""
@@ -221,6 +223,19 @@ public final class ExpiryWriter {
             var errorCount = 0
             var count = 0
             var state = CheckState.ok
+
+            /// About what `rows` rows of one certificate each take in `format`.
+            mutating func reserve(rows: Int, format: ExpiryFormat) {
+                switch format {
+                case .json: bytes.reserveCapacity(rows * 768)
+                case .csv: bytes.reserveCapacity(rows * 512)
+                case .prometheus:
+                    bytes.reserveCapacity(rows * 448)
+                    notBefore.reserveCapacity(rows * 448)
+                    expired.reserveCapacity(rows * 448)
+                case .table: lines.reserveCapacity(rows)
+                }
+            }
         }
         var parts: [Part] = []
         var current = Rendered()

@@ -124,14 +124,18 @@ enum Text {
     /// decimal digits per division by 10^9; longer ones (OpenSSL reads any length) go
     /// through an array.
     static func appendDecimal(fromHex hex: String, to out: inout [UInt8]) {
-        let digitCount = hex.utf8.count
-        let limbCapacity = digitCount / 8 + 1
+        var hex = hex
+        hex.withUTF8 { appendDecimal(fromHex: $0, to: &out) }
+    }
+
+    static func appendDecimal(fromHex hex: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let limbCapacity = hex.count / 8 + 1
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: limbCapacity) { value in
             // Little-endian base 2^32, read from the last hex digit back.
             var limbs = 0
             var limb: UInt32 = 0
             var shift: UInt32 = 0
-            for character in hex.utf8.reversed() {
+            for character in hex.reversed() {
                 let nibble: UInt32
                 switch character {
                 case 48...57: nibble = UInt32(character - 48)
@@ -152,8 +156,10 @@ enum Text {
             while limbs > 0 && value[limbs - 1] == 0 { limbs -= 1 }
             guard limbs > 0 else { return out.append(UInt8(ascii: "0")) }
             // At most 10 decimal digits per 32-bit limb, least significant first.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limbs * 10 + 9) { digits in
-                var count = 0
+            // Written from the end of the buffer back, so the digits come out in order.
+            let capacity = limbs * 10 + 9
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { digits in
+                var first = capacity
                 while limbs > 0 {
                     var remainder: UInt64 = 0
                     for i in stride(from: limbs - 1, through: 0, by: -1) {
@@ -165,13 +171,13 @@ enum Text {
                     // Nine digits, but no leading zeros in the most significant group.
                     var written = 0
                     repeat {
-                        digits[count] = UInt8(truncatingIfNeeded: remainder % 10) + 48
+                        first -= 1
+                        digits[first] = UInt8(truncatingIfNeeded: remainder % 10) + 48
                         remainder /= 10
-                        count += 1
                         written += 1
                     } while remainder > 0 || (limbs > 0 && written < 9)
                 }
-                out.append(contentsOf: UnsafeBufferPointer(start: digits.baseAddress, count: count).reversed())
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first...]))
             }
         }
     }

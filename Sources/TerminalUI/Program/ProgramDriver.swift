@@ -150,7 +150,8 @@ public final class ProgramDriver<P: Program>: @unchecked Sendable {
             case .task(let work):
                 began()
                 let sender = Sender<P.Message> { [self] in post($0) }
-                Task.detached { [self] in
+                // On threads of their own (TaskThreads), not the cooperative pool.
+                Task.detached(executorPreference: TaskThreads.shared) { [self] in
                     await work(sender)
                     ended()
                 }
