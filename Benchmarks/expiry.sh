@@ -22,8 +22,7 @@
 #                           TIMEOUT seconds (default 3); cmscerts uses --jobs JOBS (32)
 #        SKIP_BUILD=1       build nothing: use the existing .build/release/cmscerts
 #        STATIC=1           build and time cmscerts with the Swift libraries linked in
-#                           (--static-swift-stdlib, in .build-static; needs libcurl's
-#                           development files: apt-get install libcurl4-openssl-dev)
+#                           (--static-swift-stdlib, in .build-static)
 #        BIN=PATH           time this cmscerts instead (with SKIP_BUILD=1)
 # needs: swift, cc, python3 with cryptography, openssl, GNU time (/usr/bin/time; apt-get install time)
 set -euo pipefail
