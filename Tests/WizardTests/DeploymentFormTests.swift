@@ -313,6 +313,32 @@ struct DeploymentFormTests {
 
     /// SSH user and port: what is typed is written, empty leaves them to ~/.ssh/config
     /// (nothing in the file, nothing passed to ssh); a user the file sets is shown as set.
+    /// At 80x24 the form is longer than the screen: walking every field down and back
+    /// up, and paging, the focused field's row is always among the rows drawn (the keys
+    /// scroll by the same layout the view draws with).
+    @Test func theFocusedFieldIsAlwaysOnScreen() throws {
+        let f = try WizardFixture(context: { folder in
+            let cwd = folder + "/cwd"
+            try? FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
+            TestSupport.write(Self.twoNodes, to: cwd + "/deployment.yaml")
+            return WizardContext.deployment(path: cwd + "/deployment.yaml", text: Self.twoNodes, currentDirectory: cwd, connections: .wired)
+        }, size: Size(width: 80, height: 24))
+        f.open(.deployment)
+        let form = try #require(f.state.deploymentForm)
+        #expect(form.rows.count > 24, "the form must be longer than the screen for this test to mean anything")
+        func focusedIsShown(_ step: String) {
+            guard let field = f.state.deploymentForm?.focusedField else { Issue.record("no form"); return }
+            let label = "  " + DeploymentForm.label(field)
+            #expect(f.screenText.split(separator: "\n").contains { $0.hasPrefix(label) || $0.contains(label) },
+                    "\(step): \(field) (\(label)) is not on screen:\n\(f.screenText)")
+        }
+        let count = form.focusable.count
+        for i in 0..<count { f.press(.down); focusedIsShown("down \(i)") }
+        for i in 0..<count { f.press(.up); focusedIsShown("up \(i)") }
+        for i in 0..<6 { f.press(.pageDown); focusedIsShown("page down \(i)") }
+        for i in 0..<6 { f.press(.pageUp); focusedIsShown("page up \(i)") }
+    }
+
     @Test func sshUserAndPortAreWrittenAsTypedAndMayBeLeftEmpty() throws {
         let d = try DeploymentFile.load(yaml: """
             version: 1

@@ -106,14 +106,14 @@ extension DeploymentForm: WizardScreen {
             return save()
         default:
             change(message, app)
-            keepFocusVisible(height: DeploymentFormView.formHeight(app.size))
+            keepFocusVisible(height: DeploymentFormView.layout(app.bodyArea).form.height)
             return []
         }
     }
 
     /// A change of the form itself (not of the file to open), the focused field kept in view after.
     mutating func change(_ message: Message, _ app: WizardState) {
-        let height = DeploymentFormView.formHeight(app.size), field = focusedField
+        let height = DeploymentFormView.layout(app.bodyArea).form.height, field = focusedField
         switch message {
         case .move(let step):
             focus = (focus + step + focusable.count) % focusable.count

@@ -6,13 +6,17 @@ import TerminalUI
 enum DeploymentFormView {
     static let labelWidth = 18
 
-    /// Rows available for the form at `size`.
-    static func formHeight(_ size: Size) -> Int { max(3, size.height - 3 - 2 - 4) }
+    /// The screen's parts: what the file is, the form's rows, the focused field's text.
+    /// The view draws into them and the keys page by the form's height.
+    static func layout(_ area: Rect) -> (head: Rect, form: Rect, foot: Rect) {
+        let parts = Layout.vertical([.length(2), .fill(1), .length(4)]).split(area)
+        return (parts[0], parts[1], parts[2])
+    }
 
     static func render(_ s: WizardState, area: Rect, buffer b: inout Buffer) {
         let theme = s.theme
         guard let form = s.deploymentForm else { return }
-        let parts = Layout.vertical([.length(2), .fill(1), .length(4)]).split(area)
+        let parts = layout(area)
         // What this file is.
         var head = TextLines(width: area.width, theme: theme)
         let what = form.isLab ? "The built-in lab's deployment file" : (form.base == nil ? "A new deployment file" : "Deployment file")
@@ -24,17 +28,17 @@ enum DeploymentFormView {
         } else {
             head.add("Each problem shows at its field; F10 reviews the file before it is written.", .muted)
         }
-        head.render(area: parts[0], buffer: &b)
+        head.render(area: parts.head, buffer: &b)
 
         let checked = form.checked
         let rows = form.rows
         let focused = form.focusedField
-        let height = parts[1].height
+        let height = parts.form.height
         // The rule update keeps, applied again at this size (the terminal may have changed).
         var shown = form
         shown.keepFocusVisible(height: height)
         let scroll = min(shown.scroll, max(0, rows.count - height))
-        let area = parts[1]
+        let area = parts.form
         let inputWidth = min(28, max(10, area.width - labelWidth - 20))
         for (offset, row) in rows.dropFirst(scroll).prefix(height).enumerated() {
             let y = area.y + offset
@@ -78,13 +82,13 @@ enum DeploymentFormView {
         var foot = TextLines(width: area.width, theme: theme)
         if let prompt = form.openPrompt {
             foot.add("Open which deployment file? Type its path, then Enter.", .focused)
-            let input = Rect(x: parts[2].x, y: parts[2].y + 1, width: parts[2].width, height: 1)
-            foot.render(area: parts[2], buffer: &b)
+            let input = Rect(x: parts.foot.x, y: parts.foot.y + 1, width: parts.foot.width, height: 1)
+            foot.render(area: parts.foot, buffer: &b)
             TextField(state: prompt, focused: true, placeholder: "e.g. /home/admin/cms/deployment.yaml").render(area: input, buffer: &b, theme: theme)
             if let error = form.submitError {
                 var e = TextLines(width: area.width, theme: theme)
                 e.add("✗ " + error, .error)
-                e.render(area: Rect(x: parts[2].x, y: parts[2].y + 2, width: parts[2].width, height: 2), buffer: &b)
+                e.render(area: Rect(x: parts.foot.x, y: parts.foot.y + 2, width: parts.foot.width, height: 2), buffer: &b)
             }
             return
         }
@@ -99,7 +103,7 @@ enum DeploymentFormView {
         if !checked.general.isEmpty, form.showAllErrors || form.isDirty {
             for g in checked.general { foot.add("✗ " + g, .error) }
         }
-        foot.render(area: parts[2], buffer: &b)
+        foot.render(area: parts.foot, buffer: &b)
     }
 
     /// Draws the services a node can tick; returns the column after them.
