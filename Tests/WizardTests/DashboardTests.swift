@@ -204,6 +204,40 @@ struct DashboardTests {
         #expect(text.contains("Copy at       cms1:callbridge.crt (callbridge)") && text.contains("Copy at       callbridge.crt"), "\(text)")
     }
 
+    /// The first scan shows the workspace's rows as they are read ("Reading… N so far"
+    /// above them); a refresh keeps the rows on screen until its own are complete; a stale
+    /// scan's batches change nothing.
+    @Test func theFirstScanShowsRowsAsTheyAreRead() throws {
+        let f = try WizardFixture()
+        var s = f.state
+        s.screen = .dashboard
+        _ = app.update(&s, .key(.char("r")))
+        let first = s.dashboard.generation
+        #expect(s.dashboard.loading && s.dashboard.rows == nil)
+        #expect(app.view(s, size: .standard).trimmedLines.joined(separator: "\n").contains("Reading…"))
+        let rows = try Self.sampleRows()
+        _ = app.update(&s, .dashboard(.progress(generation: first, rows: Array(rows[0..<2]))))
+        #expect(s.dashboard.rows?.count == 2 && s.dashboard.loading, "the first batch is on screen while the scan goes on")
+        var screen = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
+        #expect(screen.contains("Reading… 2 certificates so far") && screen.contains("dbclient.crt"), "\(screen)")
+        _ = app.update(&s, .dashboard(.progress(generation: first, rows: Array(rows[2...]))))
+        #expect(s.dashboard.rows?.count == 5)
+        _ = app.update(&s, .dashboard(.progress(generation: first - 1, rows: rows)))
+        #expect(s.dashboard.rows?.count == 5 && s.dashboard.readSoFar == 5, "a stale scan's batch is dropped")
+        _ = app.update(&s, .dashboardLoaded(generation: first, rows: rows, at: Date()))
+        #expect(!s.dashboard.loading && s.dashboard.rows?.count == 5)
+
+        // A refresh: the five rows stay until the new scan is whole, then its rows replace them.
+        _ = app.update(&s, .key(.char("r")))
+        let second = s.dashboard.generation
+        _ = app.update(&s, .dashboard(.progress(generation: second, rows: Array(rows[0..<1]))))
+        #expect(s.dashboard.rows?.count == 5 && s.dashboard.readSoFar == 1)
+        screen = app.view(s, size: .standard).trimmedLines.joined(separator: "\n")
+        #expect(screen.contains("Reading… 1 certificate so far") && screen.contains("webadmin.crt"), "\(screen)")
+        _ = app.update(&s, .dashboardLoaded(generation: second, rows: Array(rows[0..<1]), at: Date()))
+        #expect(s.dashboard.rows?.count == 1)
+    }
+
     @Test func aStaleScanIsDroppedAndRefreshAsksAgain() throws {
         let f = try WizardFixture()
         var s = try loaded(f)

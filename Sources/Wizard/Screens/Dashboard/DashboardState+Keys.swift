@@ -30,7 +30,7 @@ extension DashboardState: WizardScreen {
         /// r: read everything again.
         case refresh
         /// Rows read so far by refresh number `generation`: the count shown while it reads.
-        case progress(generation: Int, rows: Int)
+        case progress(generation: Int, rows: [CertificateRow])
         /// The rows, read by refresh number `generation` at `at`.
         case loaded(generation: Int, rows: [CertificateRow], at: Date, nodes: [NodeScan])
         /// What endpoint `index` presented, probed by probing number `generation`.
@@ -119,8 +119,8 @@ extension DashboardState: WizardScreen {
             }
         case .cycleSort:
             cycleOrder()
-        case let .progress(generation, count):
-            if generation == self.generation { readSoFar += count }
+        case let .progress(generation, rows):
+            progressed(generation, rows)
         case .openEndpoints:
             openEndpointInput(endpoints.isEmpty ? Self.deploymentEndpoints(app) : endpoints)
         case .endpoint(let key):

@@ -23,6 +23,8 @@ extension DashboardState {
         generation += 1
         loading = true
         readSoFar = 0
+        streamed = scannedRows == nil ? [] : nil
+        mergedCount = 0
         let generation = self.generation
         let target = app.context.apply
         let workspace = app.context.workspaceDirectory
@@ -35,7 +37,7 @@ extension DashboardState {
             guard let policy = try? ExpiryPolicy() else { return }  // the defaults (30, 7) are valid
             let scan = await DashboardState.scan(target: target, workspace: workspace, skipLabNodes: skipLabNodes, policy: policy, now: now,
                                                  connections: connections) { batch in
-                send(.progress(generation: generation, rows: batch.count))
+                send(.progress(generation: generation, rows: batch))
             }
             send(.loaded(generation: generation, rows: scan.rows, at: now, nodes: scan.nodes))
         }
@@ -75,8 +77,22 @@ extension DashboardState {
         return deployment.endpoints.map { EndpointTarget($0, of: deployment) }
     }
 
+    /// A batch of the workspace's rows: counted, and on the first scan shown at once.
+    mutating func progressed(_ asked: Int, _ rows: [CertificateRow]) {
+        guard asked == generation else { return }
+        readSoFar += rows.count
+        guard streamed != nil else { return }
+        streamed!.append(contentsOf: rows)
+        if streamed!.count >= max(1, mergedCount * 2) {
+            mergedCount = streamed!.count
+            scannedRows = streamed
+            mergeRows()
+        }
+    }
+
     mutating func loaded(_ asked: Int, _ rows: [CertificateRow], _ at: Date, _ nodes: [NodeScan], _ app: WizardState) -> [ScreenEffect<Message>] {
         guard asked == generation else { return [] }
+        streamed = nil
         scannedRows = rows
         loading = false
         scannedAt = at
