@@ -227,6 +227,17 @@ struct DashboardTests {
         _ = app.update(&s, .dashboardLoaded(generation: first, rows: rows, at: Date()))
         #expect(!s.dashboard.loading && s.dashboard.rows?.count == 5)
 
+        // A large first scan: its first rows show, then only the count moves (each merge
+        // costs the input loop a sort of every row), and the whole comes at the end.
+        var large = f.state
+        large.screen = .dashboard
+        _ = app.update(&large, .key(.char("r")))
+        let many = Array(repeating: rows, count: 500).flatMap { $0 }  // 2,500 rows a batch
+        for _ in 0..<4 { _ = app.update(&large, .dashboard(.progress(generation: large.dashboard.generation, rows: many))) }
+        #expect(large.dashboard.rows?.count == 2500 && large.dashboard.readSoFar == 10_000)
+        _ = app.update(&large, .dashboardLoaded(generation: large.dashboard.generation, rows: many + many, at: Date()))
+        #expect(large.dashboard.rows?.count == 5000)
+
         // A refresh: the five rows stay until the new scan is whole, then its rows replace them.
         _ = app.update(&s, .key(.char("r")))
         let second = s.dashboard.generation

@@ -88,6 +88,10 @@ extension DashboardState {
             scannedRows = streamed
             mergeRows()
         }
+        // Past the first few thousand, only the count moves until the whole is read: each
+        // merge sorts and groups every row on the input loop (seconds at 50,000 in a debug
+        // build), and keys and frames would wait for it.
+        if streamed!.count >= Self.streamedRowsLimit { streamed = nil }
     }
 
     mutating func loaded(_ asked: Int, _ rows: [CertificateRow], _ at: Date, _ nodes: [NodeScan], _ app: WizardState) -> [ScreenEffect<Message>] {

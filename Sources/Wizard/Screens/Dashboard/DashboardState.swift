@@ -46,11 +46,12 @@ public struct DashboardState: Sendable {
     /// The workspace's and the nodes' rows, as the last scan read them; `rows` adds the
     /// endpoints' to them.
     public var scannedRows: [CertificateRow]?
-    /// The first scan's rows so far: shown as they come (merged each time their count
-    /// doubles, so a large workspace costs no more than two merges of the whole), while a
-    /// later scan (`r`) keeps the rows on screen until its own are complete.
+    /// The first scan's first rows: shown as they come (merged each time their count
+    /// doubles, up to `streamedRowsLimit`), while a later scan (`r`) keeps the rows on
+    /// screen until its own are complete.
     var streamed: [CertificateRow]?
     var mergedCount = 0
+    static let streamedRowsLimit = 2000
     /// The live endpoints on the dashboard: probed when given and again on every refresh,
     /// until an empty input clears them.
     public var endpoints: [EndpointTarget] = []
